@@ -1,0 +1,3 @@
+"""FaceCoach kiosk application."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Hardware seams: one interface per device family, real adapters and drivable fakes."""

@@ -1,0 +1,88 @@
+"""Fakes for every device family: drivable and inspectable, never silent stubs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kiosk.devices.base import Frame
+from kiosk.events import EventQueue, VoiceCommand
+
+
+@dataclass
+class FakeCamera:
+    """Frames from a list of images (looped), or a plain grey picture; counts what it served."""
+
+    images: list[np.ndarray] = field(default_factory=list)
+    width: int = 640
+    height: int = 480
+    name: str = "fake camera"
+    served: int = 0
+    closed: bool = False
+    unplugged: bool = False
+
+    def read(self) -> Frame | None:
+        """The next frame, or None while 'unplugged'."""
+        if self.closed or self.unplugged:
+            return None
+        if self.images:
+            image = self.images[self.served % len(self.images)]
+        else:
+            image = np.full((self.height, self.width, 3), 96, dtype=np.uint8)
+        self.served += 1
+        return Frame(image=image, t=time.monotonic())
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class FakeSpeaker:
+    """Records everything it was asked to say, with priorities, in order."""
+
+    said: list[tuple[int, str]] = field(default_factory=list)
+    closed: bool = False
+
+    def say(self, text: str, priority: int = 0) -> None:
+        self.said.append((priority, text))
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, text in self.said]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class FakeListener:
+    """A 'microphone' that hears what a test (or the demo script) tells it to hear."""
+
+    engine: str = "fake"
+    _events: EventQueue | None = None
+    closed: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self, events: EventQueue) -> None:
+        self._events = events
+
+    def hear(self, intent: str, transcript: str = "", confidence: float = 1.0) -> None:
+        """Pretend the patient said something that was recognised as ``intent``."""
+        with self._lock:
+            if self._events is None or self.closed:
+                return
+            self._events.put(
+                VoiceCommand(
+                    at=time.monotonic(),
+                    intent=intent,
+                    transcript=transcript or intent,
+                    confidence=confidence,
+                    engine=self.engine,
+                )
+            )
+
+    def close(self) -> None:
+        self.closed = True

@@ -1,0 +1,124 @@
+"""Database schema as named migrations (sqlite-utils ``Migrations``), applied in order at open.
+
+Append new migrations at the end; never edit one that has shipped. Each is applied once, by name.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("facecoach")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    """The first tables every part of the kiosk writes to."""
+    db["sessions"].create(
+        {
+            "id": int,
+            "planned_for": str,
+            "started_at": str,
+            "ended_at": str,
+            "status": str,  # planned | running | done | partial | stopped | missed
+            "plan_version": int,
+            "minutes": float,
+            "notes": str,
+        },
+        pk="id",
+    )
+    db["exercise_results"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "exercise": str,
+            "at": str,
+            "reps_planned": int,
+            "reps_done": int,
+            "hold_seconds": float,
+            "left_mm": float,
+            "right_mm": float,
+            "left_pct": float,
+            "right_pct": float,
+            "symmetry_ratio": float,
+            "weaker_side": str,
+            "synkinesis": str,
+            "quality": str,
+            "details": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["reminder_events"].create(
+        {
+            "id": int,
+            "item_id": str,
+            "kind": str,
+            "due_at": str,
+            "announced_at": str,
+            "escalation_level": int,
+            "caregiver_alerted_at": str,
+            "status": str,  # due | announced | acknowledged | missed
+            "closed_at": str,
+            "details": str,
+        },
+        pk="id",
+    )
+    db["reminder_events"].create_index(["item_id", "due_at"], unique=True)
+    db["reminder_acks"].create(
+        {"id": int, "reminder_id": int, "at": str, "via": str, "late_seconds": float},
+        pk="id",
+        foreign_keys=[("reminder_id", "reminder_events", "id")],
+    )
+    db["stim_log"].create(
+        {
+            "id": int,
+            "plan_version": int,
+            "side": str,
+            "sites": str,
+            "parameters": str,
+            "started_at": str,
+            "stopped_at": str,
+            "max_amplitude_ma": float,
+            "stop_reason": str,
+        },
+        pk="id",
+    )
+    db["plan_versions"].create(
+        {
+            "id": int,
+            "version": int,
+            "sha256": str,
+            "received_at": str,
+            "applied_at": str,
+            "status": str,
+            "reason": str,
+            "text": str,
+        },
+        pk="id",
+    )
+    db["outbox"].create(
+        {
+            "id": int,
+            "name": str,
+            "kind": str,
+            "created_at": str,
+            "path": str,
+            "sha256": str,
+            "delivered_at": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+        },
+        pk="id",
+    )
+    db["event_log"].create({"id": int, "at": str, "kind": str, "data": str}, pk="id")
+    # The event log is append-only: the database itself refuses changes and deletions.
+    db.execute(
+        "CREATE TRIGGER event_log_no_update BEFORE UPDATE ON event_log "
+        "BEGIN SELECT RAISE(ABORT, 'event_log is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER event_log_no_delete BEFORE DELETE ON event_log "
+        "BEGIN SELECT RAISE(ABORT, 'event_log is append-only'); END"
+    )

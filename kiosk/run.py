@@ -1,0 +1,87 @@
+"""`facecoach run`: start the kiosk, or explain in one sentence why it cannot start."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from kiosk.devices.factory import HardwareModeError, build_devices, hardware_mode
+from kiosk.display import display_problem
+from kiosk.settings import with_overrides
+from kiosk.settings_files import load_settings
+from kiosk.store import DB_NAME, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="start the kiosk")
+    p.add_argument("--windowed", action="store_true", help="a window instead of the full screen")
+    p.add_argument("--demo", action="store_true", help="use the fake devices (FACECOACH_HARDWARE=fake)")
+    p.add_argument("--config", help="settings file to use instead of the standard locations")
+    p.add_argument("--max-seconds", type=float, help="end cleanly after this many seconds")
+    p.add_argument("--screenshot", type=Path, help="save a PNG of the screen when the run ends")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        mode = hardware_mode(demo=args.demo)
+    except HardwareModeError as exc:
+        print(f"{exc}. Use FACECOACH_HARDWARE=fake to try the kiosk without devices.", file=sys.stderr)
+        return 2
+    loaded = load_settings(args.config)
+    for p in loaded.problems:
+        log.warning("settings: %s", p)
+    settings = loaded.settings
+    if args.windowed:
+        settings = with_overrides(settings, display={"fullscreen": False})
+    try:
+        store = Store.open(Path(settings.storage.data_dir).expanduser() / DB_NAME)
+    except StoreError as exc:
+        print(f"{exc}. Check that the disk is not full and the folder is writable.", file=sys.stderr)
+        return 3
+    devices = build_devices(settings, mode)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame  # heavy import only once we know we can show something
+
+    from kiosk.app import Kiosk
+
+    try:
+        pygame.init()
+        flags = pygame.FULLSCREEN if settings.display.fullscreen else 0
+        size = (0, 0) if settings.display.fullscreen else (settings.display.width, settings.display.height)
+        surface = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("FaceCoach")
+    except pygame.error as exc:
+        print(
+            f"The screen could not be opened ({exc}). "
+            "Without a screen run: xvfb-run -a facecoach run --demo --windowed",
+            file=sys.stderr,
+        )
+        devices.close()
+        store.close()
+        return 2
+    kiosk = Kiosk(settings, loaded.notice, devices, store, surface)
+    signal.signal(signal.SIGTERM, lambda *_: kiosk.loop.stop())
+    try:
+        kiosk.run(max_seconds=args.max_seconds)
+    except KeyboardInterrupt:
+        log.info("interrupted")
+    finally:
+        if args.screenshot:
+            kiosk.save_screenshot(args.screenshot)
+        devices.close()
+        store.close()
+        with contextlib.suppress(Exception):
+            pygame.quit()
+    return 0

@@ -1,0 +1,109 @@
+"""Find, read and remember settings files (the I/O side of kiosk.settings).
+
+Search order: an explicit path (``--config`` or ``FACECOACH_CONFIG``), then
+``~/.config/facecoach/settings.toml``, then ``/etc/facecoach/settings.toml``. A file that
+loads cleanly is copied to the state folder as the "last good" file; a broken file at start-up
+falls back to that copy, or to the safe defaults, and says so (it never crashes the kiosk).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.settings import Problem, Settings, parse_settings
+
+ENV_CONFIG = "FACECOACH_CONFIG"
+USER_FILE = Path("~/.config/facecoach/settings.toml")
+SYSTEM_FILE = Path("/etc/facecoach/settings.toml")
+
+
+def state_dir() -> Path:
+    """Folder for small kiosk state (last good settings); honours XDG_STATE_HOME."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "facecoach"
+
+
+def candidate_paths(explicit: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Where settings are looked for, first match wins."""
+    chosen = explicit or os.environ.get(ENV_CONFIG)
+    if chosen:
+        return [Path(chosen).expanduser()]
+    return [USER_FILE.expanduser(), SYSTEM_FILE]
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """What start-up got: the settings in force, where they came from and what went wrong."""
+
+    settings: Settings
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def notice(self) -> str | None:
+        """A plain sentence for the screen when the settings file could not be used."""
+        if not self.problems:
+            return None
+        return (
+            f"The settings file has {len(self.problems)} problem(s), so the kiosk is using "
+            f"{self.source}. Ask the caregiver to run: facecoach check-config"
+        )
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Every problem in one settings file (an unreadable file is one problem)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(str(path), 1, "(file)", f"cannot be read: {exc}")]
+    return parse_settings(text, str(path))[1]
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> LoadedSettings:
+    """Load settings for start-up, never raising for a bad file."""
+    for path in candidate_paths(explicit):
+        if not path.exists():
+            if explicit or os.environ.get(ENV_CONFIG):
+                return _fallback([Problem(str(path), 1, "(file)", "does not exist")])
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return _fallback([Problem(str(path), 1, "(file)", f"cannot be read: {exc}")])
+        settings, problems = parse_settings(text, str(path))
+        if problems:
+            return _fallback(problems)
+        _remember_good(text)
+        return LoadedSettings(settings, str(path))
+    return LoadedSettings(Settings(), "the safe defaults (no settings file)")
+
+
+def _last_good_path() -> Path:
+    return state_dir() / "settings.last-good.toml"
+
+
+def _remember_good(text: str) -> None:
+    """Keep a copy of the last file that loaded cleanly (best effort: a read-only home is fine)."""
+    target = _last_good_path()
+    try:
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except OSError:
+        # Not being able to keep a backup copy must not stop the kiosk; the file itself loaded.
+        return
+
+
+def _fallback(problems: list[Problem]) -> LoadedSettings:
+    good = _last_good_path()
+    if good.exists():
+        settings, good_problems = parse_settings(good.read_text(encoding="utf-8"), str(good))
+        if not good_problems:
+            return LoadedSettings(settings, "the last good settings", problems)
+    return LoadedSettings(Settings(), "the safe defaults", problems)

@@ -1,0 +1,99 @@
+"""The kiosk's SQLite store: one file, WAL, migrations, durable writes for what must survive.
+
+SQLite rows are the source of truth for sessions, reminders, stimulation and delivery. The file
+is created with mode 0600 because it holds health data. Use ``Store.memory()`` in tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from kiosk.migrations import migrations
+
+DB_NAME = "facecoach.db"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why in plain words."""
+
+
+class Store:
+    """A thread-safe wrapper around one sqlite-utils Database."""
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        self.lock = threading.RLock()
+        if path is not None:
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        """Open (creating with mode 0600) the database file at path."""
+        path = Path(path).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            os.close(fd)
+            os.chmod(path, 0o600)
+            conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+            return cls(Database(conn), path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the data file {path}: {exc}") from exc
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh in-memory store (tests)."""
+        return cls(Database(sqlite3.connect(":memory:", check_same_thread=False)), None)
+
+    @contextlib.contextmanager
+    def critical(self) -> Iterator[Database]:
+        """A transaction that is on disk when the block ends (synchronous=FULL).
+
+        Use it for acknowledgements and the stimulation log: what is confirmed aloud must
+        survive a power cut.
+        """
+        with self.lock:
+            self.db.execute("PRAGMA synchronous=FULL")
+            try:
+                with self.db.atomic():
+                    yield self.db
+            finally:
+                self.db.execute("PRAGMA synchronous=NORMAL")
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """An ordinary transaction."""
+        with self.lock, self.db.atomic():
+            yield self.db
+
+    def log_event(self, kind: str, now: datetime, data: dict[str, Any] | None = None) -> int:
+        """Append one row to the append-only event log."""
+        with self.write() as db:
+            table = db["event_log"]
+            table.insert({"at": now.isoformat(), "kind": kind, "data": json.dumps(data or {}, sort_keys=True)})
+            return int(table.last_pk)  # type: ignore[arg-type]
+
+    def integrity_check(self) -> str:
+        """'ok' or SQLite's description of the damage."""
+        with self.lock:
+            rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(str(r[0]) for r in rows)
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        with self.lock, contextlib.suppress(sqlite3.ProgrammingError):
+            self.db.close()

@@ -1,0 +1,1 @@
+"""Drawing helpers shared by the screens: theme, scaled fonts, text and buttons."""

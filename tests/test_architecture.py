@@ -1,0 +1,77 @@
+"""Guards of the dependency rule: pure modules import no device, engine, UI or storage library."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FORBIDDEN = {
+    "cv2",
+    "mediapipe",
+    "pygame",
+    "gpiozero",
+    "vosk",
+    "pocketsphinx",
+    "pyttsx3",
+    "apscheduler",
+    "sqlite_utils",
+    "sqlite3",
+    "sounddevice",
+    "picamera2",
+    "nacl",
+}
+
+# Pure: stdlib + numpy only. Whole folders, plus named modules elsewhere.
+PURE_FOLDERS = ["coach"]
+PURE_FILES = ["kiosk/settings.py", "kiosk/events.py", "kiosk/loop.py"]
+# Modules that later issues create; guarded as soon as they exist.
+PURE_IF_PRESENT = [
+    "stim_hat/safety.py",
+    "stim_hat/rules.py",
+    "schedules/escalation.py",
+    "schedules/due.py",
+    "schedules/policy.py",
+]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def pure_modules() -> list[Path]:
+    files = [p for folder in PURE_FOLDERS for p in (REPO / folder).rglob("*.py")]
+    files += [REPO / f for f in PURE_FILES]
+    files += [REPO / f for f in PURE_IF_PRESENT if (REPO / f).exists()]
+    return files
+
+
+def test_there_are_pure_modules_to_guard():
+    assert len(pure_modules()) >= len(PURE_FILES)
+
+
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(REPO)))
+def test_pure_module_imports_no_adapter_library(path):
+    bad = imported_modules(path) & FORBIDDEN
+    assert not bad, f"{path.relative_to(REPO)} imports {sorted(bad)}; move that code into an adapter"
+
+
+def test_the_guard_catches_a_forbidden_import(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import numpy\nfrom cv2 import imread\nimport mediapipe.solutions as s\n")
+    assert imported_modules(probe) & FORBIDDEN == {"cv2", "mediapipe"}
+
+
+def test_no_bare_except_anywhere():
+    for folder in ("kiosk", "coach", "stim_hat", "schedules"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ExceptHandler):
+                    assert node.type is not None, f"bare except in {path}:{node.lineno}"

@@ -1,0 +1,123 @@
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.devices.factory import HardwareModeError, build_devices, hardware_mode
+from kiosk.display import display_problem
+from kiosk.selftest import Check, format_table, runnable_modes
+from kiosk.settings import Settings
+
+
+def test_version(capsys):
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.startswith("facecoach 0.")
+
+
+def test_check_config_names_wrong_type_and_unknown_key(tmp_path, capsys):
+    bad = tmp_path / "settings.toml"
+    bad.write_text('[display]\nfps = "fast"\n\n[voice]\nspeed = 3\n')
+    assert main(["check-config", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:2: display.fps: must be a whole number" in out
+    assert f"{bad}:5: voice.speed: unknown setting" in out
+
+
+def test_check_config_ok_and_missing(tmp_path, capsys):
+    good = tmp_path / "good.toml"
+    good.write_text("[display]\nfps = 25\n")
+    assert main(["check-config", str(good)]) == 0
+    assert main(["check-config", str(tmp_path / "nope.toml")]) == 1
+    assert "does not exist" in capsys.readouterr().out
+
+
+def test_hardware_mode():
+    assert hardware_mode(demo=True, environ={"FACECOACH_HARDWARE": "real"}) == "fake"
+    assert hardware_mode(environ={}) == "real"
+    assert hardware_mode(environ={"FACECOACH_HARDWARE": "AUTO"}) == "auto"
+    with pytest.raises(HardwareModeError):
+        hardware_mode(environ={"FACECOACH_HARDWARE": "maybe"})
+
+
+def test_real_mode_reports_missing_devices_instead_of_faking():
+    devices = build_devices(Settings(), "real")
+    assert devices.camera is None and devices.states["camera"].state == "missing"
+    fake = build_devices(Settings(), "fake")
+    assert fake.camera.read() is not None and fake.states["camera"].state == "fake"
+    fake.close()
+    assert fake.camera.closed and fake.camera.read() is None
+
+
+def test_display_problem_is_one_plain_sentence():
+    message = display_problem({"FACECOACH_LAUNCHER": "scripts/run"})
+    assert message and "xvfb-run -a scripts/run --demo --windowed" in message
+    assert message.count(". ") == 0
+    assert display_problem({"DISPLAY": ":1"}) is None
+    assert display_problem({"SDL_VIDEODRIVER": "dummy"}) is None
+
+
+def test_run_without_display_prints_sentence_not_traceback(isolated_home):
+    env = {"HOME": str(isolated_home / "home"), "PATH": "/usr/bin:/bin", "FACECOACH_HARDWARE": "fake"}
+    result = subprocess.run([sys.executable, "-m", "kiosk", "run"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert "No screen was found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_demo_with_broken_settings_still_starts(isolated_home, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[display]\nfps = "fast"\n')
+    shot = tmp_path / "shot.png"
+    env = {
+        "HOME": str(isolated_home / "home"),
+        "PATH": "/usr/bin:/bin",
+        "SDL_VIDEODRIVER": "dummy",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "run",
+            "--demo",
+            "--windowed",
+            "--config",
+            str(bad),
+            "--max-seconds",
+            "1",
+            "--screenshot",
+            str(shot),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "display.fps: must be a whole number" in result.stderr
+    assert shot.stat().st_size > 1000
+
+
+def test_selftest_table_and_modes():
+    rows = [
+        Check("display", "fake"),
+        Check("storage", "found"),
+        Check("disk space", "found"),
+        Check("face model", "found"),
+        Check("camera", "missing", "", "Plug in the camera"),
+    ]
+    table = format_table(rows)
+    assert "camera" in table and "Plug in the camera" in table
+    modes = runnable_modes(rows)
+    assert modes["fake"] == []
+    assert "camera" in modes["real"]
+
+
+def test_selftest_runs_on_this_machine(isolated_home, capsys, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    code = main(["selftest", "--demo"])
+    out = capsys.readouterr().out
+    assert "demo (all fakes)" in out and "storage" in out and "clock" in out
+    assert code == 0, out
