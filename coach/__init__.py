@@ -1,0 +1,1 @@
+"""Exercise scoring, pure: landmarks -> calibration -> per-exercise, per-side metrics -> feedback."""

@@ -1,0 +1,43 @@
+"""Phrases by key, per language, from content/lang/<code>/phrases.toml.
+
+Code never holds patient-facing words: it asks ``phrase("key", lang)``. A key missing in a
+language falls back to English (and a test fails for it, so translators see it).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from typing import Any
+
+from content import content_path
+
+DEFAULT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=8)
+def phrases(lang: str) -> dict[str, str]:
+    """All phrases of a language as a flat {"dotted.key": text} dict."""
+    path = content_path("lang", lang, "phrases.toml")
+    if not path.exists():
+        return {}
+    return dict(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.extend(_flatten(value, dotted + "."))
+        else:
+            out.append((dotted, str(value)))
+    return out
+
+
+def phrase(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The text for ``key`` in ``lang`` (English if missing there), with {placeholders} filled."""
+    text = phrases(lang).get(key) or phrases(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        raise KeyError(f"no phrase {key!r} in content/lang/{lang} or {DEFAULT_LANGUAGE}")
+    return text.format(**values) if values else text
