@@ -161,7 +161,7 @@ class Problem:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
-def _key_lines(text: str) -> dict[str, int]:
+def key_lines(text: str) -> dict[str, int]:
     """Map 'section.key' (and 'section') to the 1-based line where it is written."""
     lines: dict[str, int] = {}
     table = ""
@@ -175,6 +175,9 @@ def _key_lines(text: str) -> dict[str, int]:
             dotted = f"{table}.{m.group(1)}" if table else m.group(1)
             lines.setdefault(dotted, number)
     return lines
+
+
+_key_lines = key_lines  # the former private name, kept for existing callers
 
 
 def _type_name(tp: Any) -> str:
@@ -215,7 +218,7 @@ def parse_settings(text: str, filename: str = "<settings>") -> tuple[Settings, l
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         return Settings(), [Problem(filename, int(m.group(1)) if m else 1, "(file)", f"not valid TOML: {exc}")]
-    where = _key_lines(text)
+    where = key_lines(text)
     problems: list[Problem] = []
     sections: dict[str, Any] = {}
     for section_name, section_value in data.items():
@@ -274,6 +277,7 @@ def with_overrides(settings: Settings, **sections: dict[str, Any]) -> Settings:
 __all__ = [
     "Settings",
     "Problem",
+    "key_lines",
     "parse_settings",
     "documented_fields",
     "with_overrides",
