@@ -1,0 +1,54 @@
+"""What a session is made of, as plain values (built from the plan and the content library)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ExerciseStep:
+    """One planned exercise with the words the kiosk says for it."""
+
+    id: str
+    name: str
+    metric: str  # a coach metric id, or "none" when the camera does not measure it
+    explain: tuple[str, ...]  # short sentences said before the first repetition
+    move: str  # said at the start of each repetition, e.g. "Gently lift your eyebrows."
+    relax: str = "And relax. Let your face go soft."
+    reps: int = 5
+    hold_seconds: float = 5.0
+    rest_seconds: float = 10.0
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """The exercises of one session, in order, and who it is for."""
+
+    steps: tuple[ExerciseStep, ...]
+    greeting: str = "Hello. Let us do your face exercises together. Sit comfortably and look at the screen."
+    camera_needed: bool = True
+    stage: str = "paresis"
+    plan_version: int = 0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What the camera made of the latest frame (from the coach pipeline), as plain numbers."""
+
+    usable: bool
+    hint: str = ""  # plain words when not usable, e.g. "Please move a little closer."
+    left_pct: float = 0.0  # movement of the patient's left side, % of the reference movement
+    right_pct: float = 0.0
+    feedback: str = ""  # a short coaching sentence, already in words
+
+
+@dataclass
+class RepRecord:
+    """What was measured during one hold."""
+
+    left: list[float] = field(default_factory=list)
+    right: list[float] = field(default_factory=list)
+
+    def peak(self) -> tuple[float, float]:
+        return (max(self.left, default=0.0), max(self.right, default=0.0))
