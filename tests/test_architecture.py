@@ -32,6 +32,11 @@ PURE_IF_PRESENT = [
     "schedules/escalation.py",
     "schedules/due.py",
     "schedules/policy.py",
+    "kiosk/summary/model.py",
+    "kiosk/summary/stats.py",
+    "kiosk/summary/builder.py",
+    "kiosk/summary/movement.py",
+    "kiosk/summary/sections.py",
 ]
 
 
