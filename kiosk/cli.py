@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "kiosk.run",
     "kiosk.config_cli",
     "kiosk.selftest",
+    "kiosk.hat_off",
 )
 
 
