@@ -122,3 +122,36 @@ def m001_core_tables(db: Database) -> None:
         "CREATE TRIGGER event_log_no_delete BEFORE DELETE ON event_log "
         "BEGIN SELECT RAISE(ABORT, 'event_log is append-only'); END"
     )
+
+
+@migrations()
+def schedules_001_reminder_state(db: Database) -> None:
+    """Reminder escalation state, kiosk heartbeat and the caregiver alert outbox."""
+    events = db["reminder_events"]
+    for column, kind in (
+        ("window_start", str),
+        ("last_spoken_at", str),
+        ("snoozes", int),
+        ("snoozed_until", str),
+        ("night", int),
+    ):
+        events.add_column(column, kind)
+    events.create_index(["status"])
+    db["schedule_state"].create({"key": str, "value": str}, pk="key")
+    db["caregiver_alerts"].create(
+        {
+            "id": int,
+            "created_at": str,
+            "kind": str,  # unanswered | missed | kiosk_off | test
+            "reminder_id": int,
+            "channel": str,  # ntfy | command | none
+            "title": str,
+            "message": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "delivered_at": str,
+            "last_error": str,
+        },
+        pk="id",
+    )
+    db["caregiver_alerts"].create_index(["delivered_at"])
