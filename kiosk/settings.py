@@ -72,6 +72,8 @@ class HatSettings:
     status_led_pin: int = setting(25, "Status LED.")
     contact_adc_channel: int = setting(0, "MCP3008 channel of the electrode-contact sense.")
     max_current_ma: float = setting(10.0, "Absolute device ceiling in mA; no plan can exceed it.")
+    amplitude_full_scale_ma: float = setting(10.0, "Calibration: current at 100 % set-point, in mA.")
+    contact_min_level: float = setting(0.5, "Electrode-contact reading (0 to 1) below which contact counts as lost.")
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "voice.volume": (0.0, 1.0),
     "voice.push_to_talk_pin": (0, 27),
     "hat.max_current_ma": (0.0, 25.0),
+    "hat.amplitude_full_scale_ma": (1.0, 25.0),
+    "hat.contact_min_level": (0.05, 0.95),
 }
 
 
