@@ -1,0 +1,133 @@
+"""Checks of one language folder: language.toml, phrases, exercise words, education.
+
+Policy: English is the fallback and must be complete. Another language that declares
+``complete = true`` in its language.toml must have every phrase key the code uses; one that
+declares ``complete = false`` is reported only for what it has (wrong keys, placeholders, types).
+Exercise words and education may be partial in any language but English: missing ones fall back.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+
+from content.reading import Checked, check_file, read_toml, toml_files
+from content.rules import sentence_rules, text_rules
+from content.schema import DEFAULT_MAX_WORDS, EDUCATION, EXERCISE_TEXT, LANGUAGE, REQUIRED_EDUCATION
+from kiosk.settings import Problem
+
+ENGLISH = "en"
+Library = dict[str, dict[str, Any]]
+
+
+def check_language(
+    root: Path, code: str, library: Library, used_keys: dict[str, list[tuple[str, int]]]
+) -> tuple[list[Problem], dict[str, Any]]:
+    """Every problem of content/lang/<code>; also returns its counts for the summary line."""
+    folder = root / "lang" / code
+    info = check_file(folder / "language.toml", LANGUAGE)
+    problems = list(info.problems)
+    settings = info.data if info.data is not None and not info.problems else {}
+    max_words = settings.get("max_words", DEFAULT_MAX_WORDS)
+    avoid = settings.get("avoid", [])
+    complete = code == ENGLISH or settings.get("complete", False)
+    problems += check_phrases(root, code, used_keys if complete else {}, max_words)
+    words, found = _check_exercise_words(root, code, library, max_words, avoid)
+    problems += found
+    topics, found = _check_education(root, code, max_words, avoid)
+    problems += found
+    return problems, {"exercises": words, "education": topics, "complete": complete}
+
+
+def phrase_leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A phrases table as {"dotted.key": value}."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            out.update(phrase_leaves(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def check_phrases(root: Path, code: str, required: dict[str, list[tuple[str, int]]], max_words: int) -> list[Problem]:
+    """Types, unknown keys, placeholders, and the keys the code uses (when ``required``)."""
+    checked = read_toml(root / "lang" / code / "phrases.toml")
+    if checked.data is None:
+        return checked.problems
+    mine = phrase_leaves(checked.data)
+    english = mine if code == ENGLISH else _english_phrases(root)
+    for key, value in mine.items():
+        if not isinstance(value, str):
+            checked.add([(key, f"must be text in quotes, got {value!r}")])
+        elif code != ENGLISH and key not in english:
+            checked.add([(key, "unknown key: not in the English phrases.toml")])
+        elif code != ENGLISH and _placeholders(value) != _placeholders(str(english[key])):
+            checked.add([(key, f"placeholders must be {sorted(_placeholders(str(english[key])))}, as in English")])
+    checked.add(sentence_rules({k: v for k, v in mine.items() if isinstance(v, str)}, max_words, ()))
+    for key, uses in sorted(required.items()):
+        if key not in mine:
+            where = ", ".join(f"{file}:{line}" for file, line in uses[:3])
+            checked.add([(key, f"missing: the code uses it ({where})")])
+    return checked.problems
+
+
+def _english_phrases(root: Path) -> dict[str, Any]:
+    data = read_toml(root / "lang" / ENGLISH / "phrases.toml").data
+    return phrase_leaves(data) if data else {}
+
+
+def _placeholders(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"(unbalanced braces)"}
+
+
+def _check_exercise_words(
+    root: Path, code: str, library: Library, max_words: int, avoid: list[str]
+) -> tuple[int, list[Problem]]:
+    folder = root / "lang" / code / "exercises"
+    problems: list[Problem] = []
+    files = toml_files(folder)
+    for path in files:
+        exercise = library.get(path.stem)
+        if exercise is None:
+            problems.append(Problem(str(path), 1, "(file)", f"no exercise {path.stem!r} in content/exercises"))
+            continue
+        checked = check_file(path, EXERCISE_TEXT, lambda d, ex=exercise: text_rules(d, ex, max_words, avoid))
+        problems += checked.problems
+    if code == ENGLISH:
+        have = {p.stem for p in files}
+        for missing in sorted(set(library) - have):
+            path = root / "exercises" / f"{missing}.toml"
+            problems.append(Problem(str(path), 1, "(file)", f"no English words: add lang/en/exercises/{missing}.toml"))
+    return len(files), problems
+
+
+def _check_education(root: Path, code: str, max_words: int, avoid: list[str]) -> tuple[int, list[Problem]]:
+    folder = root / "lang" / code / "education"
+    english = {p.stem for p in toml_files(root / "lang" / ENGLISH / "education")}
+    problems: list[Problem] = []
+    files = toml_files(folder)
+    for path in files:
+        checked: Checked = check_file(path, EDUCATION, lambda d, stem=path.stem: _education_rules(d, stem))
+        if checked.data is not None and not checked.problems:
+            checked.add(sentence_rules(checked.data["pages"], max_words, avoid, "pages"))
+        if code != ENGLISH and path.stem not in english:
+            checked.add([("id", f"no English topic {path.stem!r} to translate")])
+        problems += checked.problems
+    if code == ENGLISH:
+        for missing in sorted(set(REQUIRED_EDUCATION) - {p.stem for p in files}):
+            problems.append(Problem(str(folder / f"{missing}.toml"), 1, "(file)", "required education topic missing"))
+    return len(files), problems
+
+
+def _education_rules(data: dict[str, Any], stem: str) -> list[tuple[str, str]]:
+    found = []
+    if data["id"] != stem:
+        found.append(("id", f"must equal the file name {stem!r}, got {data['id']!r}"))
+    if stem == "eye_warning_signs" and not any(page.get("warning") for page in data["pages"]):
+        found.append(("pages", "the warning signs need a page with warning = true"))
+    return found

@@ -1,0 +1,67 @@
+"""Which phrase keys the code uses: ``phrase("a.b")`` calls and ``PHRASE_KEYS`` tuples.
+
+Scanned from the Python sources (never imported), so a language can be checked against the
+code without running it. Keys built at run time (f-strings) cannot be seen here; code that
+needs them lists them in a ``PHRASE_KEYS`` tuple.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGES = ("kiosk", "coach", "stim_hat", "schedules", "content")
+Use = tuple[str, int]  # (file, line)
+
+
+def source_root() -> Path:
+    """The folder that holds the FaceCoach packages."""
+    return Path(__file__).resolve().parent.parent
+
+
+def used_phrase_keys(root: Path | None = None, packages: tuple[str, ...] = PACKAGES) -> dict[str, list[Use]]:
+    """Every phrase key the code uses, with where it is used."""
+    root = root or source_root()
+    used: dict[str, list[Use]] = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            for key, line in keys_in_source(path.read_text(encoding="utf-8"), str(path)):
+                used.setdefault(key, []).append((str(path.relative_to(root)), line))
+    return used
+
+
+def keys_in_source(source: str, filename: str = "<source>") -> list[tuple[str, int]]:
+    """(key, line) for each literal key in one module."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.Call) and _is_phrase_call(node) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((first.value, first.lineno))
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and _assigns_phrase_keys(node):
+            found.extend(_literal_strings(node.value))
+    return found
+
+
+def _is_phrase_call(node: ast.Call) -> bool:
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == "phrase") or (
+        isinstance(func, ast.Attribute) and func.attr == "phrase"
+    )
+
+
+def _assigns_phrase_keys(node: ast.Assign | ast.AnnAssign) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(t, ast.Name) and t.id == "PHRASE_KEYS" for t in targets)
+
+
+def _literal_strings(value: ast.expr | None) -> list[tuple[str, int]]:
+    if value is None:
+        return []
+    if isinstance(value, ast.Call) and value.args:  # frozenset({...}), tuple([...])
+        return _literal_strings(value.args[0])
+    if isinstance(value, ast.Dict):
+        return [(k.value, k.lineno) for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    if isinstance(value, ast.Tuple | ast.List | ast.Set):
+        return [(e.value, e.lineno) for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
