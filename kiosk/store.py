@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from kiosk.migrations import migrations
+from kiosk.store_recovery import find_damage, is_damage, recover
 
 DB_NAME = "facecoach.db"
 
@@ -40,19 +41,47 @@ class Store:
         db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db)
 
+    # Set by open() when the file was damaged and rebuilt: plain words the home screen can show.
+    notice: str | None = None
+
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Store:
-        """Open (creating with mode 0600) the database file at path."""
+        """Open (creating with mode 0600) the database file at path.
+
+        A damaged file (a power cut) is moved aside, its readable rows are kept in a new file,
+        and the store reports it: an event_log row and ``notice`` (see kiosk.store_recovery).
+        """
         path = Path(path).expanduser()
+        now = datetime.now().astimezone()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            os.close(fd)
-            os.chmod(path, 0o600)
-            conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-            return cls(Database(conn), path)
+            problem = find_damage(path)
+            recovery = recover(path, problem, now) if problem else None
+            try:
+                store = cls._connect(path)
+            except sqlite3.DatabaseError as exc:
+                if recovery is not None or not is_damage(exc):
+                    raise
+                recovery = recover(path, str(exc), now)
+                store = cls._connect(path)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"Cannot open the data file {path}: {exc}") from exc
+        if recovery is not None:
+            store.notice = recovery.notice()
+            store.log_event("store_recovered", now, recovery.as_dict())
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path) -> Store:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        try:
+            return cls(Database(conn), path)
+        except sqlite3.Error:
+            conn.close()
+            raise
 
     @classmethod
     def memory(cls) -> Store:
