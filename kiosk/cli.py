@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "kiosk.config_cli",
     "kiosk.selftest",
     "kiosk.hat_off",
+    "content.check",
 )
 
 
