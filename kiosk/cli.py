@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "kiosk.selftest",
     "kiosk.hat_off",
     "content.check",
+    "kiosk.vision.cli",
 )
 
 
