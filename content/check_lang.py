@@ -1,8 +1,9 @@
 """Checks of one language folder: language.toml, phrases, exercise words, education.
 
-Policy: English is the fallback and must be complete. Another language that declares
-``complete = true`` in its language.toml must have every phrase key the code uses; one that
-declares ``complete = false`` is reported only for what it has (wrong keys, placeholders, types).
+Policy: English is the fallback and must have every phrase key the code uses. Another language
+that declares ``complete = true`` in its language.toml must have every English phrase (so also
+every key the code uses, including keys built at run time); one that declares
+``complete = false`` is reported only for what it has (unknown keys, placeholders, types).
 Exercise words and education may be partial in any language but English: missing ones fall back.
 """
 
@@ -12,6 +13,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from content.keys import matches
 from content.reading import Checked, check_file, read_toml, toml_files
 from content.rules import sentence_rules, text_rules
 from content.schema import DEFAULT_MAX_WORDS, EDUCATION, EXERCISE_TEXT, LANGUAGE, REQUIRED_EDUCATION
@@ -37,6 +39,7 @@ def check_language(
     problems += found
     topics, found = _check_education(root, code, max_words, avoid)
     problems += found
+    problems += check_voice(root, code)
     return problems, {"exercises": words, "education": topics, "complete": complete}
 
 
@@ -67,9 +70,12 @@ def check_phrases(root: Path, code: str, required: dict[str, list[tuple[str, int
             checked.add([(key, f"placeholders must be {sorted(_placeholders(str(english[key])))}, as in English")])
     checked.add(sentence_rules({k: v for k, v in mine.items() if isinstance(v, str)}, max_words, ()))
     for key, uses in sorted(required.items()):
-        if key not in mine:
+        if not matches(key, mine):
             where = ", ".join(f"{file}:{line}" for file, line in uses[:3])
             checked.add([(key, f"missing: the code uses it ({where})")])
+    if code != ENGLISH and required:
+        for key in sorted(set(english) - set(mine)):
+            checked.add([(key, "missing: a complete language has every English phrase")])
     return checked.problems
 
 
@@ -131,3 +137,27 @@ def _education_rules(data: dict[str, Any], stem: str) -> list[tuple[str, str]]:
     if stem == "eye_warning_signs" and not any(page.get("warning") for page in data["pages"]):
         found.append(("pages", "the warning signs need a page with warning = true"))
     return found
+
+
+def check_voice(root: Path, code: str) -> list[Problem]:
+    """voice.toml is valid TOML and, in a translation, names the same intents as English.
+
+    The voice helper's loader owns the rest of its format (docs/voice.md).
+    """
+    path = root / "lang" / code / "voice.toml"
+    if not path.exists():
+        return []
+    checked = read_toml(path)
+    english = read_toml(root / "lang" / ENGLISH / "voice.toml").data if code != ENGLISH else None
+    if checked.data is None or english is None:
+        return checked.problems
+    mine, theirs = checked.data.get("intents", {}), english.get("intents", {})
+    for intent in sorted(set(theirs) - set(mine)):
+        checked.add([(f"intents.{intent}", "missing: the English voice.toml has this intent")])
+    for intent in sorted(set(mine) - set(theirs)):
+        checked.add([(f"intents.{intent}", "unknown intent: not in the English voice.toml")])
+    for intent, table in mine.items():
+        phrases = table.get("phrases") if isinstance(table, dict) else None
+        if not (isinstance(phrases, list) and phrases and all(isinstance(p, str) and p for p in phrases)):
+            checked.add([(f"intents.{intent}.phrases", "must be a list of one or more phrases in quotes")])
+    return checked.problems

@@ -1,15 +1,18 @@
 """Which phrase keys the code uses: ``phrase("a.b")`` calls and ``PHRASE_KEYS`` tuples.
 
 Scanned from the Python sources (never imported), so a language can be checked against the
-code without running it. Keys built at run time (f-strings) cannot be seen here; code that
-needs them lists them in a ``PHRASE_KEYS`` tuple.
+code without running it. A key built at run time (``phrase(f"reminder.eye_{eye}")``) is reported
+as its literal start with a ``*`` (``reminder.eye_*``): some phrase must start that way. Code that
+needs exact run-time keys checked lists them in a ``PHRASE_KEYS`` tuple.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
 
+WILDCARD = "*"
 PACKAGES = ("kiosk", "coach", "stim_hat", "schedules", "content")
 Use = tuple[str, int]  # (file, line)
 
@@ -38,9 +41,27 @@ def keys_in_source(source: str, filename: str = "<source>") -> list[tuple[str, i
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 found.append((first.value, first.lineno))
+            elif isinstance(first, ast.JoinedStr):
+                found.append((_literal_start(first) + WILDCARD, first.lineno))
         elif isinstance(node, ast.Assign | ast.AnnAssign) and _assigns_phrase_keys(node):
             found.extend(_literal_strings(node.value))
     return found
+
+
+def _literal_start(value: ast.JoinedStr) -> str:
+    start = ""
+    for part in value.values:
+        if not (isinstance(part, ast.Constant) and isinstance(part.value, str)):
+            break
+        start += part.value
+    return start
+
+
+def matches(key: str, available: Iterable[str]) -> bool:
+    """True when ``key`` (or, for 'prefix*', some key with that start) is among ``available``."""
+    if key.endswith(WILDCARD):
+        return any(k.startswith(key[:-1]) for k in available)
+    return key in available
 
 
 def _is_phrase_call(node: ast.Call) -> bool:
