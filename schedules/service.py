@@ -1,0 +1,312 @@
+"""The reminder coordinator the kiosk's main loop calls with ``now``: it returns what to say and show.
+
+The SQLite rows are the truth; this object keeps a copy of the open ones so a tick with nothing
+due costs a comparison. ``start`` reconciles what fell due while the kiosk was off; ``tick`` runs
+the escalation and watches for clock jumps; ``acknowledge`` writes durably, then confirms;
+``handle_intent`` answers voice commands, and never lets the patient switch a reminder off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+
+from kiosk.store import Store
+from schedules import policy as pol
+from schedules.due import occurrences, sessions_between
+from schedules.escalation import (
+    AlertCaregiver,
+    Announce,
+    MarkMissed,
+    ReminderState,
+    can_acknowledge,
+    next_wake,
+    snooze,
+    step,
+)
+from schedules.notifier import CaregiverNotifier
+from schedules.plan_section import ScheduleSection
+from schedules.reconcile import detect_jump, reconcile, supersede
+from schedules.repository import ReminderRepository, iso, parse_iso
+from schedules.texts import caregiver_text, confirmation, local_clock, phrase, reminder_text
+
+log = logging.getLogger(__name__)
+
+# Voice intents that acknowledge, and which kinds they cover (None: whatever is waiting).
+INTENT_KINDS: dict[str, tuple[str, ...] | None] = {
+    "drops_taken": ("drops",),
+    "ointment_done": ("ointment", "taping", "shield"),
+    "taping_done": ("taping", "shield", "ointment"),
+    "eye_care_done": None,
+}
+# Attempts to switch reminders off: always refused with the plain reason.
+REFUSED_INTENTS = ("cancel_reminder", "stop_reminder", "delete_reminder", "silence_reminder", "skip_reminder")
+SNOOZE_INTENTS = ("snooze", "remind_me_later")
+HEARTBEAT = timedelta(seconds=60)
+# How far back occurrences are recorded after a long time off (older ones are not guessed at).
+MAX_BACKFILL = timedelta(days=7)
+
+
+class ReminderService:
+    """Protected eye-care reminders and session prompts for one kiosk."""
+
+    def __init__(
+        self,
+        store: Store,
+        section: ScheduleSection,
+        notifier: CaregiverNotifier | None = None,
+        lang: str = "en",
+        horizon: timedelta = timedelta(hours=26),
+        heartbeat: timedelta = HEARTBEAT,
+    ) -> None:
+        self.store = store
+        self.repo = ReminderRepository(store)
+        self.section = section
+        self.policy = section.policy
+        self.notifier = notifier or CaregiverNotifier(store)
+        self.lang = lang
+        self.horizon = horizon
+        self.heartbeat = heartbeat
+        self.items = {item.id: item for item in section.items}
+        self.rows: dict[int, ReminderState] = {}
+        self.coaching_paused = False
+        self._prev: tuple[datetime, float] | None = None
+        self._wake: datetime | None = None
+        self._beat_at: datetime | None = None
+        self._resume: set[int] = set()
+        self._until: datetime | None = None
+        self._sessions_said: set[tuple[str, datetime]] = set()
+
+    # -- the three entry points of the main loop ------------------------------------------
+    def start(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
+        """Start-up: materialise, reconcile the time the kiosk was off, announce what is due."""
+        last_seen = parse_iso(self.repo.value("last_seen"))
+        self._until = parse_iso(self.repo.value("materialized_until"))
+        self._materialize(now)
+        decisions: list[pol.Decision] = []
+        if last_seen is not None:
+            decisions += self._reconcile(last_seen, now, "kiosk_off")
+        self._prev = (now, mono)
+        decisions += self._run(now, activity, force=True)
+        self._beat(now, force=True)
+        return decisions
+
+    def tick(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
+        """One main-loop tick: clock-jump check, escalation of what is due, heartbeat."""
+        decisions: list[pol.Decision] = []
+        self._materialize(now)
+        if self._prev is not None and (offset := detect_jump(self._prev[0], self._prev[1], now, mono)) is not None:
+            log.warning("wall clock jumped by %s; reconciling reminders", offset)
+            self.store.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
+            decisions += self._reconcile(now - offset, now, "clock_jump")
+        previous = self._prev[0] if self._prev is not None else now
+        self._prev = (now, mono)
+        if activity == "idle":
+            self.coaching_paused = False
+        decisions += self._sessions(previous, now)
+        decisions += self._run(now, activity)
+        self._beat(now)
+        return decisions
+
+    def acknowledge(
+        self,
+        now: datetime,
+        via: str,
+        kinds: tuple[str, ...] | None = None,
+        reminder_id: int | None = None,
+        activity: str = "idle",
+    ) -> list[pol.Decision]:
+        """Record an acknowledgement durably, then confirm it (voice 'drops taken', touch, button)."""
+        targets = [r for r in self.rows.values() if can_acknowledge(r, now) and self._matches(r, kinds, reminder_id)]
+        if kinds is None and reminder_id is None:
+            targets = [r for r in targets if r.status == "announced"]
+        if not targets:
+            return [pol.Explain(phrase("reminder.nothing_waiting", self.lang))]
+        decisions: list[pol.Decision] = []
+        confirmed: set[str] = set()
+        for row in sorted(targets, key=lambda r: r.due_at):
+            record = self.repo.acknowledge(row.id, via, now)  # on disk before anything is said
+            self.rows.pop(row.id, None)
+            text = confirmation(row.kind, self.lang)
+            if record is not None and text not in confirmed:
+                confirmed.add(text)
+                decisions.append(pol.Confirm(text, row.id))
+            decisions += self._after_close(row.id, activity)
+        self._refresh_wake()
+        return decisions
+
+    def handle_intent(
+        self, intent: str, now: datetime, activity: str = "idle", via: str = "voice"
+    ) -> list[pol.Decision] | None:
+        """Answer a voice intent about reminders; None when the intent is not about reminders."""
+        if intent in INTENT_KINDS:
+            return self.acknowledge(now, via, INTENT_KINDS[intent], activity=activity)
+        if intent in REFUSED_INTENTS or (intent == "stop" and self.waiting()):
+            self.store.log_event("reminder_switch_off_refused", now, {"intent": intent})
+            return [pol.Explain(phrase("reminder.plan_sets_this", self.lang))]
+        if intent in SNOOZE_INTENTS:
+            return self.snooze(now)
+        return None
+
+    def snooze(self, now: datetime) -> list[pol.Decision]:
+        """Pause the repeats of what is waiting, only as far as the plan allows."""
+        waiting = [r for r in self.rows.values() if r.status == "announced"]
+        if not waiting:
+            return [pol.Explain(phrase("reminder.nothing_waiting", self.lang))]
+        results = [snooze(r, self.policy, now) for r in waiting]
+        outcome = "ok" if all(res == "ok" for _, res in results) else next(res for _, res in results if res != "ok")
+        if outcome != "ok":
+            return [pol.Explain(phrase(f"reminder.snooze_{outcome}", self.lang))]
+        self.repo.save([state for state, _ in results])
+        self.rows.update({state.id: state for state, _ in results})
+        self._refresh_wake()
+        return [pol.Explain(phrase("reminder.snooze_ok", self.lang, minutes=self.policy.snooze_minutes))]
+
+    # -- what screens and the scheduler ask ---------------------------------------------------
+    def waiting(self) -> list[pol.Announcement]:
+        """Reminders announced and not yet answered (for the reminder card)."""
+        rows = sorted((r for r in self.rows.values() if r.status == "announced"), key=lambda r: (not r.night, r.due_at))
+        return [self._announcement(r, repeat=False) for r in rows]
+
+    def next_wake(self) -> datetime | None:
+        """When the next tick has something to do (the APScheduler adapter wakes the kiosk then)."""
+        return self._wake
+
+    def next_due(self, now: datetime) -> tuple[str, str] | None:
+        """(kind, local 'HH:MM') of the next reminder due after ``now``, for the home screen."""
+        upcoming = sorted(
+            (r for r in self.rows.values() if r.status == "due" and r.due_at > now), key=lambda r: r.due_at
+        )
+        return (upcoming[0].kind, local_clock(upcoming[0].due_at, self.section.timezone)) if upcoming else None
+
+    # -- internals ---------------------------------------------------------------------------
+    def _matches(self, row: ReminderState, kinds: tuple[str, ...] | None, reminder_id: int | None) -> bool:
+        if reminder_id is not None:
+            return row.id == reminder_id
+        if kinds is None:
+            return True
+        item = self.items.get(row.item_id)
+        return row.kind in kinds or bool(item and set(item.also) & set(kinds))
+
+    def _materialize(self, now: datetime) -> None:
+        if self._until is not None and self._until - now > self.horizon / 2:
+            return
+        start = now if self._until is None else max(self._until, now - MAX_BACKFILL)
+        until = now + self.horizon
+        if until > start:
+            self.repo.materialize(occurrences(self.section, start, until))
+        self._until = max(until, self._until or until)
+        self.repo.set_values(materialized_until=iso(self._until) or "")
+        self.rows = {r.id: r for r in self.repo.open_reminders()}
+        self._refresh_wake()
+
+    def _reconcile(self, gap_start: datetime, now: datetime, reason: str) -> list[pol.Decision]:
+        result = reconcile(self.rows.values(), gap_start, now)
+        details = {r.id: {"closed": "superseded", "gap": reason} for r in result.superseded}
+        for row in result.swallowed:
+            details.setdefault(row.id, {})["fell_due_during"] = reason
+        self.repo.save(result.keep + result.superseded, details)
+        self.rows.update({r.id: r for r in result.keep})
+        decisions: list[pol.Decision] = []
+        for row in result.superseded:
+            self.rows.pop(row.id, None)
+            decisions.append(pol.Hide(row.id))
+        self._resume |= set(result.resumed)
+        if result.swallowed and reason == "kiosk_off":
+            title = phrase("reminder.caregiver_kiosk_off_title", self.lang)
+            text = phrase(
+                "reminder.caregiver_kiosk_off",
+                self.lang,
+                start=local_clock(gap_start, self.section.timezone),
+                end=local_clock(now, self.section.timezone),
+                count=len(result.swallowed),
+            )
+            self.notifier.alert("kiosk_off", title, text, now)
+        elif result.swallowed:
+            title = phrase("reminder.caregiver_clock_jump_title", self.lang)
+            minutes = round((now - gap_start).total_seconds() / 60)
+            text = phrase("reminder.caregiver_clock_jump", self.lang, minutes=minutes, count=len(result.swallowed))
+            self.notifier.alert("clock_jump", title, text, now)
+        elif result.superseded:
+            for row in result.superseded:
+                self._alert("missed", row, now)
+        if result.superseded:
+            decisions.append(pol.Speak(phrase("reminder.kiosk_was_off", self.lang)))
+        self._refresh_wake()
+        return decisions
+
+    def _run(self, now: datetime, activity: str, force: bool = False) -> list[pol.Decision]:
+        if not force and not self._resume and (self._wake is None or now < self._wake):
+            return []
+        keep, superseded = supersede(self.rows.values(), now, now)
+        changed: list[ReminderState] = list(superseded)
+        spoken: list[pol.Announcement] = []
+        closed = [r.id for r in superseded]
+        for row in superseded:
+            self._alert("missed", row, now)
+        for row in sorted(keep, key=lambda r: (r.due_at, not r.night)):
+            new, actions = step(row, self.policy, now)
+            resumed = row.id in self._resume and new.is_open
+            if resumed and not any(isinstance(a, Announce) for a in actions):
+                new = dataclasses.replace(new, level=new.level + 1, last_spoken_at=now)
+                actions.append(Announce(new.level, repeat=True, loud=True))
+            for action in actions:
+                if isinstance(action, Announce):
+                    spoken.append(self._announcement(new, action.repeat, action.loud, resumed))
+                elif isinstance(action, AlertCaregiver):
+                    self._alert(action.reason, new, now)
+                elif isinstance(action, MarkMissed):
+                    closed.append(new.id)
+            if new != row:
+                changed.append(new)
+        self._resume.clear()
+        self.repo.save(changed)
+        self.rows.update({r.id: r for r in changed})
+        for reminder_id in closed:
+            self.rows.pop(reminder_id, None)
+        self._refresh_wake()
+        decisions: list[pol.Decision] = []
+        for announcement in pol.announcement_order(spoken):
+            routed = pol.route(announcement, activity, self.coaching_paused)
+            self.coaching_paused |= any(isinstance(d, pol.Interrupt) for d in routed)
+            decisions += routed
+        for reminder_id in closed:
+            decisions += self._after_close(reminder_id, activity)
+        return decisions
+
+    def _after_close(self, reminder_id: int, activity: str) -> list[pol.Decision]:
+        still = sum(1 for r in self.rows.values() if r.status == "announced")
+        out = pol.after_close(reminder_id, still, activity, self.coaching_paused)
+        if any(isinstance(d, pol.ResumeCoaching) for d in out):
+            self.coaching_paused = False
+        return out
+
+    def _alert(self, reason: str, row: ReminderState, now: datetime) -> None:
+        minutes = self.policy.caregiver_after_minutes
+        title, text = caregiver_text(reason, row, self.section.timezone, self.lang, minutes)
+        self.notifier.alert(reason, title, text, now, row.id)
+
+    def _announcement(self, row: ReminderState, repeat: bool, loud: bool = False, resumed: bool = False):
+        text = reminder_text(row, self.items.get(row.item_id), self.section.eye, self.lang, repeat)
+        return pol.Announcement(row.id, row.item_id, row.kind, text, loud, repeat, row.night, resumed)
+
+    def _sessions(self, previous: datetime, now: datetime) -> list[pol.Decision]:
+        if previous >= now or not self.section.sessions:
+            return []
+        windows = {slot.id: slot.window_minutes for slot in self.section.sessions}
+        out: list[pol.Decision] = []
+        for o in sessions_between(self.section, previous, now):
+            if (o.item_id, o.due_at) not in self._sessions_said:
+                self._sessions_said.add((o.item_id, o.due_at))
+                out.append(pol.SessionDue(o.item_id, windows[o.item_id], phrase("reminder.session_due", self.lang)))
+        return out
+
+    def _refresh_wake(self) -> None:
+        wakes = [w for r in self.rows.values() if (w := next_wake(r, self.policy)) is not None]
+        self._wake = min(wakes) if wakes else None
+
+    def _beat(self, now: datetime, force: bool = False) -> None:
+        if force or self._beat_at is None or abs(now - self._beat_at) >= self.heartbeat:
+            self.repo.set_values(last_seen=iso(now) or "")
+            self._beat_at = now
