@@ -55,3 +55,106 @@ def clear_all(board, numbers) -> float:
     for number in numbers:
         pin(board, number).clear_states()
     return base
+
+
+class FastClock:
+    """Monotonic and wall clocks that run ``speed`` times faster than real time."""
+
+    def __init__(self, speed: float = 1.0) -> None:
+        import datetime as _dt
+
+        self.speed = speed
+        self.real0 = time.monotonic()
+        self.wall0 = _dt.datetime(2026, 11, 20, 10, 0, 0)
+
+    def monotonic(self) -> float:
+        return (time.monotonic() - self.real0) * self.speed
+
+    def wall(self):
+        import datetime as _dt
+
+        return self.wall0 + _dt.timedelta(seconds=self.monotonic())
+
+
+def make_rx(**changes):
+    from stim_hat.prescription import Prescription
+
+    values = dict(
+        enabled=True,
+        side="left",
+        sites=("frontalis", "zygomaticus"),
+        max_amplitude_ma=4.0,
+        start_amplitude_ma=2.0,
+        step_ma=0.5,
+        pulse_width_us=200,
+        frequency_hz=30.0,
+        on_seconds=2.0,
+        off_seconds=1.0,
+        ramp_seconds=1.0,
+        block_minutes=1.0,
+        minutes_per_side_per_day=10.0,
+        minutes_per_day=20.0,
+        rest_between_blocks_minutes=0.0,
+        require_face_visible=True,
+        synkinesis_cleared=False,
+    )
+    values.update(changes)
+    return Prescription(**values)
+
+
+def make_plan(rx=None, signed=True):
+    import datetime as _dt
+
+    from stim_hat.safety import StimPlan
+
+    return StimPlan(signed, 3, _dt.date(2026, 11, 1), _dt.date(2027, 2, 1), rx or make_rx())
+
+
+def all_clear():
+    from stim_hat.runner import Surroundings
+
+    return Surroundings(
+        contraindications_confirmed=True, synkinesis_flagged=False, session_paused=False, face_visible=True
+    )
+
+
+@pytest.fixture
+def make_runner(hat, fresh_store):
+    """Build a BlockRunner on the simulated board; stops any still running at the end."""
+    from kiosk.events import EventQueue
+    from stim_hat.prescription import DeviceLimits
+    from stim_hat.runner import BlockRunner
+
+    made = []
+
+    def build(rx=None, *, speed=1.0, surroundings=all_clear, signed=True, tick_s=0.05):
+        clock = FastClock(speed)
+        events = EventQueue()
+        runner = BlockRunner(
+            hat,
+            make_plan(rx, signed),
+            DeviceLimits(ceiling_ma=hat.ceiling_ma),
+            events,
+            fresh_store,
+            surroundings,
+            clock=clock.monotonic,
+            wall=clock.wall,
+            tick_s=tick_s,
+        )
+        made.append(runner)
+        return runner
+
+    yield build
+    for runner in made:
+        if runner.running:
+            runner.stop("test teardown")
+            runner.join(2)
+
+
+def wait_for(predicate, timeout: float = 2.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.002)
+    return predicate()
