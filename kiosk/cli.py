@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "kiosk.hat_off",
     "content.check",
     "kiosk.vision.cli",
+    "kiosk.summary.cli",
+    "kiosk.summary.sync_cli",
 )
 
 

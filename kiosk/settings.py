@@ -103,6 +103,13 @@ class SyncSettings:
     webdav_url: str = setting("", "WebDAV collection URL (Nextcloud-compatible).")
     webdav_user: str = setting("", "WebDAV user name.")
     webdav_password: str = setting("", "WebDAV password (keep this file readable by the kiosk user only).")
+    therapist_key: str = setting(
+        "", "File with the therapist's Ed25519 public key (64 hex); summaries are encrypted to it when set."
+    )
+    inbox: str = setting("inbox", "Sub-folder (or sub-collection) of the target where new signed plans are placed.")
+    retry_base_seconds: int = setting(60, "First wait after a failed delivery; it doubles with each failure.")
+    retry_max_seconds: int = setting(21600, "Longest wait between delivery attempts.")
+    summary_days: int = setting(7, "Days covered by a summary built without --from/--to.")
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "voice.volume": (0.0, 1.0),
     "voice.push_to_talk_pin": (0, 27),
     "hat.max_current_ma": (0.0, 25.0),
+    "sync.retry_base_seconds": (1, 86400),
+    "sync.retry_max_seconds": (1, 604800),
+    "sync.summary_days": (1, 366),
     "hat.amplitude_full_scale_ma": (1.0, 25.0),
     "hat.contact_min_level": (0.05, 0.95),
 }

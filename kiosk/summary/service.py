@@ -1,0 +1,151 @@
+"""Glue between settings and the summary parts: keys, target, outbox, build-sign-queue (an adapter)."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from nacl.exceptions import CryptoError
+from nacl.signing import SigningKey, VerifyKey
+
+from kiosk import __version__
+from kiosk.settings import Settings
+from kiosk.store import Store
+from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
+from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
+from kiosk.summary.fhir_out import to_fhir_bytes
+from kiosk.summary.inbox import Verdict
+from kiosk.summary.json_out import to_json_bytes
+from kiosk.summary.pdf_out import to_pdf_bytes
+
+FORMATS = {
+    "json": ("summary.json", to_json_bytes),
+    "pdf": ("summary.pdf", to_pdf_bytes),
+    "fhir": ("fhir-bundle.json", to_fhir_bytes),
+}
+UNKNOWN_PATIENT = "P-UNKNOWN"
+
+
+def data_dir(settings: Settings) -> Path:
+    """The storage folder (expanded)."""
+    return Path(settings.storage.data_dir).expanduser()
+
+
+def device_key(settings: Settings) -> SigningKey:
+    """The device's signing key (created on first use under <data_dir>/keys, mode 0600)."""
+    return load_or_create_device_key(data_dir(settings) / "keys")
+
+
+def device_id(key: SigningKey) -> str:
+    """A stable device id derived from its public key."""
+    return "fc-" + fingerprint(key.verify_key.encode())
+
+
+def therapist_key(settings: Settings) -> VerifyKey | None:
+    """The therapist's public key from settings, or None when not configured."""
+    path = settings.sync.therapist_key
+    return read_public_key(Path(path).expanduser()) if path else None
+
+
+def build_target(settings: Settings) -> Target:
+    """The configured delivery target; DeliveryError when none is set up."""
+    sync = settings.sync
+    if sync.target == "folder":
+        if not sync.folder:
+            raise DeliveryError("sync.target is 'folder' but sync.folder is empty.")
+        return FolderTarget(Path(sync.folder).expanduser(), sync.inbox)
+    if sync.target == "webdav":
+        if not sync.webdav_url:
+            raise DeliveryError("sync.target is 'webdav' but sync.webdav_url is empty.")
+        return WebDavTarget(sync.webdav_url, sync.webdav_user, sync.webdav_password, sync.inbox)
+    raise DeliveryError("No delivery target is set up (sync.target is 'none').")
+
+
+def current_patient(store: Store) -> str:
+    """The pseudonym of the newest applied plan, or a placeholder."""
+    with store.lock:
+        rows = list(store.db["plan_versions"].rows_where("applied_at IS NOT NULL", order_by="-id", limit=1))
+    if rows and rows[0].get("text"):
+        try:
+            return str(tomllib.loads(rows[0]["text"]).get("plan", {}).get("patient") or UNKNOWN_PATIENT)
+        except tomllib.TOMLDecodeError:
+            return UNKNOWN_PATIENT
+    return UNKNOWN_PATIENT
+
+
+def default_period(today: date, days: int) -> tuple[date, date]:
+    """The last ``days`` days ending today."""
+    return today - timedelta(days=days - 1), today
+
+
+@dataclass(frozen=True)
+class Packed:
+    """One signed output: its file name, kind and container bytes."""
+
+    name: str
+    kind: str
+    data: bytes
+
+
+def pack(
+    summary: dict[str, Any],
+    key: SigningKey,
+    therapist: VerifyKey | None,
+    formats: tuple[str, ...] = ("json", "pdf", "fhir"),
+) -> list[Packed]:
+    """Render, sign (and seal) each format; names are stable for the same content."""
+    out = []
+    period = summary["period"]
+    for kind in formats:
+        suffix, render = FORMATS[kind]
+        payload = render(summary)
+        digest = hashlib.sha256(payload).hexdigest()[:10]
+        name = f"facecoach_{summary['patient']}_{period['from']}_{period['to']}_{digest}_{suffix}.fcsum"
+        meta = {"name": name, "kind": kind, "created_at": summary["generated_at"], "patient": summary["patient"]}
+        out.append(Packed(name, kind, seal(payload, meta, key, therapist)))
+    return out
+
+
+def basic_verifier(therapist: VerifyKey | None, last_version: int | None) -> Any:
+    """Interim plan check until kiosk.plan lands: Ed25519 signature, TOML, [plan].version must increase."""
+
+    def verify(plan: bytes, sig: bytes) -> Verdict:
+        if therapist is None:
+            return Verdict(False, None, "no therapist key is set up (sync.therapist_key), so no plan can be trusted")
+        raw_sig = bytes.fromhex(sig.decode("ascii", "replace").strip()) if len(sig.strip()) == 128 else sig
+        try:
+            therapist.verify(plan, raw_sig)
+        except (CryptoError, ValueError, TypeError) as exc:
+            return Verdict(False, None, f"the signature does not match the therapist's key ({type(exc).__name__})")
+        try:
+            version = tomllib.loads(plan.decode("utf-8"))["plan"]["version"]
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            return Verdict(False, None, "the plan is not valid TOML with a [plan] version")
+        if not isinstance(version, int):
+            return Verdict(False, None, "the plan version is not a whole number")
+        if last_version is not None and version <= last_version:
+            return Verdict(False, version, f"version {version} is not newer than the plan in use ({last_version})")
+        return Verdict(True, version, "")
+
+    return verify
+
+
+def last_applied_version(store: Store) -> int | None:
+    """The highest plan version applied so far."""
+    with store.lock:
+        row = store.db.execute("SELECT max(version) FROM plan_versions WHERE applied_at IS NOT NULL").fetchone()
+    return row[0] if row else None
+
+
+def software_version() -> str:
+    """This kiosk's version."""
+    return __version__
+
+
+def now_local() -> datetime:
+    """The wall clock, timezone-aware (CLI adapters only)."""
+    return datetime.now().astimezone()

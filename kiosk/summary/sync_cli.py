@@ -1,0 +1,64 @@
+"""`facecoach sync`: one delivery pass of the outbox and one look in the plan inbox, then a report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+
+from kiosk.store import DB_NAME, Store, StoreError
+from kiosk.summary import service
+from kiosk.summary.cli import _settings
+from kiosk.summary.crypto import SummaryCryptoError
+from kiosk.summary.delivery import DeliveryError, deliver_pass
+from kiosk.summary.inbox import Inbox
+from kiosk.summary.outbox import Outbox
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sync", help="deliver waiting summaries and fetch a new signed plan, once")
+    p.add_argument("--config", help="settings file")
+    p.add_argument("--no-inbox", action="store_true", help="only deliver; do not look for a new plan")
+    p.set_defaults(func=cmd_sync)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args.config)
+    if settings is None:
+        return 2
+    try:
+        target = service.build_target(settings)
+        therapist = service.therapist_key(settings)
+        store = Store.open(service.data_dir(settings) / DB_NAME)
+    except (DeliveryError, SummaryCryptoError, StoreError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    now = service.now_local()
+    sync = settings.sync
+    try:
+        outbox = Outbox(store, service.data_dir(settings) / "outbox")
+        report = deliver_pass(
+            outbox, target, now, timedelta(seconds=sync.retry_base_seconds), timedelta(seconds=sync.retry_max_seconds)
+        )
+        print(
+            f"Delivery to {target.description}: {len(report.delivered)} delivered, {len(report.failed)} failed, "
+            f"{len(report.waiting)} waiting for their retry time."
+        )
+        for name in report.delivered:
+            print(f"  delivered {name}")
+        for name, reason, retry_at in report.failed:
+            print(f"  NOT delivered {name}: {reason} Next try after {retry_at}.")
+        ok = report.ok
+        if not args.no_inbox:
+            verify = service.basic_verifier(therapist, service.last_applied_version(store))
+            inbox = Inbox(store, target, verify, service.data_dir(settings) / "plan")
+            found = inbox.poll(now, session_running=False)
+            for name, version in found.applied:
+                print(f"  new plan {name} (version {version}) checked and installed")
+            for name, reason in found.refused:
+                print(f"  plan {name} REFUSED: {reason}")
+            for name, reason in found.waiting:
+                print(f"  plan {name} waits: {reason}")
+    finally:
+        store.close()
+    return 0 if ok else 1
