@@ -100,7 +100,11 @@ class RowReader:
         lo, hi = period.start.isoformat(), period.end.isoformat()
 
         def day(col: str) -> str:
-            return f"substr(coalesce({col}, ''), 1, 10) BETWEEN date(?, '-1 day') AND date(?, '+1 day')"
+            # Rows whose time is not a date at all are read too, so they are reported, not silently lost.
+            return (
+                f"(substr(coalesce({col}, ''), 1, 10) BETWEEN date(?, '-1 day') AND date(?, '+1 day')"
+                f" OR ({col} IS NOT NULL AND {col} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'))"
+            )
 
         tz = self.tz
         sessions = self._each(
