@@ -19,7 +19,7 @@ INTEROCULAR_MM = 62.0  # fallback only: eye-centre distance of an average adult
 IRIS_TO_INTEROCULAR = (0.14, 0.26)  # plausible iris diameter / eye-centre distance
 DEFAULT_NOISE_MM = 0.3  # noise floor when calibrating from a single picture
 MIN_NOISE_MM = 0.1
-STABLE_FRAME_MM = 1.0  # frames whose shape differs more than this (RMS) from the median are not used
+STABLE_FRAME_MM = 1.5  # frames whose shape differs more than this (RMS) from the median are not used
 
 
 class CalibrationError(ValueError):

@@ -101,8 +101,9 @@ CHIN = 152
 NOSE_TIP = 1
 UPPER_LIP_TOP = 0
 LOWER_LIP_BOTTOM = 17
-# Points that barely move in any of the exercises: used to align an expression onto the neutral face.
-STABLE = (133, 362, 168, 6, 197, 195, 5, 4, 1, 127, 356)
+# Upper-face points (eye corners, nose bridge, face contour at eye level) that barely move in the
+# exercises: used to align an expression onto the neutral face. The lower nose moves with a smile.
+STABLE = (133, 362, 168, 6, 197, 195, 33, 263, 127, 356)
 MIDLINE = (
     10,
     151,

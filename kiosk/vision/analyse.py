@@ -19,7 +19,7 @@ from kiosk.vision.landmarker import Landmarker, MediaPipeLandmarker
 
 SCHEMA_VERSION = 1
 REPLAY_EXERCISES = ("brow_lift", "gentle_eye_closure", "open_smile", "lip_pucker", "cheek_puff")
-CALIBRATION_S = 1.0  # replay: the first second of usable frames is taken as the relaxed face
+CALIBRATION_S = 0.5  # replay: the first half second of usable frames is taken as the relaxed face
 START_SHARE = 0.3  # replay: a repetition starts at 30% of the reference excursion ...
 REST_SHARE = 0.5  # ... and ends when the movement falls below half of that
 
@@ -170,7 +170,7 @@ def replay(
         if own:
             landmarker.close()
     if cal is None:
-        raise VisionInputError(f"No steady, usable face in the first second of {video.name}; cannot calibrate.")
+        raise VisionInputError(f"No steady, usable face in the first half second of {video.name}; cannot calibrate.")
     for counter in counters.values():
         counter.finish(last_t)
     return {
