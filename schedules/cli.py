@@ -1,0 +1,141 @@
+"""`facecoach reminders list|simulate`: today's schedule, and the real code in accelerated time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tomllib
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from content import content_path
+from schedules.due import day_bounds, local_instant, occurrences, sessions_between
+from schedules.plan_section import ScheduleSection, default_section, parse_schedule
+from schedules.simulate import simulate
+
+STARTER_PLAN = "plans/starter.toml"
+TOTAL_NAMES = ("due", "announced", "acknowledged", "late", "escalated", "missed", "duplicates", "lost")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reminders", help="eye-care reminders and sessions: list today's, simulate days")
+    rsub = p.add_subparsers(dest="reminders_command", metavar="ACTION")
+    ls = rsub.add_parser("list", help="today's eye-care reminders and exercise sessions from the plan")
+    ls.add_argument("--plan", type=Path, help="plan file (default: the starter plan, else a safe built-in one)")
+    ls.add_argument("--date", help="another day, as YYYY-MM-DD")
+    ls.set_defaults(func=cmd_list)
+    sim = rsub.add_parser("simulate", help="run the real reminder code over N days in accelerated time")
+    sim.add_argument("--days", type=int, default=14, help="days to simulate (1 to 366)")
+    sim.add_argument("--seed", type=int, default=1, help="seed of the scripted patient")
+    sim.add_argument("--start", help="first day, as YYYY-MM-DD (default 2026-03-23: crosses the March DST change)")
+    sim.add_argument("--plan", type=Path, help="plan file whose schedule to use")
+    sim.add_argument("--json", action="store_true", help="print the totals as JSON")
+    sim.set_defaults(func=cmd_simulate)
+    p.set_defaults(func=lambda args: p.print_help() or 2)
+
+
+def load_section(path: Path | None) -> tuple[ScheduleSection, str, list[str]]:
+    """The schedule from a plan file, the starter plan, or the safe default; plus its source and problems."""
+    if path is None:
+        starter = content_path(STARTER_PLAN)
+        if not starter.exists():
+            return default_section(_local_zone()), "the built-in safe default", []
+        path = starter
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except OSError as exc:
+        raise ValueError(f"The plan file {path} cannot be read: {exc.strerror or exc}.") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"The plan file {path} is not valid TOML: {exc}.") from exc
+    section, problems = parse_schedule(raw, text, str(path), default_timezone=_local_zone())
+    return section, str(path), [str(p) for p in problems]
+
+
+def _local_zone() -> str:
+    """The machine's IANA time zone name (UTC when it cannot be found)."""
+    for candidate in (Path("/etc/timezone"),):
+        if candidate.exists() and (name := candidate.read_text().strip()):
+            try:
+                ZoneInfo(name)
+                return name
+            except (ValueError, KeyError):
+                break
+    link = Path("/etc/localtime")
+    if link.is_symlink() and "zoneinfo/" in str(link.resolve()):
+        return str(link.resolve()).split("zoneinfo/", 1)[1]
+    return "UTC"
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"The date {text!r} is not a date like 2026-11-02.") from exc
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        section, source, problems = load_section(args.plan)
+        day = _day(args.date)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    tz = ZoneInfo(section.timezone)
+    now = datetime.now(UTC)
+    if day is not None:
+        now = local_instant(day, time(12), tz).astimezone(UTC)
+    start, end = day_bounds(section, now)
+    print(f"Plan: {source} (time zone {section.timezone}, eye: {section.eye})")
+    for problem in problems:
+        print(f"  problem: {problem}")
+    rows = [(o.local, o.kind, o.item_id, "protected" if o.protected else "") for o in occurrences(section, start, end)]
+    rows += [(o.local, "session", o.item_id, "") for o in sessions_between(section, start, end)]
+    print(f"{start.astimezone(tz).date() if day is None else day}:")
+    if not rows:
+        print("  nothing planned")
+    for local, kind, item_id, note in sorted(rows):
+        print(f"  {local.strftime('%H:%M')}  {kind:<12} {item_id:<16} {note}".rstrip())
+    p = section.policy
+    print(
+        f"Escalation: repeat every {p.repeat_every_minutes} min, caregiver after {p.caregiver_after_minutes} min, "
+        f"missed after {p.catch_up_minutes} min, snooze {p.snooze_minutes} min x{p.max_snoozes}"
+    )
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    if not 1 <= args.days <= 366:
+        print(f"--days must be from 1 to 366, got {args.days}.", file=sys.stderr)
+        return 2
+    try:
+        section, _, problems = (
+            load_section(args.plan) if args.plan else (default_section("Europe/London", "left"), "", [])
+        )
+        day = _day(args.start) or date(2026, 3, 23)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.getLogger("schedules").setLevel(logging.ERROR)
+    start = local_instant(day, time(6), ZoneInfo(section.timezone))
+    totals = simulate(args.days, args.seed, start=start, section=section)
+    data = totals.as_dict()
+    if args.json:
+        print(json.dumps({"days": args.days, "seed": args.seed, "start": day.isoformat(), **data}, indent=2))
+    else:
+        print(f"Simulated {args.days} day(s) from {day} (seed {args.seed}, time zone {section.timezone}):")
+        for name in TOTAL_NAMES:
+            print(f"  {name:<13}{data[name]:>6}")
+        print(
+            f"  ({data['restarts']} power cuts, {data['minutes_off']} minutes off, {data['clock_jumps']} clock jumps, "
+            f"{data['interrupts']} coaching pauses, {data['after_stimulation']} spoken after stimulation, "
+            f"{data['caregiver_alerts']} caregiver alerts)"
+        )
+        for problem in problems + totals.problems:
+            print(f"  problem: {problem}")
+    return 0 if totals.lost == 0 and totals.duplicates == 0 else 1

@@ -1,0 +1,244 @@
+"""Accelerated-time simulation of the REAL reminder code with a scripted patient.
+
+A virtual true clock advances minute by minute; the kiosk (a ``ReminderService`` on a real SQLite
+file) sees a wall clock that may be wrong, is switched off and on, sometimes boots with a stale
+clock that then jumps, crosses a DST change, and runs exercise sessions and stimulation. A seeded
+patient answers most reminders on time, some late, some never. At the end the database is
+compared with the schedule computed independently in true time.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.store import DB_NAME, Store
+from schedules import policy as pol
+from schedules.due import local_instant, occurrences
+from schedules.plan_section import ScheduleSection, default_section
+from schedules.repository import ReminderRepository, iso
+from schedules.service import ReminderService
+
+STEP = timedelta(minutes=1)
+TAIL = timedelta(hours=3)  # keep running after the last day so every reminder can close
+
+
+@dataclass
+class Totals:
+    """What the simulation counted; ``duplicates`` and ``lost`` must be 0."""
+
+    due: int = 0
+    announced: int = 0
+    acknowledged: int = 0
+    late: int = 0
+    escalated: int = 0
+    missed: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    restarts: int = 0
+    clock_jumps: int = 0
+    minutes_off: int = 0
+    interrupts: int = 0
+    after_stimulation: int = 0
+    caregiver_alerts: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Script:
+    """The scripted world: when the kiosk is off, when its clock is wrong, what the patient does."""
+
+    off: list[tuple[datetime, datetime, bool]]  # (from, until, boots with a stale clock)
+    wrong_clock: list[tuple[datetime, datetime, timedelta]]  # (from, until, offset) while running
+    stimulation: list[tuple[datetime, datetime]]
+    rng: random.Random
+
+    def is_off(self, t: datetime) -> bool:
+        return any(a <= t < b for a, b, _ in self.off)
+
+    def offset(self, t: datetime) -> timedelta:
+        return next((o for a, b, o in self.wrong_clock if a <= t < b), timedelta(0))
+
+    def response(self) -> tuple[timedelta | None, str]:
+        """How long the patient takes to answer (None: never) and how."""
+        roll = self.rng.random()
+        via = self.rng.choice(["voice", "voice", "touch", "button"])
+        if roll < 0.70:
+            return timedelta(minutes=self.rng.randint(0, 4)), via
+        if roll < 0.80:
+            return timedelta(minutes=self.rng.randint(5, 14)), via
+        if roll < 0.90:
+            return timedelta(minutes=self.rng.randint(16, 55)), via
+        return None, via
+
+
+def build_script(start: datetime, days: int, seed: int) -> Script:
+    """Power cuts, stale-clock boots, clock jumps and stimulation blocks spread over the days."""
+    rng = random.Random(seed)
+    tz = start.tzinfo
+    assert tz is not None
+
+    def at(day: int, hh: int, mm: int) -> datetime:
+        return local_instant((start + timedelta(days=day)).date(), time(hh, mm), tz).astimezone(UTC)  # type: ignore[arg-type]
+
+    off: list[tuple[datetime, datetime, bool]] = []
+    wrong: list[tuple[datetime, datetime, timedelta]] = []
+    stim: list[tuple[datetime, datetime]] = []
+    for day in range(days):
+        kind = day % 7
+        if kind == 1:  # off over the night routine
+            off.append((at(day, 21, 40 + rng.randint(0, 15)), at(day, 23, rng.randint(0, 50)), False))
+        elif kind == 4:  # off most of the day, boots with the clock it saved (fake-hwclock), then NTP fixes it
+            off.append((at(day, 9, rng.randint(1, 30)), at(day, 14, rng.randint(10, 40)), True))
+        elif kind == 5:  # a crash in the middle of an escalation, back after a minute or two
+            cut = at(day, 12, rng.randint(2, 10))
+            off.append((cut, cut + timedelta(minutes=rng.randint(1, 2)), False))
+        elif kind == 3:  # someone sets the clock an hour back; it is corrected later
+            wrong.append((at(day, 15, 30), at(day, 17, 0), timedelta(hours=-1)))
+        if kind in (2, 6):  # stimulation over the 10:00 drops
+            stim.append((at(day, 9, 55), at(day, 10, 8)))
+    return Script(off, wrong, stim, rng)
+
+
+@dataclass
+class _Kiosk:
+    store: Store
+    service: ReminderService
+    booted_at: datetime
+    stale_until: datetime | None
+    stale_wall: datetime | None
+
+
+def simulate(
+    days: int = 14,
+    seed: int = 1,
+    start: datetime | None = None,
+    section: ScheduleSection | None = None,
+    folder: Path | None = None,
+) -> Totals:
+    """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``)."""
+    section = section or default_section("Europe/London", "left")
+    tz = ZoneInfo(section.timezone)
+    start = (start or datetime(2026, 3, 23, 6, 0, tzinfo=tz)).astimezone(UTC)
+    end = start + timedelta(days=days)
+    script = build_script(start.astimezone(tz), days, seed)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = (folder or Path(scratch)) / DB_NAME
+        return _run(section, script, start, end, path)
+
+
+def _run(section: ScheduleSection, script: Script, start: datetime, end: datetime, path: Path) -> Totals:
+    totals = Totals()
+    kiosk: _Kiosk | None = None
+    answers: dict[int, tuple[datetime, str]] = {}
+    first_announced: dict[int, datetime | None] = {}
+    duplicates = 0
+    coaching_until: datetime | None = None
+    last_seen_wall: datetime | None = None
+    t = start
+    while t <= end + TAIL:
+        if script.is_off(t):
+            if kiosk is not None:  # power cut: no goodbye, the process is simply gone
+                kiosk.store.close()
+                kiosk = None
+                totals.restarts += 1
+            totals.minutes_off += 1
+            t += STEP
+            continue
+        stale = any(b == t for _, b, s in script.off if s)
+        wall = t + script.offset(t)
+        mono = (t - start).total_seconds()
+        if kiosk is None:
+            store = Store.open(path)
+            service = ReminderService(store, section, heartbeat=timedelta(minutes=5))
+            stale_wall = last_seen_wall if stale and last_seen_wall else None
+            kiosk = _Kiosk(store, service, t, t + timedelta(minutes=3) if stale_wall else None, stale_wall)
+            if stale_wall is not None:
+                wall = stale_wall
+            decisions = service.start(wall, mono, _activity(t, script, coaching_until))
+        else:
+            if kiosk.stale_until is not None and kiosk.stale_wall is not None and t < kiosk.stale_until:
+                wall = kiosk.stale_wall + (t - kiosk.booted_at)
+            decisions = kiosk.service.tick(wall, mono, _activity(t, script, coaching_until))
+        last_seen_wall = wall
+        for d in decisions:
+            if isinstance(d, pol.Show):
+                announced_at = kiosk.service.rows[d.reminder_id].announced_at
+                if d.reminder_id not in first_announced:
+                    first_announced[d.reminder_id] = announced_at
+                    delay, via = script.response()
+                    if delay is not None:
+                        answers[d.reminder_id] = (t + delay, via)
+                elif first_announced[d.reminder_id] != announced_at:
+                    duplicates += 1  # announced afresh a second time
+                elif d.reminder_id in answers and answers[d.reminder_id][0] < t:
+                    answers[d.reminder_id] = (t + timedelta(minutes=1), answers[d.reminder_id][1])  # shown again
+            elif isinstance(d, pol.Interrupt):
+                totals.interrupts += 1
+            elif isinstance(d, pol.SpeakAfterStimulation):
+                totals.after_stimulation += 1
+            elif isinstance(d, pol.SessionDue):
+                coaching_until = t + timedelta(minutes=25)
+        for reminder_id, (when, via) in list(answers.items()):
+            if when == t and reminder_id in kiosk.service.rows:
+                activity = _activity(t, script, coaching_until)
+                if via == "voice":
+                    kind = kiosk.service.rows[reminder_id].kind
+                    intent = "drops_taken" if kind == "drops" else "ointment_done"
+                    kiosk.service.handle_intent(intent, wall, activity)
+                else:
+                    kiosk.service.acknowledge(wall, via, reminder_id=reminder_id, activity=activity)
+        t += STEP
+    if kiosk is not None:
+        kiosk.store.close()
+    totals.clock_jumps = len(script.wrong_clock) * 2 + sum(1 for _, _, s in script.off if s)
+    totals.duplicates = duplicates
+    _count(totals, section, start, end, path)
+    return totals
+
+
+def _activity(t: datetime, script: Script, coaching_until: datetime | None) -> str:
+    if any(a <= t < b for a, b in script.stimulation):
+        return "stimulating"
+    if coaching_until is not None and t < coaching_until:
+        return "coaching"
+    return "idle"
+
+
+def _count(totals: Totals, section: ScheduleSection, start: datetime, end: datetime, path: Path) -> None:
+    """Compare the database with the schedule computed independently in true time."""
+    expected = {(o.item_id, iso(o.due_at)) for o in occurrences(section, start, end)}
+    store = Store.open(path)
+    try:
+        rows = ReminderRepository(store).rows_between(start - timedelta(days=2), end + timedelta(days=2))
+        totals.caregiver_alerts = store.db["caregiver_alerts"].count
+    finally:
+        store.close()
+    rows = [
+        r for r in rows if (r["item_id"], r["due_at"]) in expected or start < datetime.fromisoformat(r["due_at"]) <= end
+    ]
+    keys = Counter((r["item_id"], r["due_at"]) for r in rows)
+    totals.due = len(expected)
+    totals.duplicates += sum(n - 1 for n in keys.values() if n > 1)
+    totals.duplicates += len(set(keys) - expected)
+    for r in rows:
+        if r["announced_at"]:
+            totals.announced += 1
+        if r["status"] == "acknowledged":
+            totals.acknowledged += 1
+            totals.late += bool(r["caregiver_alerted_at"])
+        totals.escalated += bool(r["caregiver_alerted_at"])
+        totals.missed += r["status"] == "missed"
+        if r["status"] not in ("acknowledged", "missed") or not r["announced_at"]:
+            totals.problems.append(f"{r['item_id']} at {r['due_at']} ended {r['status']}")
+        elif r["status"] == "missed" and not r["caregiver_alerted_at"]:
+            totals.problems.append(f"{r['item_id']} at {r['due_at']} missed without a caregiver alert")
+    totals.lost = len(expected - set(keys)) + len(totals.problems)
