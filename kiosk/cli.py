@@ -16,10 +16,13 @@ COMMAND_MODULES = (
     "kiosk.config_cli",
     "kiosk.selftest",
     "kiosk.hat_off",
+    "kiosk.service_alert",
     "content.check",
     "kiosk.vision.cli",
     "kiosk.summary.cli",
     "kiosk.summary.sync_cli",
+    "schedules.cli",
+    "kiosk.plan.cli",
 )
 
 

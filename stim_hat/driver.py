@@ -27,6 +27,7 @@ from gpiozero.exc import GPIOZeroError
 
 from kiosk.settings import HatSettings
 from stim_hat.exc import EStopLatched, HatUnavailable, OutputsInhibited, SafetyViolation
+from stim_hat.prescription import device_limits
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def full_scale_ma(hat: HatSettings) -> float:
 
 def ceiling_ma(hat: HatSettings) -> float:
     """The absolute device ceiling in mA: the lower of the setting and the board's full scale."""
-    return min(float(hat.max_current_ma), full_scale_ma(hat))
+    return device_limits(hat).ceiling_ma
 
 
 class StimHat(CompositeDevice):

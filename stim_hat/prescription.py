@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from kiosk.settings import Problem
+from kiosk.settings import HatSettings, Problem
 
 SECTION = "stimulation"
 
@@ -50,6 +50,11 @@ class DeviceLimits:
     min_frequency_hz: float = 1.0
     max_frequency_hz: float = 100.0
     min_ramp_seconds: float = 1.0
+
+
+def device_limits(hat: HatSettings) -> DeviceLimits:
+    """The limits of the installed board: the ceiling is the lower of the setting and the board's full scale."""
+    return DeviceLimits(ceiling_ma=min(float(hat.max_current_ma), float(hat.amplitude_full_scale_ma)))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,136 @@
+"""The therapist plan's header, parsed from the file's bytes (pure: bytes in, values out).
+
+Each package parses its own section from ``Plan.raw`` (see docs/plan-format.md); this module
+owns ``[plan]``. Problems name file, line and field, in plain words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kiosk.settings import Problem
+
+FORMAT = 1
+STAGES = ("flaccid", "paresis", "synkinesis")
+_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+_TIMEZONE = re.compile(r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*$|^UTC$")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A parsed plan: the header, the whole decoded TOML, its SHA-256 and whether its signature was verified."""
+
+    format: int
+    version: int
+    patient: str
+    therapist: str
+    issued: date
+    valid_from: date
+    valid_until: date
+    stage: str
+    timezone: str
+    raw: dict[str, Any] = field(repr=False, compare=False)
+    sha256: str = ""
+    signed: bool = False
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Map 'section.key' (and 'section') to the first line where it is written."""
+    lines: dict[str, int] = {}
+    table = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if m := _HEADER.match(raw):
+            table = m.group(1)
+            lines.setdefault(table, number)
+        elif m := _ASSIGN.match(raw):
+            lines.setdefault(f"{table}.{m.group(1)}" if table else m.group(1), number)
+    return lines
+
+
+def _decode(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, "", [Problem(filename, 1, "(file)", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else 1
+        return None, text, [Problem(filename, line, "(file)", f"is not valid TOML: {exc}")]
+
+
+def _check_header(head: dict[str, Any], problem: Any) -> None:
+    expect = {
+        "format": int,
+        "version": int,
+        "patient": str,
+        "therapist": str,
+        "issued": date,
+        "valid_from": date,
+        "valid_until": date,
+        "stage": str,
+        "timezone": str,
+    }
+    for key, tp in expect.items():
+        value = head.get(key)
+        if value is None:
+            problem(key, "is missing")
+        elif tp is int and (isinstance(value, bool) or not isinstance(value, int)):
+            problem(key, f"must be a whole number, got {value!r}")
+        elif tp is date and (not isinstance(value, date) or hasattr(value, "hour")):
+            problem(key, f"must be a date like 2026-11-01 (no quotes), got {value!r}")
+        elif not isinstance(value, tp):
+            problem(key, f"must be text in quotes, got {value!r}")
+    if isinstance(head.get("format"), int) and head["format"] != FORMAT:
+        problem("format", f"this kiosk reads plan format {FORMAT}, the file says {head['format']}")
+    if isinstance(head.get("version"), int) and not isinstance(head["version"], bool) and head["version"] < 0:
+        problem("version", "must be 0 or more")
+    if isinstance(head.get("stage"), str) and head["stage"] not in STAGES:
+        problem("stage", f"must be one of {', '.join(STAGES)}, got {head['stage']!r}")
+    if isinstance(head.get("timezone"), str) and not _TIMEZONE.match(head["timezone"]):
+        problem("timezone", f"must be a time zone name like Europe/London, got {head['timezone']!r}")
+    dates = [head.get(k) for k in ("valid_from", "valid_until")]
+    if all(isinstance(d, date) and not hasattr(d, "hour") for d in dates) and dates[0] > dates[1]:
+        problem("valid_until", "is before valid_from")
+
+
+def parse_plan(data: bytes, filename: str = "<plan>") -> tuple[Plan | None, list[Problem]]:
+    """The plan in ``data`` (unsigned until a verifier says otherwise), or None and every problem found."""
+    raw, text, problems = _decode(data, filename)
+    if raw is None:
+        return None, problems
+    lines = key_lines(text)
+    head = raw.get("plan")
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(filename, lines.get(f"plan.{key}", lines.get("plan", 1)), f"plan.{key}", message))
+
+    if not isinstance(head, dict):
+        return None, [Problem(filename, 1, "plan", "the [plan] section is missing")]
+    _check_header(head, problem)
+    if problems:
+        return None, problems
+    plan = Plan(
+        format=head["format"],
+        version=head["version"],
+        patient=head["patient"],
+        therapist=head["therapist"],
+        issued=head["issued"],
+        valid_from=head["valid_from"],
+        valid_until=head["valid_until"],
+        stage=head["stage"],
+        timezone=head["timezone"],
+        raw=raw,
+        sha256=hashlib.sha256(data).hexdigest(),
+        signed=False,
+        lines=lines,
+    )
+    return plan, []
