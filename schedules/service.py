@@ -84,6 +84,7 @@ class ReminderService:
         last_seen = parse_iso(self.repo.value("last_seen"))
         self._until = parse_iso(self.repo.value("materialized_until"))
         self._materialize(now)
+        self.rows = {r.id: r for r in self.repo.open_reminders()}
         decisions: list[pol.Decision] = []
         if last_seen is not None:
             decisions += self._reconcile(last_seen, now, "kiosk_off")
@@ -212,7 +213,8 @@ class ReminderService:
         for row in result.superseded:
             self.rows.pop(row.id, None)
             decisions.append(pol.Hide(row.id))
-        self._resume |= set(result.resumed)
+        if reason == "kiosk_off":  # the card was lost with the screen: show and say it again
+            self._resume |= set(result.resumed)
         if result.swallowed and reason == "kiosk_off":
             title = phrase("reminder.caregiver_kiosk_off_title", self.lang)
             text = phrase(

@@ -32,4 +32,6 @@ def drive(service: ReminderService, start: datetime, minutes: int, activity: str
 
 
 def shown(decisions):
-    return [d.reminder_id for _, d in decisions if isinstance(d, pol.Show)]
+    """Reminder ids put on screen, from decisions or (minute, decision) pairs."""
+    plain = [d[1] if isinstance(d, tuple) else d for d in decisions]
+    return [d.reminder_id for d in plain if isinstance(d, pol.Show)]
