@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import http.client
 import os
@@ -44,6 +45,14 @@ def _same(data: bytes, stored: bytes) -> bool:
     return len(data) == len(stored) and hashlib.sha256(data).digest() == hashlib.sha256(stored).digest()
 
 
+def _folder_reason(exc: OSError) -> str:
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "cannot be written (read-only or no permission)"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "is full"
+    return f"could not be written: {exc.strerror or exc}"
+
+
 class FolderTarget:
     """A folder: a Syncthing or Nextcloud folder, a mounted share or a USB stick."""
 
@@ -64,12 +73,10 @@ class FolderTarget:
                 os.fsync(f.fileno())
             os.replace(tmp, final)
             stored = final.read_bytes()
-        except PermissionError as exc:
-            raise DeliveryError(f"The folder {self.root} cannot be written (read-only or no permission).") from exc
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-            raise DeliveryError(f"Writing to {self.root} failed: {exc.strerror or exc}.") from exc
+            raise DeliveryError(f"The folder {self.root} {_folder_reason(exc)}.") from exc
         if not _same(data, stored):
             raise DeliveryError(f"The copy in {self.root} does not match (size or checksum); will try again.")
 
