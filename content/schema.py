@@ -16,7 +16,8 @@ FLACCID_KINDS = ("massage", "relaxation")
 TOPICS = ("eye_care", "articulation", "recovery")
 
 # Named face parts an animation moves; each keyframe gives some of them an amount from 0 (rest)
-# to 1 (the full small movement). The face is drawn symmetrically: it shows the target movement.
+# to 1 (the most the drawing shows; gentle exercises use about 0.5). The face is drawn
+# symmetrically: it shows the target movement.
 FACE_PARTS = (
     "brows_up",
     "brows_together",

@@ -51,3 +51,20 @@ def _library() -> dict:
     library, problems = check_library(content_path())
     assert problems == []
     return library
+
+
+def test_both_plans_pass_the_parsers_that_own_their_sections():
+    """kiosk.plan reads [plan], schedules reads sessions/eye care/reminders, stim_hat reads [stimulation]."""
+    from kiosk.plan.model import parse_plan
+    from kiosk.settings import HatSettings
+    from schedules.plan_section import parse_schedule
+    from stim_hat.prescription import device_limits, parse_prescription
+
+    for name, stimulates in (("starter.toml", False), ("sample-therapist.toml", True)):
+        path = content_path("plans", name)
+        parsed, problems = parse_plan(path.read_bytes(), str(path))
+        assert problems == [] and parsed is not None, name
+        schedule, problems = parse_schedule(parsed.raw, path.read_text(encoding="utf-8"), str(path))
+        assert problems == [] and schedule.sessions, name
+        prescription, problems = parse_prescription(parsed.raw, device_limits(HatSettings()), filename=str(path))
+        assert problems == [] and prescription.enabled is stimulates, name
