@@ -1,32 +1,64 @@
 """The kiosk application: input -> events -> screens -> drawing, on the fixed-rate loop.
 
 Only the main loop changes what is on screen or in the session; devices and timers put events
-on the queue. Later issues add the session, reminder and stimulation screens here.
+on the queue. Screens: home, session (with rest), summary, progress, caregiver, and the reminder
+overlay that sits on top of everything until it is acknowledged.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pygame
 
+from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
-from kiosk.events import Event, EventQueue, KeyPressed, Notice, QuitRequested, Touched
+from kiosk.events import (
+    ButtonPressed,
+    Event,
+    KeyPressed,
+    Notice,
+    QuitRequested,
+    ReminderDue,
+    Touched,
+    VoiceCommand,
+)
 from kiosk.loop import MainLoop
+from kiosk.progress import weekly_progress
+from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
 from kiosk.screens.home import HomeModel, HomeScreen
+from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen
+from kiosk.screens.progress import ProgressScreen
+from kiosk.screens.session import SessionScreen
+from kiosk.session.controller import MovementSource, NoMovement, SessionController
+from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
 from kiosk.store import Store
+from kiosk.ui.painter import Painter
 
 log = logging.getLogger(__name__)
+
+# Spoken intents that mean the same as a touch action on the current screen.
+SESSION_INTENTS = {"stop", "pause", "resume", "next", "repeat", "slower"}
 
 
 def local_now() -> datetime:
     """The wall clock, timezone-aware (the only place the app reads it)."""
     return datetime.now().astimezone()
+
+
+@dataclass
+class ActiveReminder:
+    """A reminder on screen until acknowledged."""
+
+    reminder_id: int
+    model: ReminderModel
 
 
 class Kiosk:
@@ -39,26 +71,46 @@ class Kiosk:
         devices: Devices,
         store: Store,
         surface: pygame.Surface,
+        session_plan: Callable[[], SessionPlan],
+        movement: MovementSource | None = None,
         wall_clock: Callable[[], datetime] = local_now,
+        on_acknowledge: Callable[[int, str], str | None] | None = None,
     ) -> None:
         self.settings = settings
         self.devices = devices
         self.store = store
-        self.surface = surface
+        self.painter = Painter(surface)
         self.wall_clock = wall_clock
+        self.session_plan = session_plan
+        self.movement = movement or NoMovement()
+        self.on_acknowledge = on_acknowledge
+        from kiosk.events import EventQueue
+
         self.events = EventQueue()
         self.notice = notice
-        self.home = HomeScreen()
+        self.mode = "home"
+        self.session: SessionController | None = None
+        self.reminder: ActiveReminder | None = None
+        self.home, self.session_screen = HomeScreen(), SessionScreen()
+        self.summary_screen, self.reminder_overlay = SummaryScreen(), ReminderOverlay()
+        self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
+        self.caregiver: CaregiverState | None = None
         self.actions: list[str] = []
+        self.screens_seen: list[str] = []
+        self.screenshot_dir: Path | None = None
+        self.now = 0.0
         self.loop = MainLoop(rate_hz=self.settings.display.fps)
         self.loop.add_step("input", self.step_input)
         self.loop.add_step("events", self.step_events)
+        self.loop.add_step("session", self.step_session)
         self.loop.add_step("draw", self.step_draw)
         if devices.listener is not None:
             devices.listener.start(self.events)
 
+    # ---- steps ---------------------------------------------------------------------------
     def step_input(self, t: float) -> None:
         """Turn pygame input into typed events."""
+        self.now = t
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 self.events.put(QuitRequested(at=t, reason="window closed"))
@@ -69,36 +121,170 @@ class Kiosk:
 
     def step_events(self, t: float) -> None:
         """Act on every waiting event."""
+        self.now = t
         for event in self.events.drain():
             self.handle(event)
 
+    def step_session(self, t: float) -> None:
+        if self.session is not None and self.mode == "session":
+            self.session.tick(t)
+            if self.session.ended:
+                self.mode = "summary"
+
+    def step_draw(self, t: float) -> None:
+        self.draw(t)
+        pygame.display.flip()
+
+    # ---- events ----------------------------------------------------------------------------
     def handle(self, event: Event) -> None:
-        action: str | None = None
         if isinstance(event, QuitRequested):
             log.info("quitting: %s", event.reason)
             self.loop.stop()
         elif isinstance(event, KeyPressed):
-            if event.key == "escape" and not self.settings.display.fullscreen:
+            if event.key == "escape" and self.mode == "home" and not self.settings.display.fullscreen:
                 self.loop.stop()
-            action = self.home.action_for_key(event.key)
+            elif (action := self._key_action(event.key)) is not None:
+                self.act(action, event.at, via="key")
         elif isinstance(event, Touched):
-            action = self.home.action_for_touch(event.x, event.y)
+            if (action := self.painter.hit(event.x, event.y)) is not None:
+                self.act(action, event.at, via="touch")
+        elif isinstance(event, ButtonPressed):
+            self.act("acknowledge" if self.reminder and event.button == "ok" else event.button, event.at, via="button")
+        elif isinstance(event, VoiceCommand):
+            self.voice(event)
+        elif isinstance(event, ReminderDue):
+            self.show_reminder(event)
         elif isinstance(event, Notice):
             self.notice = event.text
-        if action:
-            self.actions.append(action)
-            self.store.log_event("action", self.wall_clock(), {"action": action})
+            if event.speak:
+                self.devices.speaker.say(event.text, PRIORITY_REMINDER)
+
+    def _key_action(self, key: str) -> str | None:
+        if self.reminder is not None:
+            return ReminderOverlay.action_for_key(key)
+        if self.mode == "session" and self.session is not None:
+            return SessionScreen.action_for_key(key, self.session.flow.paused)
+        if self.mode == "summary":
+            return SummaryScreen.action_for_key(key)
+        if self.mode in ("progress", "caregiver"):
+            return "home" if key in ("escape", "h") else None
+        return HomeScreen.action_for_key(key)
+
+    def voice(self, command: VoiceCommand) -> None:
+        intent = command.intent
+        if intent in ("drops_taken", "ointment_done") and self.reminder is not None:
+            self.act("acknowledge", command.at, via="voice")
+        elif intent == "start_session" and self.mode == "home" and self.reminder is None:
+            self.act("start_session", command.at, via="voice")
+        elif intent in SESSION_INTENTS and self.mode == "session":
+            self.act(intent, command.at, via="voice")
+        elif intent == "what_time":
+            self.devices.speaker.say(f"It is {self.wall_clock().strftime('%H:%M')}.")
+
+    def act(self, action: str, t: float, via: str) -> None:
+        """One action from any input (touch, key, button, voice)."""
+        self.actions.append(action)
+        if self.reminder is not None:
+            if action == "acknowledge":
+                self.acknowledge(t, via)
+            elif action == "stop" and self.session is not None:
+                self.session.command("stop", t)  # stop always works, even under a reminder
+            return
+        if action == "start_session" and self.mode == "home":
+            self.start_session(t)
+        elif self.mode == "session" and self.session is not None and action in SESSION_INTENTS:
+            self.session.command(action, t)
+        elif action == "home":
+            self.mode, self.caregiver = "home", None
+        elif action == "progress" and self.mode == "home":
+            self.progress_screen.index = 0
+            self.mode = "progress"
+        elif action == "caregiver" and self.mode == "home":
+            prefs = CaregiverPrefs(
+                self.settings.voice.volume,
+                self.settings.voice.speech_rate_wpm,
+                self.settings.display.show_camera,
+                self.settings.display.language,
+            )
+            self.caregiver = CaregiverState(self.settings.caregiver.pin, prefs)
+            self.mode = "caregiver"
+        elif self.mode == "caregiver" and self.caregiver is not None:
+            self.caregiver.act(action)
+
+    def start_session(self, t: float) -> None:
+        self.session = SessionController(
+            self.session_plan(), self.devices.speaker, self.store, self.movement, self.wall_clock
+        )
+        self.mode = "session"
+        self.session.start(t)
+
+    def show_reminder(self, due: ReminderDue) -> None:
+        title = {"drops": "Time for your eye drops", "ointment": "Time for your night eye care"}.get(
+            due.kind, "Time for your eye care"
+        )
+        instruction = {
+            "drops": "Put one drop in the eye that does not close. Then touch Done or say: I took my drops.",
+            "ointment": "Put ointment in the eye, then tape it shut or wear the shield. "
+            "Then touch Done or say: ointment done.",
+        }.get(due.kind, "Touch Done when it is done.")
+        self.reminder = ActiveReminder(due.reminder_id, ReminderModel(title, instruction, level=due.level))
+        if self.session is not None and self.mode == "session":
+            self.session.interrupt(due.at)
+        self.devices.speaker.say(f"{title}. {instruction}", PRIORITY_REMINDER)
+
+    def acknowledge(self, t: float, via: str) -> None:
+        """The reminder is done: record it durably first, then confirm aloud and carry on."""
+        assert self.reminder is not None
+        reply = self.on_acknowledge(self.reminder.reminder_id, via) if self.on_acknowledge else None
+        self.reminder = None
+        self.devices.speaker.say(reply or "Thank you. That is saved.", PRIORITY_REMINDER)
+        if self.session is not None and self.mode == "session":
+            self.session.resume(t)
+
+    # ---- drawing -------------------------------------------------------------------------
+    def screen_key(self) -> str:
+        if self.reminder is not None:
+            return "reminder"
+        if self.mode == "session" and self.session is not None:
+            return f"session-{self.session.flow.phase.value.replace(' ', '-')}"
+        return self.mode
+
+    def draw(self, t: float) -> None:
+        p = self.painter
+        if self.reminder is not None:
+            self.reminder_overlay.draw(p, self.reminder.model)
+        elif self.mode == "session" and self.session is not None:
+            self.session_screen.draw(p, self.session.view(t), t)
+        elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
+            self.summary_screen.draw(p, self.session.summary)
+        elif self.mode == "progress":
+            rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
+            self.progress_screen.draw(p, weekly_progress(rows, 12, self.wall_clock().date()), self.session_names())
+        elif self.mode == "caregiver" and self.caregiver is not None:
+            self.caregiver_screen.draw(p, self.caregiver)
+        else:
+            self.mode = "home"
+            self.home.draw(p, self.home_model())
+        self._remember_screen()
+
+    def session_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.session_plan().steps}
 
     def home_model(self) -> HomeModel:
         return HomeModel(now=self.wall_clock(), states=self.devices.states, notice=self.notice)
 
-    def step_draw(self, t: float) -> None:
-        self.home.draw(self.surface, self.home_model())
-        pygame.display.flip()
+    def _remember_screen(self) -> None:
+        key = self.screen_key()
+        if key in self.screens_seen:
+            return
+        self.screens_seen.append(key)
+        if self.screenshot_dir is not None:
+            name = f"{len(self.screens_seen):02d}-{re.sub(r'[^a-z0-9-]', '', key)}.png"
+            self.save_screenshot(self.screenshot_dir / name)
 
     def save_screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(self.surface, str(path))
+        pygame.image.save(self.painter.surface, str(path))
 
     def run(self, max_ticks: int | None = None, max_seconds: float | None = None) -> None:
         if max_seconds is not None:

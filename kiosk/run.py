@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", help="settings file to use instead of the standard locations")
     p.add_argument("--max-seconds", type=float, help="end cleanly after this many seconds")
     p.add_argument("--screenshot", type=Path, help="save a PNG of the screen when the run ends")
+    p.add_argument("--screenshot-dir", type=Path, help="save one PNG per screen visited into this folder")
     p.set_defaults(func=cmd_run)
 
 
@@ -71,7 +72,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         devices.close()
         store.close()
         return 2
-    kiosk = Kiosk(settings, loaded.notice, devices, store, surface)
+    from kiosk.session.plan_builder import session_plan_for
+
+    kiosk = Kiosk(
+        settings,
+        loaded.notice,
+        devices,
+        store,
+        surface,
+        session_plan=lambda: session_plan_for(settings.display.language),
+    )
+    if args.screenshot_dir:
+        kiosk.screenshot_dir = args.screenshot_dir
+    if args.demo or mode == "fake":
+        from kiosk.demo import DemoPilot
+
+        DemoPilot(kiosk).attach()
     signal.signal(signal.SIGTERM, lambda *_: kiosk.loop.stop())
     try:
         kiosk.run(max_seconds=args.max_seconds)

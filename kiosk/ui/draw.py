@@ -3,36 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 
 import pygame
 
 from kiosk.ui import theme
 
+# pygame shrinks its default font to 69% when asked by None; opening the same file by path
+# gives the true pixel size, so "34 px" on the screen really is 34 px.
+FONT_FILE = str(Path(pygame.__file__).parent / "freesansbold.ttf")
 
-@lru_cache(maxsize=32)
+
+_fonts: dict[int, pygame.font.Font] = {}
+
+
 def font(px: int) -> pygame.font.Font:
-    """pygame's bundled font at a pixel height."""
-    return pygame.font.Font(None, px)
-
-
-def text(
-    surface: pygame.Surface,
-    words: str,
-    px: int,
-    colour: theme.Colour,
-    centre: tuple[int, int] | None = None,
-    topleft: tuple[int, int] | None = None,
-) -> pygame.Rect:
-    """Draw one line of text; return where it went."""
-    image = font(px).render(words, True, colour)
-    rect = image.get_rect()
-    if centre is not None:
-        rect.center = centre
-    elif topleft is not None:
-        rect.topleft = topleft
-    surface.blit(image, rect)
-    return rect
+    """pygame's bundled sans-serif bold font at a true pixel size (cached while pygame runs)."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    if not _fonts:
+        # Fonts made before pygame.quit() are dead (using one crashes the process), so the
+        # cache is emptied at quit; pygame forgets quit hooks once run, hence registering again.
+        pygame.register_quit(_fonts.clear)
+    if px not in _fonts:
+        _fonts[px] = pygame.font.Font(FONT_FILE, px)
+    return _fonts[px]
 
 
 def wrap(words: str, px: int, width: int) -> list[str]:
@@ -61,10 +56,6 @@ class Button:
     action: str
     fill: theme.Colour = theme.BUTTON
     ink: theme.Colour = theme.BUTTON_TEXT
-
-    def draw(self, surface: pygame.Surface, px: int) -> None:
-        pygame.draw.rect(surface, self.fill, self.rect, border_radius=px // 3)
-        text(surface, self.label, px, self.ink, centre=self.rect.center)
 
     def hit(self, x: int, y: int) -> bool:
         return self.rect.collidepoint(x, y)

@@ -1,0 +1,160 @@
+"""Runs a SessionFlow against the real world: speech, the camera pipeline and the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from kiosk.devices.base import Speaker
+from kiosk.screens.overlays import SummaryLine, SummaryModel
+from kiosk.session.flow import (
+    Calibrate,
+    Effect,
+    ExerciseDone,
+    Measure,
+    Phase,
+    Say,
+    SessionEnded,
+    SessionFlow,
+    SessionView,
+    SpeechRate,
+)
+from kiosk.session.steps import Measurement, SessionPlan
+from kiosk.store import Store
+
+
+class MovementSource(Protocol):
+    """The camera pipeline as the session sees it."""
+
+    def latest(self, now: float, phase: Phase) -> Measurement | None: ...
+
+    def set_metric(self, metric: str | None) -> None: ...
+
+    def calibrate(self, start: bool) -> None: ...
+
+
+class NoMovement:
+    """No camera: every exercise runs unmeasured."""
+
+    def latest(self, now: float, phase: Phase) -> Measurement | None:
+        return None
+
+    def set_metric(self, metric: str | None) -> None:
+        return None
+
+    def calibrate(self, start: bool) -> None:
+        return None
+
+
+class SessionController:
+    """Owns one SessionFlow; applies its effects; writes what happened to the store."""
+
+    def __init__(
+        self,
+        plan: SessionPlan,
+        speaker: Speaker,
+        store: Store,
+        movement: MovementSource,
+        wall_clock: Callable[[], datetime],
+    ) -> None:
+        self.flow = SessionFlow(plan)
+        self.speaker = speaker
+        self.store = store
+        self.movement = movement
+        self.wall_clock = wall_clock
+        self.session_id: int | None = None
+        self.results: list[ExerciseDone] = []
+        self.summary: SummaryModel | None = None
+        self.names = {s.id: s.name for s in plan.steps}
+
+    def start(self, t: float) -> None:
+        with self.store.write() as db:
+            table = db["sessions"]
+            table.insert(
+                {
+                    "started_at": self.wall_clock().isoformat(),
+                    "status": "running",
+                    "plan_version": self.flow.plan.plan_version,
+                }
+            )
+            self.session_id = int(table.last_pk)  # type: ignore[arg-type]
+        self._apply(self.flow.start(t))
+
+    def tick(self, t: float) -> None:
+        self._apply(self.flow.tick(t, self.movement.latest(t, self.flow.phase)))
+
+    def command(self, intent: str, t: float) -> None:
+        self._apply(self.flow.command(intent, t))
+
+    def interrupt(self, t: float) -> None:
+        self._apply(self.flow.interrupt(t))
+
+    def resume(self, t: float) -> None:
+        self._apply(self.flow.resume_after_interrupt(t))
+
+    def view(self, t: float) -> SessionView:
+        return self.flow.view(t)
+
+    @property
+    def ended(self) -> bool:
+        return self.summary is not None
+
+    def _apply(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, Say):
+                self.speaker.say(effect.text, effect.priority)
+            elif isinstance(effect, SpeechRate):
+                adjust = getattr(self.speaker, "scale_rate", None)
+                if adjust is not None:
+                    adjust(effect.factor)
+            elif isinstance(effect, Measure):
+                self.movement.set_metric(effect.metric)
+            elif isinstance(effect, Calibrate):
+                self.movement.calibrate(effect.start)
+            elif isinstance(effect, ExerciseDone):
+                self._store_result(effect)
+            elif isinstance(effect, SessionEnded):
+                self._end(effect)
+
+    def _store_result(self, done: ExerciseDone) -> None:
+        self.results.append(done)
+        left, right = done.left_pct, done.right_pct
+        symmetry = None
+        if left is not None and right is not None and max(left, right) > 0:
+            symmetry = min(left, right) / max(left, right)
+        with self.store.write() as db:
+            db["exercise_results"].insert(
+                {
+                    "session_id": self.session_id,
+                    "exercise": done.exercise,
+                    "at": self.wall_clock().isoformat(),
+                    "reps_planned": done.reps_planned,
+                    "reps_done": done.reps_done,
+                    "hold_seconds": done.hold_seconds,
+                    "left_pct": left,
+                    "right_pct": right,
+                    "symmetry_ratio": symmetry,
+                    "quality": "measured" if done.measured else "not measured",
+                    "details": json.dumps({"estimate": True}),
+                }
+            )
+
+    def _end(self, ended: SessionEnded) -> None:
+        with self.store.critical() as db:
+            db["sessions"].update(
+                self.session_id,
+                {"ended_at": self.wall_clock().isoformat(), "status": ended.status, "minutes": ended.minutes},
+            )
+        self.summary = SummaryModel(
+            ended.status,
+            ended.minutes,
+            tuple(
+                SummaryLine(
+                    self.names.get(r.exercise, r.exercise), r.reps_done, r.reps_planned, r.left_pct, r.right_pct
+                )
+                for r in self.results
+            ),
+        )
+        self.speaker.say(self.summary.spoken())

@@ -1,0 +1,185 @@
+"""Screenshot tests of every screen under SDL's dummy driver: not blank, the expected words,
+text and touch targets big enough, and every text at least 7:1 against its background."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pygame
+import pytest
+
+from kiosk.devices.base import DeviceState
+from kiosk.progress import WeekPoint
+from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
+from kiosk.screens.home import HomeModel, HomeScreen
+from kiosk.screens.overlays import (
+    ReminderModel,
+    ReminderOverlay,
+    StimulationModel,
+    StimulationScreen,
+    SummaryLine,
+    SummaryModel,
+    SummaryScreen,
+)
+from kiosk.screens.progress import ProgressScreen
+from kiosk.screens.session import SessionScreen
+from kiosk.session.flow import Phase, SessionView
+from kiosk.ui import theme
+from kiosk.ui.painter import Painter
+
+NOW = datetime(2026, 11, 21, 9, 5, tzinfo=ZoneInfo("Europe/London"))
+HOLD = SessionView(
+    Phase.HOLD,
+    "Brow lift",
+    "Hold it gently.",
+    "brow_lift",
+    "brow_lift",
+    rep=2,
+    reps=5,
+    seconds_left=3.2,
+    left_pct=40,
+    right_pct=20,
+)
+REST = SessionView(
+    Phase.REST,
+    "Rest",
+    "Well done. Rest for a moment. Next: Closed smile.",
+    rep=5,
+    reps=5,
+    seconds_left=8,
+    progress="Exercise 1 of 3",
+)
+SUMMARY = SummaryModel(
+    "done", 12.0, (SummaryLine("Brow lift", 5, 5, 40.0, 21.0), SummaryLine("Cheek puff", 3, 5, None, None))
+)
+WEEKS = {"brow_lift": [WeekPoint(date(2026, 11, 2), 20, 10, 0.5, 3), WeekPoint(date(2026, 11, 9), 30, 18, 0.6, 4)]}
+
+
+def draw_home(p):
+    HomeScreen().draw(p, HomeModel(now=NOW, states={"camera": DeviceState("camera", "fake")}))
+    return ["09:05", "Saturday 21 November", "Next session", "Start", "Camera: demo"]
+
+
+def draw_session(p):
+    SessionScreen().draw(p, HOLD, 1.0)
+    return ["Brow lift", "Repetition 2 of 5", "Hold it gently.", "4", "STOP", "Pause", "Your left", "Your right"]
+
+
+def draw_rest(p):
+    SessionScreen().draw(p, REST, 1.0)
+    return ["Rest", "8", "Exercise 1 of 3", "STOP"]
+
+
+def draw_reminder(p):
+    ReminderOverlay().draw(p, ReminderModel("Time for your eye drops", "Put one drop in the eye.", minutes_late=5))
+    return ["Time for your eye drops", "Put one drop in the eye.", "This was due 5 minutes ago.", "Done"]
+
+
+def draw_stimulation(p):
+    StimulationScreen().draw(p, StimulationModel("left", 2.5, 4.0, 125))
+    return ["Stimulation: your left side", "Intensity 2.5 mA", "Time left 2:05", "STOP", "Lower", "Raise"]
+
+
+def draw_summary(p):
+    SummaryScreen().draw(p, SUMMARY)
+    return ["Well done", "Brow lift: 5 of 5", "(estimate)", "Cheek puff: 3 of 5 (not measured)", "Home"]
+
+
+def draw_progress(p):
+    ProgressScreen().draw(p, WEEKS, {"brow_lift": "Brow lift"})
+    return ["Brow lift", "Estimates from the camera.", "Home"]
+
+
+def draw_caregiver_pin(p):
+    CaregiverScreen().draw(p, CaregiverState("1234", CaregiverPrefs()))
+    return ["Caregiver PIN", "1", "0", "OK", "Home"]
+
+
+def draw_caregiver_settings(p):
+    state = CaregiverState("1234", CaregiverPrefs())
+    state.unlocked = True
+    CaregiverScreen().draw(p, state)
+    return ["Caregiver settings", "Volume 90%", "Speech 130 words a minute", "Camera view: off", "set by the therapist"]
+
+
+SCREENS = [
+    draw_home,
+    draw_session,
+    draw_rest,
+    draw_reminder,
+    draw_stimulation,
+    draw_summary,
+    draw_progress,
+    draw_caregiver_pin,
+    draw_caregiver_settings,
+]
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1280, 800)])
+@pytest.mark.parametrize("draw", SCREENS, ids=lambda f: f.__name__[5:])
+def test_screen(draw, size, tmp_path):
+    pygame.init()
+    surface = pygame.Surface(size)
+    p = Painter(surface)
+    expected = draw(p)
+    pygame.image.save(surface, str(tmp_path / "shot.png"))
+    colours = {surface.get_at((x, y))[:3] for x in range(0, size[0], 16) for y in range(0, size[1], 16)}
+    assert len(colours) >= 3, "blank screen"
+    words = p.all_words()
+    for text in expected:
+        assert text in words, f"{text!r} not on the screen: {words!r}"
+    scale = theme.Scale(*size)
+    for t in p.texts:
+        assert t.px >= scale.px(theme.SMALL_PX), t
+        assert theme.contrast_ratio(t.ink, t.paper) >= 7.0, t
+        assert surface.get_rect().contains(t.rect), f"{t.words!r} runs off the screen"
+    for b in p.buttons:
+        assert min(b.rect.size) >= scale.px(theme.TOUCH_MIN_PX) - 1, b
+    for i, a in enumerate(p.buttons):
+        for b in p.buttons[i + 1 :]:
+            assert not a.rect.colliderect(b.rect), (a.label, b.label)
+
+
+def test_headings_are_at_least_48_px():
+    pygame.init()
+    p = Painter(pygame.Surface((800, 480)))
+    draw_session(p)
+    title = next(t for t in p.texts if t.words == "Brow lift")
+    assert title.px >= 48 and title.rect.height >= 48
+
+
+def test_caregiver_pin_and_limits():
+    state = CaregiverState("1234", CaregiverPrefs())
+    for key in "1235":
+        state.act(f"digit:{key}")
+    state.act("enter_pin")
+    assert not state.unlocked and "not right" in state.message
+    for key in "1234":
+        state.act(f"digit:{key}")
+    state.act("enter_pin")
+    assert state.unlocked
+    for _ in range(10):
+        state.act("volume_up")
+    assert state.prefs.volume == 1.0
+    state.act("camera_toggle")
+    assert state.prefs.show_camera is True
+
+
+def test_caregiver_screen_locked_without_pin_and_after_five_wrong_tries():
+    state = CaregiverState("", CaregiverPrefs())
+    state.act("enter_pin")
+    assert "No caregiver PIN is set" in state.message and not state.unlocked
+    state = CaregiverState("4321", CaregiverPrefs())
+    for _ in range(5):
+        state.act("digit:0")
+        state.act("enter_pin")
+    for key in "4321":
+        state.act(f"digit:{key}")
+    state.act("enter_pin")
+    assert not state.unlocked and "Too many" in state.message
+
+
+def test_reminder_has_no_way_to_dismiss_it():
+    pygame.init()
+    p = Painter(pygame.Surface((800, 480)))
+    draw_reminder(p)
+    assert [b.action for b in p.buttons] == ["acknowledge"]
