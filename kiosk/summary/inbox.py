@@ -1,8 +1,8 @@
 """The way in: a signed plan dropped in the inbox (folder or WebDAV) is fetched, verified, applied between sessions.
 
-Plan verification belongs to ``kiosk.plan``; this module takes it as a ``verify(plan, sig)``
-callable so it works with any verifier. Every plan seen is recorded once (by SHA-256) in
-``plan_versions``: applied, or refused with its reason, which the next summary reports.
+Plan verification belongs to ``kiosk.plan`` (``kiosk.plan.loader.inbox_verifier``); this module
+takes it as a ``verify(plan, sig)`` callable, so tests can inject a verifier too. Every plan seen
+is recorded once (by SHA-256) in ``plan_versions``: applied, or refused with its reason, which the next summary reports.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.store import Store
 from kiosk.summary.delivery import DeliveryError, Target
@@ -31,7 +32,8 @@ class Verdict:
     reason: str = ""
 
 
-Verifier = Callable[[bytes, bytes], Verdict]
+# kiosk.plan.loader.inbox_verifier returns its own Verdict with the same ok / version / reason fields.
+Verifier = Callable[[bytes, bytes], Any]
 
 
 @dataclass

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from nacl.exceptions import CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
 from kiosk import __version__
@@ -18,7 +17,7 @@ from kiosk.store import Store
 from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
 from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
 from kiosk.summary.fhir_out import to_fhir_bytes
-from kiosk.summary.inbox import Verdict
+from kiosk.summary.inbox import Verifier
 from kiosk.summary.json_out import to_json_bytes
 from kiosk.summary.pdf_out import to_pdf_bytes
 
@@ -110,35 +109,15 @@ def pack(
     return out
 
 
-def basic_verifier(therapist: VerifyKey | None, last_version: int | None) -> Any:
-    """Interim plan check until kiosk.plan lands: Ed25519 signature, TOML, [plan].version must increase."""
+def plan_verifier(settings: Settings, store: Store, today: date) -> Verifier:
+    """The full plan check of ``kiosk.plan`` (signature, format, version must increase, dates, stimulation)."""
+    from kiosk.plan.loader import inbox_verifier
+    from kiosk.plan.signing import read_public_key as read_plan_key
+    from stim_hat.prescription import device_limits
 
-    def verify(plan: bytes, sig: bytes) -> Verdict:
-        if therapist is None:
-            return Verdict(False, None, "no therapist key is set up (sync.therapist_key), so no plan can be trusted")
-        raw_sig = bytes.fromhex(sig.decode("ascii", "replace").strip()) if len(sig.strip()) == 128 else sig
-        try:
-            therapist.verify(plan, raw_sig)
-        except (CryptoError, ValueError, TypeError) as exc:
-            return Verdict(False, None, f"the signature does not match the therapist's key ({type(exc).__name__})")
-        try:
-            version = tomllib.loads(plan.decode("utf-8"))["plan"]["version"]
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
-            return Verdict(False, None, "the plan is not valid TOML with a [plan] version")
-        if not isinstance(version, int):
-            return Verdict(False, None, "the plan version is not a whole number")
-        if last_version is not None and version <= last_version:
-            return Verdict(False, version, f"version {version} is not newer than the plan in use ({last_version})")
-        return Verdict(True, version, "")
-
-    return verify
-
-
-def last_applied_version(store: Store) -> int | None:
-    """The highest plan version applied so far."""
-    with store.lock:
-        row = store.db.execute("SELECT max(version) FROM plan_versions WHERE applied_at IS NOT NULL").fetchone()
-    return row[0] if row else None
+    key_file = settings.sync.therapist_key
+    public = read_plan_key(Path(key_file).expanduser()) if key_file else None
+    return inbox_verifier(public, store, today, device_limits(settings.hat))
 
 
 def software_version() -> str:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import timedelta
 
+from kiosk.plan.signing import SigningError
 from kiosk.store import DB_NAME, Store, StoreError
 from kiosk.summary import service
 from kiosk.summary.cli import _settings
@@ -28,9 +29,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 2
     try:
         target = service.build_target(settings)
-        therapist = service.therapist_key(settings)
+        service.therapist_key(settings)  # a broken key file is reported before anything is sent
         store = Store.open(service.data_dir(settings) / DB_NAME)
-    except (DeliveryError, SummaryCryptoError, StoreError) as exc:
+    except (DeliveryError, SummaryCryptoError, SigningError, StoreError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     now = service.now_local()
@@ -50,7 +51,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"  NOT delivered {name}: {reason} Next try after {retry_at}.")
         ok = report.ok
         if not args.no_inbox:
-            verify = service.basic_verifier(therapist, service.last_applied_version(store))
+            try:
+                verify = service.plan_verifier(settings, store, now.date())
+            except SigningError as exc:
+                print(f"  plans cannot be checked: {exc}", file=sys.stderr)
+                return 2
             inbox = Inbox(store, target, verify, service.data_dir(settings) / "plan")
             found = inbox.poll(now, session_running=False)
             for name, version in found.applied:

@@ -1,0 +1,118 @@
+"""The way in: signed plans fetched from a folder or WebDAV inbox, checked by kiosk.plan, applied between sessions."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.plan.loader import inbox_verifier, load_plan
+from kiosk.plan.signing import PUBLIC_NAME, keygen, read_private_key, read_public_key, sign_bytes
+from kiosk.summary.builder import build_summary
+from kiosk.summary.delivery import FolderTarget, WebDavTarget
+from kiosk.summary.inbox import NOTICE_APPLIED, NOTICE_REFUSED, Inbox
+from kiosk.summary.rows import read_rows
+from stim_hat.prescription import DeviceLimits
+from tests.summary.davserver import PASSWORD, USER, dav_server
+
+SAMPLE = Path(__file__).resolve().parents[2] / "content" / "plans" / "sample-therapist.toml"
+NOW = datetime(2026, 11, 9, 15, 0, tzinfo=UTC)
+
+
+def plan_bytes(version: int) -> bytes:
+    text = SAMPLE.read_text()
+    assert "version = 3" in text
+    return text.replace("version = 3", f"version = {version}", 1).encode()
+
+
+@pytest.fixture
+def therapist(tmp_path):
+    private, public = keygen(tmp_path / "therapist")
+    return read_private_key(private), read_public_key(public)
+
+
+@pytest.fixture
+def share(tmp_path):
+    (tmp_path / "share" / "inbox").mkdir(parents=True)
+    return tmp_path / "share"
+
+
+def drop(folder: Path, name: str, data: bytes, key) -> None:
+    (folder / name).write_bytes(data)
+    (folder / (name + ".sig")).write_text(sign_bytes(data, key))
+
+
+def make_inbox(store, target, public, tmp_path):
+    return Inbox(store, target, inbox_verifier(public, store, NOW.date(), DeviceLimits()), tmp_path / "plan")
+
+
+def test_good_plan_is_installed_once_with_a_notice(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    drop(share / "inbox", "plan-v4.toml", plan_bytes(4), private)
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    report = inbox.poll(NOW, session_running=False)
+    assert report.applied == [("plan-v4.toml", 4)] and report.notices == [NOTICE_APPLIED]
+    assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(4)
+    assert inbox.poll(NOW, session_running=False).applied == []  # seen: not applied twice
+    # kiosk.plan then loads the installed file as the plan in force (the same bytes: already in force).
+    result = load_plan(
+        tmp_path / "plan" / "plan.toml",
+        store=fresh_store,
+        public_key=tmp_path / "therapist" / PUBLIC_NAME,
+        today=NOW.date(),
+        now=NOW,
+        limits=DeviceLimits(),
+    )
+    assert result.accepted and result.plan.version == 4
+
+
+def test_plan_waits_while_a_session_runs(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    drop(share / "inbox", "plan-v4.toml", plan_bytes(4), private)
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    report = inbox.poll(NOW, session_running=True)
+    assert report.applied == [] and "session is running" in report.waiting[0][1]
+    assert fresh_store.db["plan_versions"].count == 0 and not (tmp_path / "plan").exists()
+    assert inbox.poll(NOW, session_running=False).applied == [("plan-v4.toml", 4)]
+
+
+def test_unsigned_file_waits_for_its_signature(fresh_store, share, therapist, tmp_path):
+    (share / "inbox" / "plan-v4.toml").write_bytes(plan_bytes(4))
+    report = make_inbox(fresh_store, FolderTarget(share), therapist[1], tmp_path).poll(NOW, session_running=False)
+    assert report.waiting == [("plan-v4.toml", "waiting for its signature file")]
+
+
+def test_bad_plans_are_refused_with_reasons_that_reach_the_next_summary(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    intruder, _ = keygen(tmp_path / "intruder")
+    drop(share / "inbox", "plan-v4.toml", plan_bytes(4), private)
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    assert inbox.poll(NOW, session_running=False).applied
+    drop(share / "inbox", "old-v2.toml", plan_bytes(2), private)  # a replay of an older plan
+    drop(share / "inbox", "forged-v9.toml", plan_bytes(9), read_private_key(intruder))
+    tampered = plan_bytes(7)
+    (share / "inbox" / "tampered-v7.toml").write_bytes(tampered.replace(b"reps = 1", b"reps = 9", 1))
+    (share / "inbox" / "tampered-v7.toml.sig").write_text(sign_bytes(tampered, private))
+    report = inbox.poll(NOW, session_running=False)
+    reasons = dict(report.refused)
+    assert set(reasons) == {"old-v2.toml", "forged-v9.toml", "tampered-v7.toml"}
+    assert "not newer" in reasons["old-v2.toml"]
+    assert "different key" in reasons["forged-v9.toml"]
+    assert "changed after it was signed" in reasons["tampered-v7.toml"]
+    assert report.notices == [NOTICE_REFUSED] * 3
+    assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(4)  # the good plan stays
+    rows, period = read_rows(fresh_store, date(2026, 11, 3), date(2026, 11, 9), UTC)
+    summary = build_summary(rows, period, NOW, patient="P", device_id="d", software_version="v")
+    assert summary["plan"]["refused"] == 3 and summary["plan"]["current_version"] == 4
+    assert {p["reason"] for p in summary["plan"]["received"] if p["status"] == "refused"} == set(reasons.values())
+
+
+def test_plan_from_a_webdav_inbox(fresh_store, therapist, tmp_path):
+    private, public = therapist
+    root = tmp_path / "dav"
+    (root / "inbox").mkdir(parents=True)
+    drop(root / "inbox", "plan v5.toml", plan_bytes(5), private)  # a space in the name, as people type it
+    with dav_server(root) as server:
+        inbox = make_inbox(fresh_store, WebDavTarget(server.url, USER, PASSWORD), public, tmp_path)
+        report = inbox.poll(NOW, session_running=False)
+    assert report.applied == [("plan v5.toml", 5)]
+    assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(5)
