@@ -1,0 +1,88 @@
+"""`facecoach score-image` and `facecoach replay` on real pictures and videos, and on bad inputs."""
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_image_json_schema(capsys, faces_dir):
+    code, out, _ = run(
+        capsys, "score-image", "--exercise", "open_smile", "--neutral",
+        str(faces_dir / "london_020_neutral.jpg"), str(faces_dir / "london_020_smile.jpg"), "--json",
+    )  # fmt: skip
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["face_found"] is True and doc["exercise"] == "open_smile" and doc["estimate"] is True
+    for side in ("left", "right"):
+        assert doc[side]["excursion_mm"] > 3 and doc[side]["moved"] is True
+    assert 0.8 <= doc["symmetry_ratio"] <= 1 and doc["weaker_side"] == "none"
+    assert doc["quality"]["ok"] is True and set(doc["quality"]["pose_deg"]) == {"yaw", "pitch", "roll"}
+    assert doc["residual_eye_opening_mm"] is None and "flags" in doc["synkinesis"]
+
+
+def test_score_image_text_for_an_eye_closure(capsys, faces_dir):
+    code, out, _ = run(
+        capsys, "score-image", "--exercise", "gentle_eye_closure", "--neutral",
+        str(faces_dir / "yale_s05_normal.png"), str(faces_dir / "yale_s05_wink.png"),
+    )  # fmt: skip
+    assert code == 0 and "eye gap left open" in out and "(estimate)" in out
+
+
+@pytest.fixture
+def bad_files(tmp_path, faces_dir):
+    picture = cv2.imread(str(faces_dir / "london_020_neutral.jpg"))
+    cv2.imwrite(str(tmp_path / "two_faces.jpg"), np.hstack([picture, picture]))
+    (tmp_path / "not_a_picture.jpg").write_text("hello")
+    (tmp_path / "truncated.mp4").write_bytes((faces_dir / "liveportrait_d9.mp4").read_bytes()[:30000])
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("image", "words", "reason"),
+    [
+        ("dlib_dogs.jpg", "cannot see your face", "no_face"),
+        ("TMP/two_faces.jpg", "more than one face", "many_faces"),
+        ("TMP/not_a_picture.jpg", "not a picture", "unreadable"),
+        ("TMP/missing.jpg", "no file", "unreadable"),
+        ("webmorph_lisa3.jpg", "hold your head straight", "head_tilted"),
+    ],
+)
+def test_score_image_bad_inputs(capsys, faces_dir, bad_files, image, words, reason):
+    path = bad_files / image[4:] if image.startswith("TMP/") else faces_dir / image
+    code, out, err = run(
+        capsys, "score-image", "--exercise", "open_smile", "--neutral",
+        str(faces_dir / "london_020_neutral.jpg"), str(path), "--json",
+    )  # fmt: skip
+    assert code == 1 and words in err and "Traceback" not in err
+    assert json.loads(out)["error"] == reason
+
+
+def test_unknown_exercise_and_corrupt_video(capsys, faces_dir, bad_files):
+    code, _, err = run(capsys, "score-image", "--exercise", "wiggle", "--neutral", "a.jpg", "b.jpg")
+    assert code == 1 and "Unknown exercise" in err
+    code, _, err = run(capsys, "replay", str(bad_files / "truncated.mp4"))
+    assert code == 1 and "not a video" in err
+    code, _, err = run(capsys, "replay", str(faces_dir / "london_020_smile.jpg"))
+    assert code == 1 and "score-image" in err
+
+
+@pytest.mark.slow
+def test_replay_counts_the_smile(capsys, faces_dir):
+    code, out, _ = run(capsys, "replay", str(faces_dir / "liveportrait_d0.mp4"), "--exercise", "open_smile", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    smile = doc["exercises"]["open_smile"]
+    assert smile["reps"] == 1  # neutral -> broad smile -> neutral, as watched
+    rep = smile["per_rep"][0]
+    assert rep["peak_mm"] > 8 and rep["returned_to_rest"] and 1.0 < rep["end_s"] - rep["start_s"] < 3.1
+    assert doc["quality"]["frames_seen"] == 78
