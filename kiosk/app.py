@@ -30,7 +30,7 @@ from kiosk.events import (
     VoiceCommand,
 )
 from kiosk.loop import MainLoop
-from kiosk.progress import weekly_progress
+from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen
@@ -95,6 +95,8 @@ class Kiosk:
         self.summary_screen, self.reminder_overlay = SummaryScreen(), ReminderOverlay()
         self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
         self.caregiver: CaregiverState | None = None
+        self.exercise_names: dict[str, str] = {}
+        self.progress_data: dict[str, list[WeekPoint]] = {}
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
         self.screenshot_dir: Path | None = None
@@ -198,6 +200,9 @@ class Kiosk:
             self.mode, self.caregiver = "home", None
         elif action == "progress" and self.mode == "home":
             self.progress_screen.index = 0
+            self.exercise_names = {s.id: s.name for s in self.session_plan().steps}
+            rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
+            self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
             self.mode = "progress"
         elif action == "caregiver" and self.mode == "home":
             prefs = CaregiverPrefs(
@@ -258,17 +263,13 @@ class Kiosk:
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
             self.summary_screen.draw(p, self.session.summary)
         elif self.mode == "progress":
-            rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
-            self.progress_screen.draw(p, weekly_progress(rows, 12, self.wall_clock().date()), self.session_names())
+            self.progress_screen.draw(p, self.progress_data, self.exercise_names)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         else:
             self.mode = "home"
             self.home.draw(p, self.home_model())
         self._remember_screen()
-
-    def session_names(self) -> dict[str, str]:
-        return {s.id: s.name for s in self.session_plan().steps}
 
     def home_model(self) -> HomeModel:
         return HomeModel(now=self.wall_clock(), states=self.devices.states, notice=self.notice)

@@ -8,10 +8,12 @@ import logging
 import os
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.devices.factory import HardwareModeError, build_devices, hardware_mode
 from kiosk.display import display_problem
+from kiosk.session.steps import SessionPlan
 from kiosk.settings import with_overrides
 from kiosk.settings_files import load_settings
 from kiosk.store import DB_NAME, Store, StoreError
@@ -72,16 +74,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         devices.close()
         store.close()
         return 2
-    from kiosk.session.plan_builder import session_plan_for
+    from kiosk.plan.current import current_plan
+    from kiosk.session.plan_builder import session_plan_from
 
-    kiosk = Kiosk(
-        settings,
-        loaded.notice,
-        devices,
-        store,
-        surface,
-        session_plan=lambda: session_plan_for(settings.display.language),
-    )
+    def todays_session() -> SessionPlan:
+        in_force = current_plan(settings, store, datetime.now().astimezone())
+        if not in_force.accepted:
+            log.warning("plan: %s", in_force.reason)
+        return session_plan_from(in_force.plan, settings.display.language)
+
+    kiosk = Kiosk(settings, loaded.notice, devices, store, surface, session_plan=todays_session)
     if args.screenshot_dir:
         kiosk.screenshot_dir = args.screenshot_dir
     if args.demo or mode == "fake":

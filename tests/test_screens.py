@@ -98,7 +98,13 @@ def draw_caregiver_settings(p):
     state = CaregiverState("1234", CaregiverPrefs())
     state.unlocked = True
     CaregiverScreen().draw(p, state)
-    return ["Caregiver settings", "Volume 90%", "Speech 130 words a minute", "Camera view: off", "set by the therapist"]
+    return [
+        "Caregiver settings",
+        "Volume 90%",
+        "Speech 130 words a minute",
+        "Camera view: off",
+        "therapist's plan sets",
+    ]
 
 
 SCREENS = [

@@ -124,7 +124,7 @@ class CaregiverScreen:
             "language_next",
             role="body",
         )
-        note = "The exercise, eye-care and stimulation plan is set by the therapist."
+        note = "Only the therapist's plan sets exercises, eye care and stimulation."
         p.paragraph(note, "small", pygame.Rect(m, y + bh + p.px(8), w - p.px(220), p.px(80)), theme.MUTED, max_lines=2)
 
     @staticmethod

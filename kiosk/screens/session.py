@@ -9,7 +9,7 @@ import pygame
 
 from kiosk.session.flow import Phase, SessionView
 from kiosk.ui import theme
-from kiosk.ui.face_drawing import draw_face, pose_for
+from kiosk.ui.face_drawing import draw_face, peak_parts, pose_for, pose_from_parts
 from kiosk.ui.painter import Painter
 
 BAR_FULL_PCT = 100.0
@@ -26,6 +26,16 @@ def animation_amount(view: SessionView, t: float) -> float:
     if view.phase is Phase.EXPLAIN:
         return 0.5 + 0.5 * math.sin(t * 1.2)
     return 0.0
+
+
+def face_pose(view: SessionView, t: float) -> dict[str, float]:
+    """The drawing's pose: the content animation when the exercise has one, else the metric's."""
+    animation = view.animation
+    if animation is None or not getattr(animation, "keyframes", None):
+        return pose_for(view.metric, animation_amount(view, t), t)
+    if view.phase is Phase.EXPLAIN:
+        return pose_from_parts(animation.pose_at(t))
+    return pose_from_parts(peak_parts(animation.keyframes), animation_amount(view, t))
 
 
 def control_buttons(p: Painter, paused: bool) -> None:
@@ -84,7 +94,7 @@ class SessionScreen:
             if camera is not None:
                 draw_camera(p, camera[0], camera[1], art)
             else:
-                draw_face(p.surface, art, pose_for(view.metric, animation_amount(view, t), t))
+                draw_face(p.surface, art, face_pose(view, t))
             text_box = pygame.Rect(art.right + p.px(24), p.px(84), w - art.right - p.px(40), p.px(170))
             if view.rep:
                 p.text(f"Repetition {view.rep} of {view.reps}", "small", theme.MUTED, topleft=text_box.topleft)

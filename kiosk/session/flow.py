@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from kiosk.session.steps import ExerciseStep, Measurement, RepRecord, SessionPlan
 
@@ -120,6 +121,7 @@ class SessionView:
     paused: bool = False
     interrupted: bool = False
     progress: str = ""
+    animation: Any = None  # the exercise's content animation, when it has one
 
 
 @dataclass
@@ -256,6 +258,7 @@ class SessionFlow:
             paused=self.paused,
             interrupted=self.interrupted,
             progress=f"Exercise {min(self.index + 1, len(self.plan.steps))} of {len(self.plan.steps)}",
+            animation=step.animation if step else None,
         )
 
     # ---- internals -------------------------------------------------------------------------
@@ -311,7 +314,8 @@ class SessionFlow:
         elif phase is Phase.MOVE:
             step = self.step
             assert step is not None
-            self._enter(Phase.HOLD, now, step.hold_seconds, "Hold it gently.")
+            words = "Hold it gently." if step.metric != "none" else "Keep going, gently and slowly."
+            self._enter(Phase.HOLD, now, step.hold_seconds, words)
         elif phase is Phase.HOLD:
             step = self.step
             assert step is not None

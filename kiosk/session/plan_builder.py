@@ -1,23 +1,53 @@
-"""Build the session (which exercises, in which words) from the plan and the content library."""
+"""Build today's session from the plan in force (which exercises, what dose) and the content
+library (what to say, how the drawing moves)."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from content.loader import Exercise, exercises_for_stage, load_exercises
+from kiosk.plan.model import Plan
 from kiosk.session.steps import ExerciseStep, SessionPlan
 
+log = logging.getLogger(__name__)
 
-def session_plan_for(language: str = "en") -> SessionPlan:
-    """The session for today. Until the plan and content are wired in: one gentle exercise."""
-    return SessionPlan(
-        (
-            ExerciseStep(
-                "brow_lift",
-                "Brow lift",
-                "brow_lift",
-                ("Now we lift the eyebrows.", "Move gently and slowly, both sides together."),
-                "Gently lift your eyebrows.",
-                reps=3,
-                hold_seconds=5,
-                rest_seconds=5,
-            ),
-        )
+
+def step_for(exercise: Exercise, dose: dict[str, Any], stage: str) -> ExerciseStep:
+    """One exercise with the plan's dose (reps, hold, rest) over the library's defaults."""
+    return ExerciseStep(
+        id=exercise.id,
+        name=exercise.name,
+        metric=exercise.metric,
+        explain=exercise.spoken_intro(stage),
+        move=" ".join(exercise.move),
+        relax=" ".join(exercise.relax) or "And relax.",
+        reps=int(dose.get("reps", exercise.reps)),
+        hold_seconds=float(dose.get("hold_seconds", exercise.hold_seconds)),
+        rest_seconds=float(dose.get("rest_seconds", exercise.rest_seconds)),
+        cautions=exercise.cautions,
+        animation=exercise.animation,
     )
+
+
+def session_plan_from(plan: Plan | None, lang: str = "en") -> SessionPlan:
+    """The session the plan prescribes; exercises that do not suit the plan's stage are left out.
+
+    Without a plan (none could be loaded) the kiosk offers only what suits every stage:
+    relaxation and massage, never active exercise.
+    """
+    library = load_exercises(lang)
+    if plan is None:
+        safe = [ex for ex in exercises_for_stage("flaccid", lang) if ex.kind != "movement"][:3]
+        return SessionPlan(tuple(step_for(ex, {}, "flaccid") for ex in safe), stage="flaccid")
+    steps = []
+    for dose in plan.raw.get("exercises", []):
+        exercise = library.get(str(dose.get("id")))
+        if exercise is None:
+            log.warning("plan names unknown exercise %r; left out", dose.get("id"))
+            continue
+        if not exercise.suits(plan.stage):
+            log.warning("exercise %s does not suit the %s stage; left out", exercise.id, plan.stage)
+            continue
+        steps.append(step_for(exercise, dose, plan.stage))
+    return SessionPlan(tuple(steps), stage=plan.stage, plan_version=plan.version)

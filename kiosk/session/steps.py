@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class ExerciseStep:
     hold_seconds: float = 5.0
     rest_seconds: float = 10.0
     cautions: tuple[str, ...] = ()
+    animation: Any = None  # content.loader.Animation (pose_at(t)); None: drawn from the metric
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,42 @@ def pose_for(metric: str, amount: float, t: float = 0.0) -> dict[str, float]:
     return {k: v * amount for k, v in TARGETS.get(metric, {}).items()}
 
 
+# Content animation parts (docs/content.md) -> this drawing's pose names and weights.
+PARTS = {
+    "brows_up": (("brow", 1.0),),
+    "brows_together": (("brow", -1.0),),
+    "eyes_closed": (("eyes", 1.0),),
+    "eyes_squeeze": (("squeeze", 1.0),),
+    "nose_wrinkle": (("snarl", 1.0),),
+    "smile_closed": (("smile", 1.0),),
+    "smile_open": (("smile", 1.0), ("open", 0.7)),
+    "lips_pucker": (("pucker", 1.0),),
+    "cheeks_puff": (("puff", 1.0),),
+    "lower_lip_down": (("lip_down", 1.0),),
+    "lips_press": (("press", 1.0),),
+    "mouth_wide": (("smile", 0.8), ("open", 0.2)),
+    "jaw_open": (("open", 1.0),),
+}
+
+
+def pose_from_parts(parts: dict[str, float], amount: float = 1.0) -> dict[str, float]:
+    """Translate a content animation pose into this drawing's pose, scaled by ``amount``."""
+    pose: dict[str, float] = {}
+    for part, value in parts.items():
+        for name, weight in PARTS.get(part, ()):
+            pose[name] = pose.get(name, 0.0) + weight * value * amount
+    return pose
+
+
+def peak_parts(keyframes: tuple) -> dict[str, float]:
+    """The fullest value of each part over an animation's keyframes (the held position)."""
+    peak: dict[str, float] = {}
+    for frame in keyframes:
+        for part, value in frame.pose:
+            peak[part] = max(peak.get(part, 0.0), value)
+    return peak
+
+
 def draw_face(surface: pygame.Surface, box: pygame.Rect, pose: dict[str, float]) -> None:
     """Draw the face into ``box`` in the given pose."""
     cx, cy = box.center
