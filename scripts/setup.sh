@@ -12,6 +12,8 @@ want_test=0
 packages=(espeak-ng libespeak-ng1 libportaudio2 libgl1 libglib2.0-0 python3-venv python3-pip)
 # Tests: sox adds noise to test speech, Xvfb gives a screen without a monitor.
 [ "$want_test" = 1 ] && packages+=(sox xvfb xauth)
+# Tests: poppler-utils (pdftotext, pdftoppm) read back and render the therapist summary PDF.
+[ "$want_test" = 1 ] && packages+=(poppler-utils)
 # Tests: systemd-analyze verifies the appliance units (cage: the display unit's compositor).
 [ "$want_test" = 1 ] && packages+=(systemd cage)
 
