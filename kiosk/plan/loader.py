@@ -18,6 +18,7 @@ from kiosk.plan.model import Plan, parse_plan
 from kiosk.plan.signing import SIG_SUFFIX, SigningError, parse_signature, read_public_key, verify_bytes
 from kiosk.store import Store
 from stim_hat.prescription import DeviceLimits, Prescription, parse_prescription
+from stim_hat.safety import StimPlan
 
 UNSIGNED_NOTE = "unsigned starter plan"
 
@@ -179,3 +180,11 @@ def inbox_verifier(
         return evaluate(data, signature, public, last=last_applied(store), today=today, limits=limits)
 
     return verify
+
+
+def stim_plan(result: LoadResult) -> StimPlan:
+    """What the stimulation safety rules need from the plan in force (locked when there is none)."""
+    plan = result.plan
+    if plan is None:
+        return StimPlan(False, -1, None, None, Prescription())
+    return StimPlan(plan.signed, plan.version, plan.valid_from, plan.valid_until, result.stimulation)

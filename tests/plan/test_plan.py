@@ -164,3 +164,13 @@ def test_shipped_plans_if_present(tmp_path, isolated_home):
         main(["plan", "verify", str(copy), "--pubkey", str(tmp_path / "k" / "therapist.pub"), "--today", "2026-11-20"])
         == 0
     )
+
+
+def test_stim_plan_from_a_load_result(keys, write_plan, plan_text, fresh_store):
+    from kiosk.plan.loader import LoadResult, stim_plan
+
+    result = _load(write_plan(plan_text, sign_with=keys[0]), fresh_store, keys[1])
+    plan = stim_plan(result)
+    assert plan.signed and plan.version == 3 and plan.rx.enabled and plan.valid_until == date(2027, 2, 1)
+    locked = stim_plan(LoadResult(None, False, "no plan"))
+    assert not locked.signed and not locked.rx.enabled
