@@ -84,6 +84,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return session_plan_from(in_force.plan, settings.display.language)
 
     kiosk = Kiosk(settings, loaded.notice, devices, store, surface, session_plan=todays_session)
+    from kiosk.watchdog import Notifier, WatchdogStep
+
+    notifier = Notifier.from_env()
+    # Last step: READY=1 once the home screen has been drawn, then WATCHDOG=1 only while healthy.
+    kiosk.loop.add_step("watchdog", WatchdogStep(notifier))
     if args.screenshot_dir:
         kiosk.screenshot_dir = args.screenshot_dir
     if args.demo or mode == "fake":
@@ -96,6 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         log.info("interrupted")
     finally:
+        notifier.stopping("kiosk closing")
         if args.screenshot:
             kiosk.save_screenshot(args.screenshot)
         devices.close()
