@@ -1,0 +1,86 @@
+"""`facecoach reminders list|simulate` through its own parser (the real register function)."""
+
+import argparse
+import json
+
+import pytest
+
+from schedules import cli
+
+
+def run(argv):
+    parser = argparse.ArgumentParser(prog="facecoach")
+    cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+PLAN = """\
+[plan]
+timezone = "Europe/London"
+[[sessions]]
+id = "morning"
+time = "10:00"
+[eye_care]
+eye = "right"
+[[eye_care.items]]
+id = "night_routine"
+kind = "ointment"
+at = "22:00"
+also = ["taping"]
+[[eye_care.items]]
+id = "late_drops"
+kind = "drops"
+at = "01:30"
+"""
+
+
+def test_list_shows_a_plan_day_in_order_including_a_dst_day(tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN)
+    assert run(["reminders", "list", "--plan", str(plan), "--date", "2026-03-29"]) == 0
+    out = capsys.readouterr().out
+    lines = [line.split() for line in out.splitlines() if line.startswith("  ") and ":" in line.split()[0]]
+    assert [(parts[0], parts[1]) for parts in lines] == [
+        ("02:30", "drops"),  # 01:30 does not exist that night: on the new clock it is 02:30
+        ("10:00", "session"),
+        ("22:00", "ointment"),
+    ]
+    assert "eye: right" in out and "caregiver after 15 min" in out
+
+
+def test_list_uses_the_starter_plan_or_the_safe_default(capsys):
+    assert run(["reminders", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "drops" in out and "ointment" in out and "22:00" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["reminders", "list", "--plan", "/no/such/plan.toml"], "cannot be read"),
+        (["reminders", "list", "--date", "someday"], "is not a date like"),
+        (["reminders", "simulate", "--days", "0"], "--days must be from 1 to 366"),
+    ],
+)
+def test_bad_input_gets_a_plain_message_and_exit_2(argv, message, capsys):
+    assert run(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_broken_plan_file_is_named(tmp_path, capsys):
+    plan = tmp_path / "bad.toml"
+    plan.write_text("[plan\n")
+    assert run(["reminders", "list", "--plan", str(plan)]) == 2
+    assert "is not valid TOML" in capsys.readouterr().err
+
+
+def test_simulate_prints_totals_as_text_and_json(capsys):
+    assert run(["reminders", "simulate", "--days", "2", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    for name in cli.TOTAL_NAMES:
+        assert f"  {name}" in out
+    assert run(["reminders", "simulate", "--days", "2", "--seed", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["due"] == 16 and data["lost"] == 0 and data["duplicates"] == 0
+    assert data["announced"] == 16 and data["acknowledged"] + data["missed"] == 16
