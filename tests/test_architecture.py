@@ -29,6 +29,8 @@ PURE_FILES = ["kiosk/settings.py", "kiosk/events.py", "kiosk/loop.py"]
 PURE_IF_PRESENT = [
     "stim_hat/safety.py",
     "stim_hat/rules.py",
+    "stim_hat/prescription.py",
+    "kiosk/plan/model.py",
     "schedules/escalation.py",
     "schedules/due.py",
     "schedules/policy.py",
