@@ -150,10 +150,13 @@ def check_storage(settings: Settings) -> Check:
         return Check("storage", "missing", str(exc), "Check the data folder exists and the disk is not full.")
     try:
         result = store.integrity_check()
+        repaired = store.notice
     finally:
         store.close()
     if result != "ok":
         return Check("storage", "problem", result[:80], "The data file is damaged; keep a copy and contact support.")
+    if repaired:
+        return Check("storage", "problem", f"{path}: repaired just now", repaired)
     return Check("storage", "found", str(path))
 
 
@@ -188,6 +191,8 @@ def check_clock(now: datetime) -> Check:
 
 def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
     """Every row of the table, in a fixed order."""
+    from kiosk.selftest_appliance import check_delivery, check_units  # imports Check from here
+
     checks: list[Callable[[], Check]] = [
         check_display,
         check_camera,
@@ -200,6 +205,8 @@ def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
         lambda: check_storage(settings),
         lambda: check_disk(settings),
         lambda: check_clock(now),
+        check_units,
+        lambda: check_delivery(settings, now),
     ]
     return [c() for c in checks]
 
