@@ -217,9 +217,10 @@ class Kiosk:
             self.caregiver.act(action)
 
     def start_session(self, t: float) -> None:
-        self.session = SessionController(
-            self.session_plan(), self.devices.speaker, self.store, self.movement, self.wall_clock
-        )
+        plan = self.session_plan()
+        if hasattr(self.movement, "stage"):
+            self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
+        self.session = SessionController(plan, self.devices.speaker, self.store, self.movement, self.wall_clock)
         self.mode = "session"
         self.session.start(t)
 
@@ -259,7 +260,8 @@ class Kiosk:
         if self.reminder is not None:
             self.reminder_overlay.draw(p, self.reminder.model)
         elif self.mode == "session" and self.session is not None:
-            self.session_screen.draw(p, self.session.view(t), t)
+            preview = getattr(self.movement, "preview", None) if self.settings.display.show_camera else None
+            self.session_screen.draw(p, self.session.view(t), t, preview() if preview else None)
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
             self.summary_screen.draw(p, self.session.summary)
         elif self.mode == "progress":

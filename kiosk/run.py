@@ -83,7 +83,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             log.warning("plan: %s", in_force.reason)
         return session_plan_from(in_force.plan, settings.display.language)
 
-    kiosk = Kiosk(settings, loaded.notice, devices, store, surface, session_plan=todays_session)
+    from kiosk.session.camera_movement import open_movement
+
+    movement = open_movement(devices.camera, settings.display.language)
+    kiosk = Kiosk(settings, loaded.notice, devices, store, surface, session_plan=todays_session, movement=movement)
     from kiosk.watchdog import Notifier, WatchdogStep
 
     notifier = Notifier.from_env()
@@ -104,6 +107,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         notifier.stopping("kiosk closing")
         if args.screenshot:
             kiosk.save_screenshot(args.screenshot)
+        if movement is not None:
+            movement.close()
         devices.close()
         store.close()
         with contextlib.suppress(Exception):

@@ -46,7 +46,7 @@ def test_real_mode_reports_missing_devices_instead_of_faking():
     fake = build_devices(Settings(), "fake")
     assert fake.camera.read() is not None and fake.states["camera"].state == "fake"
     fake.close()
-    assert fake.camera.closed and fake.camera.read() is None
+    assert fake.camera.read() is None, "a closed camera gives no more frames"
 
 
 def test_display_problem_is_one_plain_sentence():

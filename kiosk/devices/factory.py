@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kiosk.devices.base import Camera, DeviceState, Listener, Speaker
-from kiosk.devices.fakes import FakeCamera, FakeListener, FakeSpeaker
+from kiosk.devices.fakes import FakeListener, FakeSpeaker
 from kiosk.settings import Settings
 
 ENV_HARDWARE = "FACECOACH_HARDWARE"
+ENV_DEMO_VIDEO = "FACECOACH_DEMO_VIDEO"
+SHARED_DEMO_CLIP = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces" / "liveportrait_d9.mp4"
 MODES = ("real", "fake", "auto")
 
 
@@ -53,11 +56,30 @@ class Devices:
                 device.close()
 
 
+def demo_video(settings: Settings, environ: dict[str, str] | None = None) -> Path | None:
+    """A face video to replay as the demo camera: camera.source when it is a file, then
+    FACECOACH_DEMO_VIDEO, then a clip from ../shared/data/faces beside a source checkout."""
+    env = os.environ if environ is None else environ
+    candidates = [settings.camera.source, env.get(ENV_DEMO_VIDEO, ""), str(SHARED_DEMO_CLIP)]
+    for candidate in candidates:
+        if candidate and candidate not in ("auto", "usb", "picamera") and Path(candidate).expanduser().is_file():
+            return Path(candidate).expanduser()
+    return None
+
+
 def build_devices(settings: Settings, mode: str) -> Devices:
-    """Build the devices for ``mode``. Real adapters are added by their own modules."""
+    """Build the devices for ``mode``; each family reports what it found."""
+    from kiosk.vision.factory import open_camera
+
     states: dict[str, DeviceState] = {}
-    camera: Camera | None = FakeCamera(width=settings.camera.width, height=settings.camera.height)
-    states["camera"] = DeviceState("camera", "fake", "demo pictures")
+    video = demo_video(settings) if mode == "fake" else None
+    if video is not None:
+        from kiosk.vision.camera import FileCamera
+
+        camera: Camera | None = FileCamera(video, loop=True)
+        states["camera"] = DeviceState("camera", "fake", f"replaying {video.name}")
+    else:
+        camera, states["camera"] = open_camera(settings, mode)
     listener: Listener | None = FakeListener()
     states["microphone"] = DeviceState("microphone", "fake", "demo voice")
     speaker: Speaker = FakeSpeaker()
@@ -65,8 +87,7 @@ def build_devices(settings: Settings, mode: str) -> Devices:
     states["hat"] = DeviceState("hat", "fake", "simulated board (gpiozero MockFactory)")
     if mode == "real":
         # Until a real adapter is present for a family it is reported missing, never faked.
-        camera, listener = None, None
-        states["camera"] = DeviceState("camera", "missing", "", "Plug in the camera and restart.")
+        listener = None
         states["microphone"] = DeviceState("microphone", "missing", "", "Plug in a microphone; touch still works.")
         states["hat"] = DeviceState("hat", "missing", "", "No stimulation board: stimulation stays off.")
     return Devices(mode=mode, camera=camera, speaker=speaker, listener=listener, states=states)

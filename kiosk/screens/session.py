@@ -13,6 +13,7 @@ from kiosk.ui.face_drawing import draw_face, peak_parts, pose_for, pose_from_par
 from kiosk.ui.painter import Painter
 
 BAR_FULL_PCT = 100.0
+PAGE_S = 5.0
 
 
 def animation_amount(view: SessionView, t: float) -> float:
@@ -99,7 +100,8 @@ class SessionScreen:
             if view.rep:
                 p.text(f"Repetition {view.rep} of {view.reps}", "small", theme.MUTED, topleft=text_box.topleft)
                 text_box.y += p.px(42)
-            p.paragraph(view.instruction, "body", text_box, max_lines=3 if view.rep else 4)
+            # Long instructions show a few lines at a time, turning every few seconds (also spoken).
+            p.paragraph(view.instruction, "body", text_box, max_lines=3 if view.rep else 4, page=int(t // PAGE_S))
             if view.phase is Phase.HOLD:
                 p.text(f"{math.ceil(view.seconds_left)}", "huge", theme.BUTTON, centre=(text_box.centerx, p.px(305)))
             elif view.hint:

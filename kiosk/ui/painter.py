@@ -84,11 +84,18 @@ class Painter:
         ink: theme.Colour = theme.TEXT,
         paper: theme.Colour = theme.BACKGROUND,
         max_lines: int = 4,
+        page: int = 0,
     ) -> int:
-        """Wrapped text inside ``box``; returns the y below the last line."""
+        """Wrapped text inside ``box``; longer text shows ``page`` (of max_lines each, cycling).
+
+        Returns the y below the last line.
+        """
         px = self.px(ROLES[role])
         y = box.y
-        for line in wrap(words, px, box.width)[:max_lines]:
+        lines = wrap(words, px, box.width)
+        pages = max(1, -(-len(lines) // max_lines))
+        first = (page % pages) * max_lines
+        for line in lines[first : first + max_lines]:
             y = self.text(line, role, ink, paper=paper, topleft=(box.x, y)).bottom + self.px(4)
         return y
 

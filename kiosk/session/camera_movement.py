@@ -1,0 +1,102 @@
+"""The session's view of the camera: frames -> landmarks (own thread) -> coach scores -> Measurement.
+
+Called from the main loop each tick: it hands the newest frame to the landmark worker (newest
+frame wins, no backlog) and turns the worker's latest observation into a Measurement for the
+session flow. Calibration collects relaxed faces while the flow asks for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from coach.calibration import Calibration, CalibrationError, calibrate
+from coach.face import FaceLandmarks
+from coach.feedback import decide
+from coach.metrics import score
+from content.i18n import phrase
+from kiosk.devices.base import Camera
+from kiosk.session.flow import Phase
+from kiosk.session.steps import Measurement
+from kiosk.vision.worker import LandmarkWorker
+
+log = logging.getLogger(__name__)
+
+MAX_CALIBRATION_FACES = 60
+FEEDBACK_PHASES = {Phase.MOVE: "move", Phase.HOLD: "hold", Phase.RELAX: "rest"}
+
+
+class CameraMovement:
+    """A MovementSource backed by a camera and the MediaPipe landmark worker."""
+
+    def __init__(self, camera: Camera, worker: LandmarkWorker, stage: str = "paresis", lang: str = "en") -> None:
+        self.camera = camera
+        self.worker = worker
+        self.stage = stage
+        self.lang = lang
+        self.metric: str | None = None
+        self.calibrating = False
+        self.relaxed: list[FaceLandmarks] = []
+        self.calibration: Calibration | None = None
+        self.last_frame_image = None
+        self._seen: object | None = None
+
+    def set_metric(self, metric: str | None) -> None:
+        self.metric = metric
+
+    def calibrate(self, start: bool) -> None:
+        if start:
+            self.calibrating, self.relaxed = True, []
+            return
+        self.calibrating = False
+        try:
+            self.calibration = calibrate(self.relaxed) if self.relaxed else None
+        except CalibrationError as exc:
+            log.info("calibration not possible: %s", exc)
+            self.calibration = None
+
+    def latest(self, now: float, phase: Phase) -> Measurement | None:
+        frame = self.camera.read()
+        if frame is not None:
+            self.last_frame_image = frame.image
+            self.worker.submit(frame)
+        obs = self.worker.latest
+        if obs is None:
+            return None
+        if not obs.quality.ok or obs.face is None:
+            return Measurement(usable=False, hint=obs.quality.hint)
+        fresh = obs is not self._seen
+        self._seen = obs
+        if self.calibrating and fresh and len(self.relaxed) < MAX_CALIBRATION_FACES:
+            self.relaxed.append(obs.face)
+        if self.calibration is None or self.metric is None:
+            return Measurement(usable=True)
+        result = score(self.metric, self.calibration, obs.face)
+        keys = decide(self.stage, FEEDBACK_PHASES.get(phase, "rest"), result) if phase in FEEDBACK_PHASES else ()
+        words = phrase(keys[0], self.lang) if keys else ""
+        return Measurement(
+            usable=True,
+            left_pct=result.left.percent_of_reference,
+            right_pct=result.right.percent_of_reference,
+            feedback=words,
+        )
+
+    def preview(self) -> tuple[object, object] | None:
+        """The newest picture and its landmarks, for the optional camera view."""
+        if self.last_frame_image is None:
+            return None
+        obs = self.worker.latest
+        return self.last_frame_image, (obs.face.points if obs is not None and obs.face is not None else None)
+
+    def close(self) -> None:
+        self.worker.close()
+
+
+def open_movement(camera: Camera | None, lang: str) -> CameraMovement | None:
+    """The camera pipeline for the session, or None when there is no camera to score with."""
+    from kiosk.devices.fakes import FakeCamera
+
+    if camera is None or isinstance(camera, FakeCamera):
+        return None
+    from kiosk.vision.landmarker import MediaPipeLandmarker
+
+    return CameraMovement(camera, LandmarkWorker(MediaPipeLandmarker(static=False)).start(), lang=lang)
