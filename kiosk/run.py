@@ -86,7 +86,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.session.camera_movement import open_movement
 
     movement = open_movement(devices.camera, settings.display.language)
-    kiosk = Kiosk(settings, loaded.notice, devices, store, surface, session_plan=todays_session, movement=movement)
+    kiosk = Kiosk(
+        settings,
+        " ".join(n for n in (store.notice, loaded.notice) if n) or None,
+        devices,
+        store,
+        surface,
+        session_plan=todays_session,
+        movement=movement,
+    )
     from kiosk.watchdog import Notifier, WatchdogStep
 
     notifier = Notifier.from_env()
