@@ -144,6 +144,17 @@ class ReminderRepository:
         db["reminder_events"].update(state.id, {"status": "acknowledged", "closed_at": iso(now)})
         return AckRecord(state.id, state.item_id, state.kind, now, via, late_seconds, is_late(state))
 
+    def cancel_future(self, now: datetime, keep: set[tuple[str, str]]) -> int:
+        """Close not-yet-due rows the new plan no longer has (status 'cancelled'); return how many."""
+        with self.store.write() as db:
+            rows = list(db["reminder_events"].rows_where("status = 'due' and due_at > ?", [iso(now)]))
+            gone = [r["id"] for r in rows if (r["item_id"], r["due_at"]) not in keep]
+            for reminder_id in gone:
+                db["reminder_events"].update(
+                    reminder_id, {"status": "cancelled", "closed_at": iso(now), "details": '{"closed": "plan changed"}'}
+                )
+            return len(gone)
+
     def value(self, key: str) -> str | None:
         """A remembered value (heartbeat, materialised-until mark)."""
         with self.store.lock:

@@ -9,6 +9,7 @@ the escalation and watches for clock jumps; ``acknowledge`` writes durably, then
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -48,6 +49,11 @@ HEARTBEAT = timedelta(seconds=60)
 MAX_BACKFILL = timedelta(days=7)
 
 
+def section_fingerprint(section: ScheduleSection) -> str:
+    """Changes whenever the plan's schedule changes (items, times, zone)."""
+    return hashlib.sha256(repr((section.timezone, section.items)).encode()).hexdigest()[:16]
+
+
 class ReminderService:
     """Protected eye-care reminders and session prompts for one kiosk."""
 
@@ -83,6 +89,10 @@ class ReminderService:
         """Start-up: materialise, reconcile the time the kiosk was off, announce what is due."""
         last_seen = parse_iso(self.repo.value("last_seen"))
         self._until = parse_iso(self.repo.value("materialized_until"))
+        fingerprint = section_fingerprint(self.section)
+        if self._until is not None and self.repo.value("plan_fingerprint") != fingerprint:
+            self._replan(now)
+        self.repo.set_values(plan_fingerprint=fingerprint)
         self._materialize(now)
         self.rows = {r.id: r for r in self.repo.open_reminders()}
         decisions: list[pol.Decision] = []
@@ -201,6 +211,14 @@ class ReminderService:
         self.repo.set_values(materialized_until=iso(self._until) or "")
         self.rows = {r.id: r for r in self.repo.open_reminders()}
         self._refresh_wake()
+
+    def _replan(self, now: datetime) -> None:
+        """A new plan: future rows it no longer has are cancelled, new ones are materialised from now."""
+        until = max(self._until or now, now + self.horizon)
+        keep = {(o.item_id, iso(o.due_at) or "") for o in occurrences(self.section, now, until)}
+        cancelled = self.repo.cancel_future(now, keep)
+        self.store.log_event("reminders_replanned", now, {"cancelled": cancelled})
+        self._until = now
 
     def _reconcile(self, gap_start: datetime, now: datetime, reason: str) -> list[pol.Decision]:
         result = reconcile(self.rows.values(), gap_start, now)

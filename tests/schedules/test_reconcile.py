@@ -125,3 +125,23 @@ def test_detect_jump_tolerates_drift():
     assert detect_jump(t, 0.0, t + timedelta(seconds=60), 30.0) is None
     assert detect_jump(t, 0.0, t + timedelta(hours=2), 60.0) > timedelta(hours=1)
     assert detect_jump(t, 0.0, t - timedelta(hours=1), 60.0) < -timedelta(minutes=59)
+
+
+def test_a_new_plan_replaces_future_rows_but_keeps_what_is_waiting(tmp_path):
+    from datetime import time
+
+    from schedules.plan_section import EyeCareItem, ScheduleSection
+
+    path = tmp_path / "f.db"
+    store, service, _ = open_service(path, utc(2026, 7, 1, 6, 50))
+    assert len(shown(drive(service, utc(2026, 7, 1, 6, 50), 12))) == 1  # 08:00 drops waiting
+    store.close()
+    new_plan = ScheduleSection("Europe/London", "left", (), (EyeCareItem("hourly", "drops", (time(9), time(11))),))
+    store = Store.open(path)
+    service = ReminderService(store, new_plan)
+    decisions = service.start(utc(2026, 7, 1, 7, 3), mono(utc(2026, 7, 1, 7, 3)))
+    assert len(shown(decisions)) == 1, "the reminder already waiting is still asked for"
+    future = {r["item_id"]: r["status"] for r in store.db["reminder_events"].rows_where("due_at > '2026-07-01T07:03'")}
+    assert future == {"day_drops": "cancelled", "night_routine": "cancelled", "hourly": "due"}
+    assert [r["kind"] for r in store.db["event_log"].rows] == ["reminders_replanned"]
+    store.close()
