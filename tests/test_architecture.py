@@ -34,6 +34,7 @@ PURE_IF_PRESENT = [
     "schedules/escalation.py",
     "schedules/due.py",
     "schedules/policy.py",
+    "schedules/reconcile.py",
     "kiosk/summary/model.py",
     "kiosk/summary/stats.py",
     "kiosk/summary/builder.py",
