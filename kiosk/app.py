@@ -31,6 +31,7 @@ from kiosk.events import (
 )
 from kiosk.loop import MainLoop
 from kiosk.progress import WeekPoint, weekly_progress
+from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen
@@ -41,6 +42,7 @@ from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
 from kiosk.store import Store
 from kiosk.ui.painter import Painter
+from schedules import policy as pol
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ class Kiosk:
         movement: MovementSource | None = None,
         wall_clock: Callable[[], datetime] = local_now,
         on_acknowledge: Callable[[int, str], str | None] | None = None,
+        reminders: ReminderBridge | None = None,
     ) -> None:
         self.settings = settings
         self.devices = devices
@@ -84,6 +87,7 @@ class Kiosk:
         self.session_plan = session_plan
         self.movement = movement or NoMovement()
         self.on_acknowledge = on_acknowledge
+        self.reminders = reminders
         from kiosk.events import EventQueue
 
         self.events = EventQueue()
@@ -104,6 +108,7 @@ class Kiosk:
         self.loop = MainLoop(rate_hz=self.settings.display.fps)
         self.loop.add_step("input", self.step_input)
         self.loop.add_step("events", self.step_events)
+        self.loop.add_step("reminders", self.step_reminders)
         self.loop.add_step("session", self.step_session)
         self.loop.add_step("draw", self.step_draw)
         if devices.listener is not None:
@@ -126,6 +131,36 @@ class Kiosk:
         self.now = t
         for event in self.events.drain():
             self.handle(event)
+
+    def activity(self) -> str:
+        """What the patient is doing, for reminder routing: idle | coaching."""
+        return "coaching" if self.mode == "session" and self.session is not None and not self.session.ended else "idle"
+
+    def step_reminders(self, t: float, force: bool = False) -> None:
+        if self.reminders is not None:
+            self.apply_reminder_decisions(self.reminders.poll(t, self.activity(), force), t)
+
+    def apply_reminder_decisions(self, decisions: list, t: float) -> None:
+        """Carry out what the reminder service decided (schedules.policy)."""
+        for d in decisions:
+            if isinstance(d, pol.Speak | pol.Confirm | pol.Explain | pol.SpeakAfterStimulation):
+                self.devices.speaker.say(d.text, PRIORITY_REMINDER)
+                if isinstance(d, pol.Explain):
+                    self.notice = d.text
+            elif isinstance(d, pol.Show | pol.ShowNow):
+                self.reminder = ActiveReminder(d.reminder_id, ReminderModel("Eye care", d.text))
+            elif isinstance(d, pol.Hide) and self.reminder is not None and self.reminder.reminder_id == d.reminder_id:
+                self.reminder = None
+                waiting = self.reminders.service.waiting() if self.reminders else []
+                if waiting:
+                    self.reminder = ActiveReminder(waiting[0].reminder_id, ReminderModel("Eye care", waiting[0].text))
+            elif isinstance(d, pol.Interrupt) and self.session is not None and self.mode == "session":
+                self.session.interrupt(t)
+            elif isinstance(d, pol.ResumeCoaching) and self.session is not None and self.mode == "session":
+                self.session.resume(t)
+            elif isinstance(d, pol.SessionDue) and self.mode == "home":
+                self.notice = d.text
+                self.devices.speaker.say(d.text)
 
     def step_session(self, t: float) -> None:
         if self.session is not None and self.mode == "session":
@@ -155,7 +190,10 @@ class Kiosk:
         elif isinstance(event, VoiceCommand):
             self.voice(event)
         elif isinstance(event, ReminderDue):
-            self.show_reminder(event)
+            if self.reminders is not None:
+                self.step_reminders(event.at, force=True)
+            else:
+                self.show_reminder(event)
         elif isinstance(event, Notice):
             self.notice = event.text
             if event.speak:
@@ -174,6 +212,11 @@ class Kiosk:
 
     def voice(self, command: VoiceCommand) -> None:
         intent = command.intent
+        if self.reminders is not None:
+            decisions = self.reminders.intent(intent, self.activity())
+            if decisions is not None:
+                self.apply_reminder_decisions(decisions, command.at)
+                return
         if intent in ("drops_taken", "ointment_done") and self.reminder is not None:
             self.act("acknowledge", command.at, via="voice")
         elif intent == "start_session" and self.mode == "home" and self.reminder is None:
@@ -241,6 +284,11 @@ class Kiosk:
     def acknowledge(self, t: float, via: str) -> None:
         """The reminder is done: record it durably first, then confirm aloud and carry on."""
         assert self.reminder is not None
+        if self.reminders is not None:
+            self.apply_reminder_decisions(
+                self.reminders.acknowledge(self.reminder.reminder_id, via, self.activity()), t
+            )
+            return
         reply = self.on_acknowledge(self.reminder.reminder_id, via) if self.on_acknowledge else None
         self.reminder = None
         self.devices.speaker.say(reply or "Thank you. That is saved.", PRIORITY_REMINDER)
@@ -274,7 +322,8 @@ class Kiosk:
         self._remember_screen()
 
     def home_model(self) -> HomeModel:
-        return HomeModel(now=self.wall_clock(), states=self.devices.states, notice=self.notice)
+        eye_care = self.reminders.next_eye_care() if self.reminders is not None else None
+        return HomeModel(now=self.wall_clock(), next_eye_care=eye_care, states=self.devices.states, notice=self.notice)
 
     def _remember_screen(self) -> None:
         key = self.screen_key()

@@ -95,6 +95,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         session_plan=todays_session,
         movement=movement,
     )
+    from kiosk.reminders import open_reminders
+
+    kiosk.reminders = open_reminders(
+        settings, store, current_plan(settings, store, datetime.now().astimezone()).plan, kiosk.events
+    )
     from kiosk.watchdog import Notifier, WatchdogStep
 
     notifier = Notifier.from_env()
@@ -117,6 +122,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             kiosk.save_screenshot(args.screenshot)
         if movement is not None:
             movement.close()
+        if kiosk.reminders is not None:
+            kiosk.reminders.close()
         devices.close()
         store.close()
         with contextlib.suppress(Exception):
