@@ -75,7 +75,8 @@ def main() -> int:
     print(kiosk.loop.report())
     if stats:
         print(f"landmarks: {stats.processed / wall:.1f} frames/s scored, {stats.dropped} dropped for a newer frame")
-    print(f"CPU: {100 * cpu / wall:.0f}% of one core; peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"CPU: {100 * cpu / wall:.0f}% of one core; peak memory {peak_mib:.0f} MiB")
     print(f"screens visited: {', '.join(kiosk.screens_seen)}")
     if movement:
         movement.close()
