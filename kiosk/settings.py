@@ -191,7 +191,6 @@ def key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-_key_lines = key_lines  # the former private name, kept for existing callers
 
 
 def _type_name(tp: Any) -> str:

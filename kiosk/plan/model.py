@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kiosk.settings import Problem
+from kiosk.settings import Problem, key_lines
 
 FORMAT = 1
 STAGES = ("flaccid", "paresis", "synkinesis")
-_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 _TIMEZONE = re.compile(r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*$|^UTC$")
 
 
@@ -39,19 +37,6 @@ class Plan:
     sha256: str = ""
     signed: bool = False
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
-
-
-def key_lines(text: str) -> dict[str, int]:
-    """Map 'section.key' (and 'section') to the first line where it is written."""
-    lines: dict[str, int] = {}
-    table = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if m := _HEADER.match(raw):
-            table = m.group(1)
-            lines.setdefault(table, number)
-        elif m := _ASSIGN.match(raw):
-            lines.setdefault(f"{table}.{m.group(1)}" if table else m.group(1), number)
-    return lines
 
 
 def _decode(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
