@@ -1,0 +1,1 @@
+"""Voice in and out: grammar-restricted offline recognition, verified intents, queued speech."""

@@ -1,0 +1,77 @@
+"""The one interface in front of every speech engine, and the decision that verifies its output.
+
+An engine hears one utterance at a time: ``start()``, ``feed(samples)`` (returns the partial
+transcript so far), ``finish()`` (the final transcript with a confidence from 0 to 1).
+``decide`` then turns that into a command only when the transcript is exactly a known phrase
+and the confidence is high enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.voice.intents import Intent, IntentTable
+
+
+class VoiceError(RuntimeError):
+    """A speech engine could not be started; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """What an engine heard in one utterance."""
+
+    text: str
+    confidence: float
+
+
+class Recognizer(Protocol):
+    """A grammar-restricted speech engine hearing one utterance at a time (16 kHz mono int16)."""
+
+    engine: str
+
+    def start(self) -> None: ...
+
+    def feed(self, samples: np.ndarray) -> str: ...
+
+    def finish(self) -> Hypothesis: ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on one utterance: an intent, or None with the reason."""
+
+    transcript: str
+    intent: Intent | None
+    confidence: float
+    engine: str
+    reason: str  # command | not a command | low confidence | nothing heard
+
+    @property
+    def intent_id(self) -> str | None:
+        """The intent id, or None."""
+        return self.intent.id if self.intent else None
+
+
+def decide(table: IntentTable, hyp: Hypothesis, engine: str, min_confidence: float) -> Decision:
+    """Verify a hypothesis: a whole known phrase, heard with at least ``min_confidence``."""
+    text = hyp.text.strip()
+    if not text:
+        return Decision("", None, hyp.confidence, engine, "nothing heard")
+    intent = table.match(text)
+    if intent is None:
+        return Decision(text, None, hyp.confidence, engine, "not a command")
+    if hyp.confidence < min_confidence:
+        return Decision(text, None, hyp.confidence, engine, "low confidence")
+    return Decision(text, intent, hyp.confidence, engine, "command")
+
+
+def decode(recognizer: Recognizer, samples: np.ndarray, chunk: int = 1600) -> Hypothesis:
+    """Hear one whole utterance (for files and tests)."""
+    recognizer.start()
+    for i in range(0, len(samples), chunk):
+        recognizer.feed(samples[i : i + chunk])
+    return recognizer.finish()

@@ -1,0 +1,100 @@
+"""End-of-speech detection: an energy detector with an adaptive noise floor, tuned for slow speech.
+
+Frames are 10 ms of 16 kHz 16-bit mono (160 samples), the frame size pocketsphinx uses, so
+frame counts line up with the recognizer's word timings. Speech starts after ``start_ms`` of
+loud frames and ends after ``end_silence_ms`` of quiet ones, so the pauses of a tired or slow
+speaker ("I took ... my drops") do not cut a command in two.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+RATE = 16000
+FRAME = 160  # 10 ms
+FRAME_MS = 10
+
+
+def frame_energy(frame: np.ndarray) -> float:
+    """Root-mean-square level of one frame (int16 units)."""
+    x = frame.astype(np.float64)
+    return float(np.sqrt((x * x).mean())) if len(x) else 0.0
+
+
+def active_frames(samples: np.ndarray, margin_db: float = 6.0, range_db: float = 30.0) -> np.ndarray:
+    """Which 10 ms frames of a whole utterance carry speech (above the noise floor and near the peak)."""
+    n = len(samples) // FRAME
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    x = samples[: n * FRAME].astype(np.float64).reshape(n, FRAME)
+    e = np.sqrt((x * x).mean(axis=1))
+    floor = np.percentile(e, 10)
+    return e > max(floor * 10 ** (margin_db / 20), e.max() * 10 ** (-range_db / 20), 1.0)
+
+
+@dataclass
+class Endpointer:
+    """Finds where an utterance starts and ends in a stream of 10 ms frames."""
+
+    end_silence_ms: int = 900
+    start_ms: int = 60
+    preroll_ms: int = 300
+    margin_db: float = 9.0
+    min_level: float = 80.0  # int16 RMS; below this is silence whatever the floor says
+    floor: float = 100.0
+    in_speech: bool = False
+    silence_ms: int = 0
+    _loud_ms: int = 0
+    _preroll: deque = field(default_factory=deque)
+
+    def threshold(self) -> float:
+        """The level a frame must exceed to count as speech."""
+        return max(self.floor * 10 ** (self.margin_db / 20), self.min_level)
+
+    def _track_floor(self, level: float) -> None:
+        # Fall fast and rise slowly, so the floor follows the room and not the voice.
+        rate = 0.2 if level < self.floor else 0.005
+        self.floor = max(1.0, self.floor + rate * (level - self.floor))
+
+    def push(self, frame: np.ndarray) -> tuple[str, list[np.ndarray]]:
+        """Feed one frame; returns (event, frames to pass on) where event is '', 'start' or 'end'.
+
+        On 'start' the frames are the pre-roll plus this frame; while in speech, this frame.
+        """
+        level = frame_energy(frame)
+        loud = level > self.threshold()
+        if not self.in_speech:
+            self._track_floor(level)
+            self._preroll.append(frame)
+            while len(self._preroll) * FRAME_MS > self.preroll_ms:
+                self._preroll.popleft()
+            self._loud_ms = self._loud_ms + FRAME_MS if loud else 0
+            if self._loud_ms >= self.start_ms:
+                self.in_speech, self.silence_ms = True, 0
+                frames = list(self._preroll)
+                self._preroll.clear()
+                return "start", frames
+            return "", []
+        self.silence_ms = 0 if loud else self.silence_ms + FRAME_MS
+        if not loud:
+            self._track_floor(level)
+        if self.silence_ms >= self.end_silence_ms:
+            self.in_speech, self._loud_ms = False, 0
+            return "end", [frame]
+        return "", [frame]
+
+    def reset(self) -> None:
+        """Forget the current utterance (the floor is kept)."""
+        self.in_speech, self.silence_ms, self._loud_ms = False, 0, 0
+        self._preroll.clear()
+
+
+def frames_of(samples: np.ndarray) -> list[np.ndarray]:
+    """Split samples into whole 10 ms frames (a short tail is padded with zeros)."""
+    pad = (-len(samples)) % FRAME
+    if pad:
+        samples = np.concatenate([samples, np.zeros(pad, dtype=samples.dtype)])
+    return list(samples.reshape(-1, FRAME))
