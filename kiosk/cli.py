@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "kiosk.summary.sync_cli",
     "schedules.cli",
     "kiosk.plan.cli",
+    "kiosk.voice.cli",
 )
 
 

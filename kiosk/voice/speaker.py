@@ -1,0 +1,165 @@
+"""Speech out: one worker thread, a priority queue (safety > reminders > coaching), slow and clear.
+
+"repeat" says the last instruction again; "slower" lowers the rate for the rest of the session;
+"louder"/"quieter" change the volume. ``speaking`` is set while words are coming out, so the
+listener can ignore everything but "stop" meanwhile (the kiosk must not obey its own voice).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import weakref
+from typing import Protocol
+
+from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
+
+log = logging.getLogger(__name__)
+
+MIN_RATE = 80
+SLOWER_STEP = 20
+VOLUME_STEP = 0.1
+
+_SPEAKERS: weakref.WeakSet = weakref.WeakSet()
+
+
+def speaking_now() -> bool:
+    """Whether any speaker of this process is saying something at this moment."""
+    return any(s.speaking.is_set() for s in list(_SPEAKERS))
+
+
+class SpeechEngine(Protocol):
+    """What actually makes sound: speak one text (blocking) at a rate (wpm) and volume (0..1)."""
+
+    def speak(self, text: str, rate: int, volume: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Pyttsx3Engine:
+    """pyttsx3 (espeak-ng on Linux); created inside the worker thread that uses it."""
+
+    def __init__(self) -> None:
+        import pyttsx3
+
+        self._engine = pyttsx3.init()
+
+    def speak(self, text: str, rate: int, volume: float) -> None:
+        """Say ``text`` and wait until it has been said."""
+        self._engine.setProperty("rate", rate)
+        self._engine.setProperty("volume", volume)
+        self._engine.say(text)
+        self._engine.runAndWait()
+
+    def save(self, text: str, path: str, rate: int, volume: float) -> None:
+        """Write ``text`` as speech into a WAV file (for checks without a speaker)."""
+        self._engine.setProperty("rate", rate)
+        self._engine.setProperty("volume", volume)
+        self._engine.save_to_file(text, path)
+        self._engine.runAndWait()
+
+    def close(self) -> None:
+        self._engine.stop()
+
+
+class QueuedSpeaker:
+    """A Speaker (kiosk.devices.base) that speaks from its own thread in priority order."""
+
+    def __init__(self, engine_factory=Pyttsx3Engine, rate: int = 130, volume: float = 0.9) -> None:  # noqa: ANN001
+        self.rate = rate
+        self.volume = volume
+        self.speaking = threading.Event()
+        self.last_instruction = ""
+        self.spoken: list[tuple[int, str]] = []
+        self._queue: queue.PriorityQueue = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._factory = engine_factory
+        self._ready = threading.Event()
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
+        self._thread.start()
+        _SPEAKERS.add(self)
+        self._ready.wait(timeout=10)
+        if self._error is not None:
+            raise self._error
+
+    def say(self, text: str, priority: int = PRIORITY_COACHING) -> None:
+        """Queue ``text``; higher priority goes first, equal priorities in order."""
+        if priority < PRIORITY_SAFETY:
+            self.last_instruction = text
+        self._queue.put((-priority, next(self._order), text))
+
+    def repeat(self) -> None:
+        """Say the last instruction again."""
+        if self.last_instruction:
+            self.say(self.last_instruction)
+
+    def slower(self) -> int:
+        """Lower the rate for the rest of the session; returns the new rate."""
+        self.rate = max(MIN_RATE, self.rate - SLOWER_STEP)
+        return self.rate
+
+    def louder(self) -> float:
+        """Raise the volume a step (up to 1)."""
+        self.volume = min(1.0, round(self.volume + VOLUME_STEP, 2))
+        return self.volume
+
+    def quieter(self) -> float:
+        """Lower the volume a step (never to silence: reminders must be heard)."""
+        self.volume = max(0.3, round(self.volume - VOLUME_STEP, 2))
+        return self.volume
+
+    def drop_coaching(self) -> int:
+        """Forget queued coaching (after "stop"); safety and reminder speech stays. Returns how many."""
+        kept, dropped = [], 0
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item[2] is None or -item[0] > PRIORITY_COACHING:
+                kept.append(item)
+            else:
+                dropped += 1
+        for item in kept:
+            self._queue.put(item)
+        return dropped
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued has been said (for tests and the CLI)."""
+        done = threading.Event()
+        self._queue.put((10**9, next(self._order), done))
+        return done.wait(timeout)
+
+    def _run(self) -> None:
+        try:
+            engine = self._factory()
+        except Exception as exc:  # noqa: BLE001 - any engine start failure is reported to the caller
+            self._error = RuntimeError(f"speech output could not start: {exc}")
+            self._ready.set()
+            return
+        self._ready.set()
+        while True:
+            neg_priority, _, text = self._queue.get()
+            if text is None:
+                break
+            if isinstance(text, threading.Event):
+                text.set()
+                continue
+            self.speaking.set()
+            try:
+                engine.speak(text, self.rate, self.volume)
+                self.spoken.append((-neg_priority, text))
+            except RuntimeError as exc:
+                log.warning("speech failed: %s", exc)
+            finally:
+                self.speaking.clear()
+        engine.close()
+
+    def close(self) -> None:
+        """Stop the worker after what is being said now (idempotent)."""
+        if self._thread.is_alive():
+            self._queue.put((-(10**9), next(self._order), None))
+            self._thread.join(timeout=5)

@@ -1,0 +1,92 @@
+"""vosk engine: a KaldiRecognizer restricted to the command phrases plus "[unk]".
+
+The model is a folder installed on the device (docs/voice.md says how); nothing is downloaded
+at run time. A missing or broken folder raises VoiceError with a plain message, and the engine
+chooser falls back to pocketsphinx.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.voice.grammar import vosk_grammar_json
+from kiosk.voice.intents import IntentTable
+from kiosk.voice.recognizer import Hypothesis, VoiceError
+
+# Files every vosk model folder has (small and big models alike).
+MODEL_MARKERS = ("am/final.mdl", "conf/mfcc.conf")
+
+
+def check_model_dir(path: str | Path) -> Path:
+    """The model folder, or VoiceError saying what is wrong with it."""
+    folder = Path(path).expanduser()
+    if not str(path).strip():
+        raise VoiceError("no vosk model folder is set (voice.vosk_model)")
+    if not folder.exists():
+        raise VoiceError(f"the vosk model folder {folder} does not exist")
+    if not folder.is_dir():
+        raise VoiceError(f"the vosk model path {folder} is a file, not a folder")
+    missing = [m for m in MODEL_MARKERS if not (folder / m).exists()]
+    if missing:
+        raise VoiceError(f"the folder {folder} is not a vosk model (missing {', '.join(missing)})")
+    return folder
+
+
+def _load_model(folder: Path):  # noqa: ANN202 - vosk.Model, imported lazily
+    try:
+        import vosk
+    except ImportError as exc:
+        raise VoiceError("vosk is not installed; reinstall FaceCoach") from exc
+    vosk.SetLogLevel(-1)
+    try:
+        return vosk.Model(str(folder))
+    except Exception as exc:  # noqa: BLE001 - vosk raises bare Exception for a model it cannot load
+        raise VoiceError(f"the vosk model in {folder} could not be loaded ({exc}); is it complete?") from exc
+
+
+class VoskRecognizer:
+    """A vosk grammar recognizer for one language's command phrases."""
+
+    engine = "vosk"
+
+    def __init__(self, table: IntentTable, model_dir: str | Path) -> None:
+        self.model_dir = check_model_dir(model_dir)
+        self.grammar = vosk_grammar_json(table)
+        self._model = _load_model(self.model_dir)
+        self._rec = None
+
+    def start(self) -> None:
+        """Begin an utterance."""
+        import vosk
+
+        self._rec = vosk.KaldiRecognizer(self._model, 16000, self.grammar)
+        self._rec.SetWords(True)
+
+    def feed(self, samples: np.ndarray) -> str:
+        """Hear more of the utterance; returns the partial transcript."""
+        if self._rec is None:
+            self.start()
+        if self._rec.AcceptWaveform(np.asarray(samples, dtype=np.int16).tobytes()):
+            return json.loads(self._rec.Result()).get("text", "")
+        return json.loads(self._rec.PartialResult()).get("partial", "")
+
+    def finish(self) -> Hypothesis:
+        """End the utterance; confidence is the lowest word confidence ("[unk]" counts as 0)."""
+        if self._rec is None:
+            return Hypothesis("", 0.0)
+        result = json.loads(self._rec.FinalResult())
+        self._rec = None
+        return hypothesis_from_result(result)
+
+
+def hypothesis_from_result(result: dict) -> Hypothesis:
+    """Turn a vosk result (with word confidences) into a Hypothesis."""
+    words = result.get("result") or []
+    text = result.get("text", "")
+    if not words:
+        return Hypothesis(text, 0.0)
+    confidence = min(0.0 if w.get("word") == "[unk]" else float(w.get("conf", 0.0)) for w in words)
+    return Hypothesis(text, confidence)
