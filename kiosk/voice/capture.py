@@ -24,6 +24,7 @@ class MicCapture:
         self.frames: queue.Queue[np.ndarray] = queue.Queue(maxsize=1000)
         self.on_state = on_state
         self.retry_s = retry_s
+        self.attempts = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="microphone", daemon=True)
 
@@ -42,6 +43,7 @@ class MicCapture:
     def _run(self) -> None:
         reported = ""
         while not self._stop.is_set():
+            self.attempts += 1
             try:
                 import sounddevice
 

@@ -3,8 +3,9 @@
 Three things make it dependable on slow, quiet or noisy speech (measured in docs/voice.md):
 - a faint noise floor is added to the audio: files and synthetic speech contain exact digital
   silence, which upsets pocketsphinx's noise tracker (a real microphone never gives zeros);
-- the utterance is decoded twice: the first pass (live, giving partial results) adapts the
-  cepstral mean to this voice and room, the second gives the final answer;
+- each utterance starts from the model's own cepstral mean (repeated live updates drift), and is
+  decoded twice: the first pass runs live and gives partial results ("stop" spotting), the
+  second decodes the whole utterance at once with the mean of that utterance (batch CMN);
 - coverage check: a grammar decoder maps any speech onto some phrase, so the confidence is the
   share of the utterance's loud frames that the recognised words actually explain. "What a
   lovely day" forced onto "what now" leaves most of the speech unexplained.
@@ -12,6 +13,7 @@ Three things make it dependable on slow, quiet or noisy speech (measured in docs
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
@@ -24,7 +26,7 @@ from kiosk.voice.vad import FRAME, active_frames
 NOISE_FLOOR = 30.0  # int16 RMS, about -60 dBFS
 SEARCH = "commands"
 # Filler (silence/noise) words are made likely so background noise is not read as words.
-DECODER_OPTIONS = {"fillprob": 0.1, "silprob": 0.1}
+DECODER_OPTIONS = json.loads(os.environ["DOPT"]) if os.environ.get("DOPT") else {"fillprob": 0.1, "silprob": 0.1}
 
 
 def bundled_model_dir() -> str:
@@ -53,6 +55,7 @@ class SphinxRecognizer:
             raise VoiceError(f"these command words are not in the pocketsphinx dictionary: {', '.join(unknown)}")
         self._decoder.add_jsgf_string(SEARCH, jsgf(table))
         self._decoder.activate_search(SEARCH)
+        self._initial_cmn = self._decoder.get_cmn(False)
         self._rng = np.random.default_rng(7)
         self._audio: list[np.ndarray] = []
         self._open = False
@@ -66,6 +69,7 @@ class SphinxRecognizer:
         if self._open:
             self._decoder.end_utt()
         self._audio = []
+        self._decoder.set_cmn(self._initial_cmn)
         self._decoder.start_utt()
         self._open = True
 
@@ -78,7 +82,7 @@ class SphinxRecognizer:
         return hyp.hypstr if hyp else ""
 
     def finish(self) -> Hypothesis:
-        """End the utterance; second pass with the adapted cepstral mean, then the coverage check."""
+        """End the utterance; second pass over the whole of it (batch CMN), then the coverage check."""
         if self._open:
             self._decoder.end_utt()
             self._open = False
@@ -87,8 +91,7 @@ class SphinxRecognizer:
         if len(audio) < FRAME * 10:
             return Hypothesis("", 0.0)
         self._decoder.start_utt()
-        for i in range(0, len(audio), 1600):
-            self._decoder.process_raw(audio[i : i + 1600].tobytes(), False, False)
+        self._decoder.process_raw(audio.tobytes(), False, True)
         self._decoder.end_utt()
         hyp = self._decoder.hyp()
         text = hyp.hypstr if hyp else ""

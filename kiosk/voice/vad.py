@@ -16,6 +16,8 @@ import numpy as np
 RATE = 16000
 FRAME = 160  # 10 ms
 FRAME_MS = 10
+FLOOR_WINDOW_MS = 1000
+CALIBRATION_FRAMES = 10  # the first 100 ms heard set the floor (the kiosk listens before anyone speaks)
 
 
 def frame_energy(frame: np.ndarray) -> float:
@@ -44,20 +46,26 @@ class Endpointer:
     preroll_ms: int = 300
     margin_db: float = 9.0
     min_level: float = 80.0  # int16 RMS; below this is silence whatever the floor says
-    floor: float = 100.0
+    floor: float = 1.0
     in_speech: bool = False
     silence_ms: int = 0
+    speech_ms: int = 0
+    max_utterance_ms: int = 10000
     _loud_ms: int = 0
     _preroll: deque = field(default_factory=deque)
+    _recent: deque = field(default_factory=deque)
 
     def threshold(self) -> float:
         """The level a frame must exceed to count as speech."""
         return max(self.floor * 10 ** (self.margin_db / 20), self.min_level)
 
     def _track_floor(self, level: float) -> None:
-        # Fall fast and rise slowly, so the floor follows the room and not the voice.
-        rate = 0.2 if level < self.floor else 0.005
-        self.floor = max(1.0, self.floor + rate * (level - self.floor))
+        # The floor is the quietest frame of the last second outside speech: it follows the
+        # room (a fan, a television) and not the voice.
+        self._recent.append(level)
+        while len(self._recent) * FRAME_MS > FLOOR_WINDOW_MS:
+            self._recent.popleft()
+        self.floor = max(1.0, min(self._recent))
 
     def push(self, frame: np.ndarray) -> tuple[str, list[np.ndarray]]:
         """Feed one frame; returns (event, frames to pass on) where event is '', 'start' or 'end'.
@@ -65,22 +73,30 @@ class Endpointer:
         On 'start' the frames are the pre-roll plus this frame; while in speech, this frame.
         """
         level = frame_energy(frame)
-        loud = level > self.threshold()
-        if not self.in_speech:
+        calibrating = len(self._recent) < CALIBRATION_FRAMES
+        loud = not calibrating and level > self.threshold()
+        if not self.in_speech and not loud:
             self._track_floor(level)
+        if not self.in_speech:
             self._preroll.append(frame)
             while len(self._preroll) * FRAME_MS > self.preroll_ms:
                 self._preroll.popleft()
             self._loud_ms = self._loud_ms + FRAME_MS if loud else 0
             if self._loud_ms >= self.start_ms:
-                self.in_speech, self.silence_ms = True, 0
+                self.in_speech, self.silence_ms, self.speech_ms = True, 0, 0
                 frames = list(self._preroll)
                 self._preroll.clear()
                 return "start", frames
             return "", []
         self.silence_ms = 0 if loud else self.silence_ms + FRAME_MS
-        if not loud:
-            self._track_floor(level)
+        self.speech_ms += FRAME_MS
+        if self.speech_ms >= self.max_utterance_ms:
+            # Ten seconds of "speech" is a new, louder room (a television): it becomes the floor.
+            self._recent.clear()
+            self._recent.append(level)
+            self.floor = max(1.0, level)
+            self.in_speech, self._loud_ms = False, 0
+            return "end", [frame]
         if self.silence_ms >= self.end_silence_ms:
             self.in_speech, self._loud_ms = False, 0
             return "end", [frame]
@@ -88,7 +104,7 @@ class Endpointer:
 
     def reset(self) -> None:
         """Forget the current utterance (the floor is kept)."""
-        self.in_speech, self.silence_ms, self._loud_ms = False, 0, 0
+        self.in_speech, self.silence_ms, self.speech_ms, self._loud_ms = False, 0, 0, 0
         self._preroll.clear()
 
 

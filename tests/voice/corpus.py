@@ -94,7 +94,7 @@ def synthesize(text: str, voice: str, rate: int, folder: Path) -> Path:
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
     tmp = folder / f"{out.stem}.tmp.wav"
     subprocess.run(
-        ["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(tmp), "pad", "0.3", "0.3"],
+        ["sox", "-R", "-V1", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(tmp), "pad", "0.3", "0.3"],
         check=True,
     )
     raw.unlink()
@@ -111,12 +111,29 @@ def add_noise(clean: Path, folder: Path, snr_db: float = SNR_DB) -> Path:
     seconds = len(samples) / RATE
     noise = folder / f"{out.stem}.n.wav"
     subprocess.run(
-        ["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(noise), "synth", f"{seconds:.3f}", "pinknoise"],
+        [
+            "sox",
+            "-R",
+            "-V1",
+            "-n",
+            "-r",
+            str(RATE),
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(noise),
+            "synth",
+            f"{seconds:.3f}",
+            "pinknoise",
+        ],
         check=True,
     )
     gain = _active_rms(samples) / 10 ** (snr_db / 20) / max(float(np.sqrt((read_pcm(noise) ** 2.0).mean())), 1.0)
     tmp = folder / f"{out.stem}.tmp.wav"
-    subprocess.run(["sox", "-m", "-v", "1", str(clean), "-v", f"{gain:.5f}", str(noise), str(tmp)], check=True)
+    subprocess.run(
+        ["sox", "-R", "-V1", "-m", "-v", "1", str(clean), "-v", f"{gain:.5f}", str(noise), str(tmp)], check=True
+    )
     noise.unlink()
     tmp.replace(out)
     return out

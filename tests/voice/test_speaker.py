@@ -1,0 +1,133 @@
+"""Speech out: priority order in its own thread, repeat, slower, volume; the real engine writes speech."""
+
+from __future__ import annotations
+
+import threading
+
+from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_REMINDER, PRIORITY_SAFETY
+from kiosk.voice.speaker import MIN_RATE, Pyttsx3Engine, QueuedSpeaker, speaking_now
+
+
+class GatedEngine:
+    """Speaks instantly, except that the first text waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.started = threading.Event()
+        self.said: list[tuple[str, int, float]] = []
+        self.closed = False
+
+    def speak(self, text: str, rate: int, volume: float) -> None:
+        if not self.said:
+            self.started.set()
+            self.gate.wait(5)
+        self.said.append((text, rate, volume))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def make():
+    engine = GatedEngine()
+    speaker = QueuedSpeaker(engine_factory=lambda: engine, rate=130, volume=0.9)
+    return speaker, engine
+
+
+def test_safety_before_reminders_before_coaching_and_fifo_within_a_priority():
+    speaker, engine = make()
+    speaker.say("Lift your brows.")
+    assert engine.started.wait(5)
+    assert speaking_now()
+    speaker.say("Now smile gently.", PRIORITY_COACHING)
+    speaker.say("Relax.", PRIORITY_COACHING)
+    speaker.say("Time for your eye drops.", PRIORITY_REMINDER)
+    speaker.say("Stimulation stopped.", PRIORITY_SAFETY)
+    engine.gate.set()
+    assert speaker.wait_idle()
+    assert [t for t, _, _ in engine.said] == [
+        "Lift your brows.",
+        "Stimulation stopped.",
+        "Time for your eye drops.",
+        "Now smile gently.",
+        "Relax.",
+    ]
+    assert not speaking_now()
+    speaker.close()
+    assert engine.closed
+
+
+def test_repeat_says_the_last_instruction_not_the_safety_message():
+    speaker, engine = make()
+    engine.gate.set()
+    speaker.say("Close your eyes gently.")
+    speaker.say("Stimulation stopped.", PRIORITY_SAFETY)
+    speaker.repeat()
+    assert speaker.wait_idle()
+    assert [t for t, _, _ in engine.said][-1] == "Close your eyes gently."
+    speaker.close()
+
+
+def test_slower_lasts_for_the_session_and_has_a_floor():
+    speaker, engine = make()
+    engine.gate.set()
+    assert speaker.slower() == 110
+    speaker.say("One.")
+    speaker.say("Two.")
+    assert speaker.wait_idle()
+    assert [r for _, r, _ in engine.said] == [110, 110]
+    for _ in range(10):
+        speaker.slower()
+    assert speaker.rate == MIN_RATE
+    speaker.close()
+
+
+def test_louder_and_quieter_stay_audible():
+    speaker, engine = make()
+    engine.gate.set()
+    assert speaker.louder() == 1.0
+    assert speaker.louder() == 1.0
+    for _ in range(20):
+        speaker.quieter()
+    assert speaker.volume == 0.3
+    speaker.say("Hello.")
+    assert speaker.wait_idle()
+    assert engine.said[-1][2] == 0.3
+    speaker.close()
+
+
+def test_stop_drops_queued_coaching_but_keeps_reminders():
+    speaker, engine = make()
+    speaker.say("First.")
+    assert engine.started.wait(5)
+    speaker.say("Second.")
+    speaker.say("Third.")
+    speaker.say("Eye drops now.", PRIORITY_REMINDER)
+    assert speaker.drop_coaching() == 2
+    engine.gate.set()
+    assert speaker.wait_idle()
+    assert [t for t, _, _ in engine.said] == ["First.", "Eye drops now."]
+    speaker.close()
+
+
+def test_an_engine_that_cannot_start_is_reported():
+    def broken():
+        raise OSError("no espeak")
+
+    try:
+        QueuedSpeaker(engine_factory=broken)
+    except RuntimeError as exc:
+        assert "no espeak" in str(exc)
+    else:
+        raise AssertionError("a broken engine must be reported")
+
+
+def test_the_real_engine_speaks_words_the_recognizer_understands(tmp_path, table, sphinx):
+    from kiosk.voice.audio import read_wav
+    from kiosk.voice.recognizer import decide, decode
+
+    engine = Pyttsx3Engine()
+    out = tmp_path / "said.wav"
+    engine.save("I took my drops", str(out), 130, 0.9)
+    engine.close()
+    heard = decode(sphinx, read_wav(out))
+    assert decide(table, heard, sphinx.engine, 0.6).intent_id == "drops_taken"
