@@ -108,14 +108,12 @@ def check_speech_out() -> Check:
 
 
 def check_speech_in(settings: Settings) -> Check:
-    model = settings.voice.vosk_model
-    if model:
-        path = Path(model).expanduser()
-        if path.is_dir() and _has_module("vosk"):
-            return Check("speech in", "found", f"vosk, model {path}")
-        hint = f"The vosk model folder {path} was not found; using pocketsphinx instead."
-    else:
-        hint = ""
+    from kiosk.voice import active_engine
+
+    engine = active_engine(settings)
+    if engine == "vosk" and _has_module("vosk"):
+        return Check("speech in", "found", f"vosk, model {Path(settings.voice.vosk_model).expanduser()}")
+    hint = engine.removeprefix("pocketsphinx (").removesuffix(")") if engine != "pocketsphinx" else ""
     if _has_module("pocketsphinx"):
         spec = importlib.util.find_spec("pocketsphinx")
         model_dir = Path(spec.origin).parent / "model" / "en-us" if spec and spec.origin else None
