@@ -69,7 +69,7 @@ class SphinxRecognizer:
         if self._open:
             self._decoder.end_utt()
         self._audio = []
-        # Same start for every utterance: the result depends on this utterance only.
+        # Same start for every utterance (pocketsphinx's own noise tracker still carries over).
         self._rng = np.random.default_rng(7)
         self._decoder.set_cmn(self._initial_cmn)
         self._decoder.start_utt()
