@@ -223,6 +223,8 @@ class Kiosk:
             self.act("start_session", command.at, via="voice")
         elif intent in SESSION_INTENTS and self.mode == "session":
             self.act(intent, command.at, via="voice")
+        elif intent in ("louder", "quieter") and callable(getattr(self.devices.speaker, intent, None)):
+            getattr(self.devices.speaker, intent)()
         elif intent == "what_time":
             self.devices.speaker.say(f"It is {self.wall_clock().strftime('%H:%M')}.")
 
@@ -235,6 +237,8 @@ class Kiosk:
             elif action == "stop" and self.session is not None:
                 self.session.command("stop", t)  # stop always works, even under a reminder
             return
+        if action == "stop" and callable(getattr(self.devices.speaker, "drop_coaching", None)):
+            self.devices.speaker.drop_coaching()  # nothing queued keeps coaching after a stop
         if action == "start_session" and self.mode == "home":
             self.start_session(t)
         elif self.mode == "session" and self.session is not None and action in SESSION_INTENTS:

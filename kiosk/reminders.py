@@ -30,6 +30,7 @@ class ReminderBridge:
         self.notifier_thread = notifier_thread
         self.started = False
         self.last_poll: float | None = None
+        self._scheduled: datetime | None = None
 
     def poll(self, mono: float, activity: str, force: bool = False) -> list[pol.Decision]:
         """Start-up reconciliation on the first call, then the service's tick (about once a second)."""
@@ -42,8 +43,10 @@ class ReminderBridge:
             decisions = self.service.tick(self.wall_clock(), mono, activity)
         else:
             return []
-        if self.waker is not None:
-            self.waker.wake_at(self.service.next_wake())
+        wake = self.service.next_wake()
+        if self.waker is not None and wake != self._scheduled:
+            self._scheduled = wake  # reschedule only on change (each call is a job and a log line)
+            self.waker.wake_at(wake)
         return decisions
 
     def acknowledge(self, reminder_id: int, via: str, activity: str) -> list[pol.Decision]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.devices.base import Camera, DeviceState, Listener, Speaker
-from kiosk.devices.fakes import FakeListener, FakeSpeaker
 from kiosk.settings import Settings
 
 ENV_HARDWARE = "FACECOACH_HARDWARE"
@@ -67,6 +66,15 @@ def demo_video(settings: Settings, environ: dict[str, str] | None = None) -> Pat
     return None
 
 
+def active_engine_name(settings: Settings, mode: str) -> str:
+    """Which speech recogniser listens (for the status line)."""
+    if mode == "fake":
+        return "demo voice"
+    from kiosk.voice import active_engine
+
+    return str(active_engine(settings))
+
+
 def build_devices(settings: Settings, mode: str) -> Devices:
     """Build the devices for ``mode``; each family reports what it found."""
     from kiosk.vision.factory import open_camera
@@ -80,14 +88,13 @@ def build_devices(settings: Settings, mode: str) -> Devices:
         states["camera"] = DeviceState("camera", "fake", f"replaying {video.name}")
     else:
         camera, states["camera"] = open_camera(settings, mode)
-    listener: Listener | None = FakeListener()
-    states["microphone"] = DeviceState("microphone", "fake", "demo voice")
-    speaker: Speaker = FakeSpeaker()
-    states["speaker"] = DeviceState("speaker", "fake", "speech shown as text")
+    from kiosk.voice import open_listener, open_speaker
+
+    listener, states["microphone"] = open_listener(settings, mode)
+    speaker, states["speaker"] = open_speaker(settings, mode)
+    states["voice"] = DeviceState("voice", "fake" if mode == "fake" else "found", active_engine_name(settings, mode))
     states["hat"] = DeviceState("hat", "fake", "simulated board (gpiozero MockFactory)")
     if mode == "real":
-        # Until a real adapter is present for a family it is reported missing, never faked.
-        listener = None
-        states["microphone"] = DeviceState("microphone", "missing", "", "Plug in a microphone; touch still works.")
+        # The stimulation board is used only through stim_hat when a signed plan enables it.
         states["hat"] = DeviceState("hat", "missing", "", "No stimulation board: stimulation stays off.")
     return Devices(mode=mode, camera=camera, speaker=speaker, listener=listener, states=states)

@@ -106,9 +106,9 @@ class SessionController:
             if isinstance(effect, Say):
                 self.speaker.say(effect.text, effect.priority)
             elif isinstance(effect, SpeechRate):
-                adjust = getattr(self.speaker, "scale_rate", None)
-                if adjust is not None:
-                    adjust(effect.factor)
+                slower = getattr(self.speaker, "slower", None)  # the real speaker; the fake has none
+                if slower is not None:
+                    slower()
             elif isinstance(effect, Measure):
                 self.movement.set_metric(effect.metric)
             elif isinstance(effect, Calibrate):
