@@ -22,6 +22,7 @@ from kiosk.devices.factory import Devices
 from kiosk.events import (
     ButtonPressed,
     Event,
+    EventQueue,
     KeyPressed,
     Notice,
     QuitRequested,
@@ -88,8 +89,6 @@ class Kiosk:
         self.movement = movement or NoMovement()
         self.on_acknowledge = on_acknowledge
         self.reminders = reminders
-        from kiosk.events import EventQueue
-
         self.events = EventQueue()
         self.notice = notice
         self.mode = "home"

@@ -65,11 +65,10 @@ class ReminderBridge:
                 part.close()
 
 
-def open_reminders(settings, store, plan, events) -> ReminderBridge | None:
+def open_reminders(settings, store, plan, events, wall_clock: Callable[[], datetime]) -> ReminderBridge | None:
     """The reminder bridge for the plan in force (None without a plan: nothing to remind)."""
     if plan is None:
         return None
-    from kiosk.app import local_now
     from schedules.notifier import CaregiverNotifier, NotifierThread
     from schedules.plan_section import parse_schedule
     from schedules.scheduler import ReminderWaker
@@ -83,4 +82,4 @@ def open_reminders(settings, store, plan, events) -> ReminderBridge | None:
     waker = ReminderWaker(events)
     waker.start()
     service = ReminderService(store, section, notifier, lang=settings.display.language)
-    return ReminderBridge(service, local_now, waker, thread)
+    return ReminderBridge(service, wall_clock, waker, thread)

@@ -98,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.reminders import open_reminders
 
     kiosk.reminders = open_reminders(
-        settings, store, current_plan(settings, store, datetime.now().astimezone()).plan, kiosk.events
+        settings, store, current_plan(settings, store, datetime.now().astimezone()).plan, kiosk.events, kiosk.wall_clock
     )
     from kiosk.watchdog import Notifier, WatchdogStep
 

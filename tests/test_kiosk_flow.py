@@ -10,34 +10,12 @@ from kiosk.app import Kiosk
 from kiosk.devices.factory import build_devices
 from kiosk.events import ReminderDue, Touched, VoiceCommand
 from kiosk.session.flow import Phase
-from kiosk.session.steps import ExerciseStep, Measurement, SessionPlan
+from kiosk.session.steps import Measurement, SessionPlan
 from kiosk.settings import Settings
+from tests.test_session_flow import BROW, SMILE
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-PLAN = SessionPlan(
-    (
-        ExerciseStep(
-            "brow_lift",
-            "Brow lift",
-            "brow_lift",
-            ("Lift your eyebrows.",),
-            "Gently lift your eyebrows.",
-            reps=2,
-            hold_seconds=5,
-            rest_seconds=3,
-        ),
-        ExerciseStep(
-            "closed_smile",
-            "Closed smile",
-            "closed_smile",
-            ("Smile with closed lips.",),
-            "Smile gently.",
-            reps=2,
-            hold_seconds=5,
-            rest_seconds=3,
-        ),
-    )
-)
+PLAN = SessionPlan((BROW, SMILE))
 
 
 class SteadyMovement:

@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
 from kiosk.session.steps import ExerciseStep, Measurement, RepRecord, SessionPlan
-
-PRIORITY_COACHING = 0
-PRIORITY_SAFETY = 10
 
 
 class Phase(Enum):
