@@ -41,3 +41,14 @@ def phrase(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     if text is None:
         raise KeyError(f"no phrase {key!r} in content/lang/{lang} or {DEFAULT_LANGUAGE}")
     return text.format(**values) if values else text
+
+
+def section(name: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Every phrase of one [section], keyed without the section prefix, in the file's order.
+
+    Keys missing in ``lang`` come from English, so the result always has the English keys.
+    """
+    prefix = f"{name}."
+    english = {k[len(prefix) :]: v for k, v in phrases(DEFAULT_LANGUAGE).items() if k.startswith(prefix)}
+    local = {k[len(prefix) :]: v for k, v in phrases(lang).items() if k.startswith(prefix)}
+    return {key: local.get(key, text) for key, text in english.items()}

@@ -1,8 +1,9 @@
 """The kiosk application: input -> events -> screens -> drawing, on the fixed-rate loop.
 
 Only the main loop changes what is on screen or in the session; devices and timers put events
-on the queue. Screens: home, session (with rest), summary, progress, caregiver, and the reminder
-overlay that sits on top of everything until it is acknowledged.
+on the queue. Screens: home, session (with rest and the stimulation block), summary, progress,
+caregiver, and the reminder overlay that sits on top of everything until it is acknowledged
+(during a stimulation block it is a card beside STOP instead).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from kiosk.events import (
     Notice,
     QuitRequested,
     ReminderDue,
+    StimStopped,
     Touched,
     VoiceCommand,
 )
@@ -38,9 +40,12 @@ from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen
 from kiosk.screens.progress import ProgressScreen
 from kiosk.screens.session import SessionScreen
+from kiosk.screens.stimulation import StimChecklistScreen, StimOfferScreen, StimulationModel, StimulationScreen
 from kiosk.session.controller import MovementSource, NoMovement, SessionController
+from kiosk.session.flow import Phase
 from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
+from kiosk.stim_control import StimControl
 from kiosk.store import Store
 from kiosk.ui.painter import Painter
 from schedules import policy as pol
@@ -49,6 +54,23 @@ log = logging.getLogger(__name__)
 
 # Spoken intents that mean the same as a touch action on the current screen.
 SESSION_INTENTS = {"stop", "pause", "resume", "next", "repeat", "slower"}
+# Actions of the stimulation screens. The session flow takes starting, checklist answers and
+# "stronger" only from a touch or the button; voice can only ask for them (kiosk/session/stim_flow.py).
+STIM_ACTIONS = {
+    "answer_yes",
+    "answer_no",
+    "start_stimulation",
+    "skip",
+    "lower",
+    "too_strong",
+    "propose_stimulation",
+    "propose_stronger",
+    "confirm_stronger",
+    "cancel_stronger",
+}
+STIM_VOICE = {"too_strong", "propose_stimulation", "propose_stronger", "yes", "no"}
+SAFETY_ACTIONS = {"stop", "lower", "too_strong"}  # work under any overlay
+SESSION_ACTIONS = SESSION_INTENTS | STIM_ACTIONS | STIM_VOICE
 
 
 def local_now() -> datetime:
@@ -79,6 +101,7 @@ class Kiosk:
         wall_clock: Callable[[], datetime] = local_now,
         on_acknowledge: Callable[[int, str], str | None] | None = None,
         reminders: ReminderBridge | None = None,
+        stim: StimControl | None = None,
     ) -> None:
         self.settings = settings
         self.devices = devices
@@ -89,6 +112,8 @@ class Kiosk:
         self.movement = movement or NoMovement()
         self.on_acknowledge = on_acknowledge
         self.reminders = reminders
+        self.stim = stim
+        self.after_stimulation: list[str] = []  # reminder words to say once the block has ramped down
         self.events = EventQueue()
         self.notice = notice
         self.mode = "home"
@@ -96,6 +121,8 @@ class Kiosk:
         self.reminder: ActiveReminder | None = None
         self.home, self.session_screen = HomeScreen(), SessionScreen()
         self.summary_screen, self.reminder_overlay = SummaryScreen(), ReminderOverlay()
+        self.stim_screen, self.stim_offer_screen = StimulationScreen(), StimOfferScreen()
+        self.stim_checklist_screen = StimChecklistScreen()
         self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
         self.caregiver: CaregiverState | None = None
         self.exercise_names: dict[str, str] = {}
@@ -132,8 +159,10 @@ class Kiosk:
             self.handle(event)
 
     def activity(self) -> str:
-        """What the patient is doing, for reminder routing: idle | coaching."""
-        return "coaching" if self.mode == "session" and self.session is not None and not self.session.ended else "idle"
+        """What the patient is doing, for reminder routing: idle | coaching | stimulating."""
+        if self.mode != "session" or self.session is None or self.session.ended:
+            return "idle"
+        return "stimulating" if self.session.flow.stimulating else "coaching"
 
     def step_reminders(self, t: float, force: bool = False) -> None:
         if self.reminders is not None:
@@ -142,7 +171,12 @@ class Kiosk:
     def apply_reminder_decisions(self, decisions: list, t: float) -> None:
         """Carry out what the reminder service decided (schedules.policy)."""
         for d in decisions:
-            if isinstance(d, pol.Speak | pol.Confirm | pol.Explain | pol.SpeakAfterStimulation):
+            if isinstance(d, pol.SpeakAfterStimulation):
+                if self.activity() == "stimulating":
+                    self.after_stimulation.append(d.text)
+                else:
+                    self.devices.speaker.say(d.text, PRIORITY_REMINDER)
+            elif isinstance(d, pol.Speak | pol.Confirm | pol.Explain):
                 self.devices.speaker.say(d.text, PRIORITY_REMINDER)
                 if isinstance(d, pol.Explain):
                     self.notice = d.text
@@ -164,8 +198,21 @@ class Kiosk:
     def step_session(self, t: float) -> None:
         if self.session is not None and self.mode == "session":
             self.session.tick(t)
+            self._update_stim()
             if self.session.ended:
                 self.mode = "summary"
+
+    def _update_stim(self) -> None:
+        """Tell the stimulation runner what the session knows (it stops the block if this stops coming)."""
+        if self.stim is None or self.session is None:
+            return
+        flow = self.session.flow
+        m = flow.measurement
+        self.stim.update(
+            paused=flow.paused or flow.interrupted,
+            face_visible=m is not None and m.usable,
+            synkinesis=flow.synkinesis_seen,
+        )
 
     def step_draw(self, t: float) -> None:
         self.draw(t)
@@ -193,12 +240,29 @@ class Kiosk:
                 self.step_reminders(event.at, force=True)
             else:
                 self.show_reminder(event)
+        elif isinstance(event, StimStopped):
+            self.stimulation_stopped(event)
         elif isinstance(event, Notice):
             self.notice = event.text
             if event.speak:
                 self.devices.speaker.say(event.text, PRIORITY_REMINDER)
 
+    def stimulation_stopped(self, event: StimStopped) -> None:
+        """The runner's report: outputs are off. Say what was held back, then let the flow go on."""
+        log.info("stimulation block over: %s (normal=%s)", event.reason, event.normal)
+        if self.session is not None:
+            self.session.stim_ended(event.reason, event.normal, self.now)
+        for text in self.after_stimulation:
+            self.devices.speaker.say(text, PRIORITY_REMINDER)
+        self.after_stimulation = []
+
+    def _in_stimulation(self) -> bool:
+        return self.mode == "session" and self.session is not None and self.session.flow.phase is Phase.STIMULATION
+
     def _key_action(self, key: str) -> str | None:
+        if self._in_stimulation():
+            stim_key = StimulationScreen.action_for_key(key)
+            return stim_key or (ReminderOverlay.action_for_key(key) if self.reminder is not None else None)
         if self.reminder is not None:
             return ReminderOverlay.action_for_key(key)
         if self.mode == "session" and self.session is not None:
@@ -220,7 +284,7 @@ class Kiosk:
             self.act("acknowledge", command.at, via="voice")
         elif intent == "start_session" and self.mode == "home" and self.reminder is None:
             self.act("start_session", command.at, via="voice")
-        elif intent in SESSION_INTENTS and self.mode == "session":
+        elif intent in SESSION_INTENTS | STIM_VOICE and self.mode == "session":
             self.act(intent, command.at, via="voice")
         elif intent in ("louder", "quieter") and callable(getattr(self.devices.speaker, intent, None)):
             getattr(self.devices.speaker, intent)()
@@ -230,18 +294,20 @@ class Kiosk:
     def act(self, action: str, t: float, via: str) -> None:
         """One action from any input (touch, key, button, voice)."""
         self.actions.append(action)
+        if action == "stop" and self.stim is not None:
+            self.stim.stop(f"Stopped by you ({via}).")  # outputs off first, in this thread, before anything else
         if self.reminder is not None:
             if action == "acknowledge":
                 self.acknowledge(t, via)
-            elif action == "stop" and self.session is not None:
-                self.session.command("stop", t)  # stop always works, even under a reminder
+            elif action in SAFETY_ACTIONS and self.session is not None:
+                self.session.command(action, t, via)  # stop and lower always work, even under a reminder
             return
         if action == "stop" and callable(getattr(self.devices.speaker, "drop_coaching", None)):
             self.devices.speaker.drop_coaching()  # nothing queued keeps coaching after a stop
         if action == "start_session" and self.mode == "home":
             self.start_session(t)
-        elif self.mode == "session" and self.session is not None and action in SESSION_INTENTS:
-            self.session.command(action, t)
+        elif self.mode == "session" and self.session is not None and action in SESSION_ACTIONS:
+            self.session.command(action, t, via)
         elif action == "home":
             self.mode, self.caregiver = "home", None
         elif action == "progress" and self.mode == "home":
@@ -266,7 +332,9 @@ class Kiosk:
         plan = self.session_plan()
         if hasattr(self.movement, "stage"):
             self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
-        self.session = SessionController(plan, self.devices.speaker, self.store, self.movement, self.wall_clock)
+        self.session = SessionController(
+            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim
+        )
         self.mode = "session"
         self.session.start(t)
 
@@ -300,6 +368,10 @@ class Kiosk:
 
     # ---- drawing -------------------------------------------------------------------------
     def screen_key(self) -> str:
+        if self._in_stimulation():
+            assert self.session is not None and self.session.flow.stim is not None
+            reminder = "-reminder" if self.reminder is not None else ""
+            return f"session-stimulation-{self.session.flow.stim.stage.value}{reminder}"
         if self.reminder is not None:
             return "reminder"
         if self.mode == "session" and self.session is not None:
@@ -308,7 +380,9 @@ class Kiosk:
 
     def draw(self, t: float) -> None:
         p = self.painter
-        if self.reminder is not None:
+        if self._in_stimulation():
+            self.draw_stimulation(t)
+        elif self.reminder is not None:
             self.reminder_overlay.draw(p, self.reminder.model)
         elif self.mode == "session" and self.session is not None:
             preview = getattr(self.movement, "preview", None) if self.settings.display.show_camera else None
@@ -323,6 +397,29 @@ class Kiosk:
             self.mode = "home"
             self.home.draw(p, self.home_model())
         self._remember_screen()
+
+    def draw_stimulation(self, t: float) -> None:
+        """The checklist, the offer or the running block; a reminder is a card beside STOP."""
+        assert self.session is not None
+        view = self.session.view(t)
+        if view.stim_stage == "checklist":
+            self.stim_checklist_screen.draw(self.painter, view)
+            return
+        model = self.stim_model(view.notice, view.confirm_raise)
+        if view.stim_stage == "offer":
+            self.stim_offer_screen.draw(self.painter, model)
+        else:
+            self.stim_screen.draw(self.painter, model)
+
+    def stim_model(self, notice: str, confirm_raise: bool) -> StimulationModel:
+        assert self.session is not None and self.session.flow.plan.stimulation is not None
+        offer = self.session.flow.plan.stimulation
+        if self.stim is not None:
+            model = self.stim.model(notice, confirm_raise)
+        else:
+            model = StimulationModel(offer.side, 0.0, offer.max_ma, offer.block_minutes * 60, "waiting", notice)
+        reminder = self.reminder.model.instruction if self.reminder is not None else ""
+        return replace(model, reminder=reminder, block_minutes=offer.block_minutes)
 
     def home_model(self) -> HomeModel:
         eye_care = self.reminders.next_eye_care() if self.reminders is not None else None

@@ -155,3 +155,18 @@ def schedules_001_reminder_state(db: Database) -> None:
         pk="id",
     )
     db["caregiver_alerts"].create_index(["delivered_at"])
+
+
+@migrations()
+def stim_001_checklist(db: Database) -> None:
+    """Answers to the stimulation safety checklist (one row per time it was answered in full or with a yes)."""
+    db["stim_checklist"].create(
+        {
+            "id": int,
+            "at": str,
+            "plan_version": int,
+            "cleared": int,  # 1: every answer was no
+            "answers": str,  # JSON list of [question key, answered yes]
+        },
+        pk="id",
+    )

@@ -75,13 +75,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         store.close()
         return 2
     from kiosk.plan.current import current_plan
-    from kiosk.session.plan_builder import session_plan_from
+    from kiosk.session.plan_builder import session_plan_from, stim_offer
+    from kiosk.stim_control import open_stim_control
+
+    lang = settings.display.language
 
     def todays_session() -> SessionPlan:
         in_force = current_plan(settings, store, datetime.now().astimezone())
         if not in_force.accepted:
             log.warning("plan: %s", in_force.reason)
-        return session_plan_from(in_force.plan, settings.display.language)
+        # The stimulation control follows the plan in force (a new signed plan changes it).
+        kiosk.stim = open_stim_control(settings, devices.hat, in_force, kiosk.events, store, kiosk.wall_clock)
+        offer = stim_offer(in_force.plan, in_force.stimulation, lang, kiosk.stim.confirmed)
+        return session_plan_from(in_force.plan, lang, offer)
 
     from kiosk.session.camera_movement import open_movement
 
@@ -120,6 +126,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         notifier.stopping("kiosk closing")
         if args.screenshot:
             kiosk.save_screenshot(args.screenshot)
+        if kiosk.stim is not None:
+            kiosk.stim.close()  # any block ends first: outputs off before anything else closes
         if movement is not None:
             movement.close()
         if kiosk.reminders is not None:

@@ -63,6 +63,9 @@ class VoiceSettings:
 class HatSettings:
     """Stimulation HAT pins (BCM numbering). See stim_hat/README.md."""
 
+    installed: bool = setting(
+        False, "A stimulation board is fitted. Off: the kiosk never drives the HAT pins and stimulation stays off."
+    )
     left_enable_pin: int = setting(17, "Enable line of the LEFT channel.")
     right_enable_pin: int = setting(27, "Enable line of the RIGHT channel.")
     amplitude_pin: int = setting(18, "PWM set-point of the amplitude.")
@@ -189,8 +192,6 @@ def key_lines(text: str) -> dict[str, int]:
             dotted = f"{table}.{m.group(1)}" if table else m.group(1)
             lines.setdefault(dotted, number)
     return lines
-
-
 
 
 def _type_name(tp: Any) -> str:

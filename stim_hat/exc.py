@@ -23,5 +23,9 @@ class HatUnavailable(StimError):
     """The HAT (pins, SPI ADC) cannot be opened; stimulation stays off."""
 
 
+class SurroundingsStale(StimError):
+    """The kiosk stopped telling the runner what is going on (a hung screen loop): the block ends."""
+
+
 class BoardFault(StimError):
     """The board's feedback disagrees with what software commanded."""

@@ -23,7 +23,7 @@ from kiosk.store import Store
 from stim_hat.driver import StimHat
 from stim_hat.exc import BoardFault, StimError
 from stim_hat.prescription import DeviceLimits
-from stim_hat.rules import lower_one_step, max_ramp_rate, profile, raise_one_step
+from stim_hat.rules import EPSILON_MA, lower_one_step, max_ramp_rate, profile, raise_one_step
 from stim_hat.safety import Decision, Request, StimPlan, StimState, check
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class BlockRunner:
         self._set_at: datetime | None = None
         self._started_wall: datetime | None = None
         self._feedback_misses = 0
+        self._started_m: float | None = None
 
     # ----- controls (any thread) ---------------------------------------------------------
     def start(self, source: str = "touch", confirmed: bool = False) -> Decision:
@@ -114,6 +115,8 @@ class BlockRunner:
         surroundings, contact = self.surroundings(), self.hat.contact_level()
         with self._lock:
             new = raise_one_step(self.level, self.rx, self.limits.ceiling_ma)
+            if new <= self.level + EPSILON_MA:
+                return Decision(False, "This is already the most your plan allows.", "amplitude")
             now = self.wall()
             state = self._state(now, surroundings, started=self._started_wall, contact=contact)
             state = replace(state, amplitude_ma=self.level)
@@ -128,6 +131,15 @@ class BlockRunner:
             self._thread.join(timeout)
         return self.stopped
 
+    def elapsed_seconds(self) -> float:
+        """Seconds since the block started (0 before it starts)."""
+        return 0.0 if self._started_m is None else max(0.0, self.clock() - self._started_m)
+
+    @property
+    def output_ma(self) -> float:
+        """The amplitude commanded now (0 in the off phase of a cycle and after a stop)."""
+        return 0.0 if self._stop.is_set() else self._actual
+
     @property
     def running(self) -> bool:
         """True while the block's thread is alive."""
@@ -137,7 +149,7 @@ class BlockRunner:
     def _run(self) -> None:
         reason, normal = "fault: the block ended without a reason", False
         t0 = self.clock()
-        self._started_wall = self.wall()
+        self._started_m, self._started_wall = t0, self.wall()
         try:
             reason, normal = self._loop(t0)
         except StimError as exc:

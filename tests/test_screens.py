@@ -14,14 +14,13 @@ from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import (
     ReminderModel,
     ReminderOverlay,
-    StimulationModel,
-    StimulationScreen,
     SummaryLine,
     SummaryModel,
     SummaryScreen,
 )
 from kiosk.screens.progress import ProgressScreen
 from kiosk.screens.session import SessionScreen
+from kiosk.screens.stimulation import StimChecklistScreen, StimOfferScreen, StimulationModel, StimulationScreen
 from kiosk.session.flow import Phase, SessionView
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
@@ -76,7 +75,40 @@ def draw_reminder(p):
 
 def draw_stimulation(p):
     StimulationScreen().draw(p, StimulationModel("left", 2.5, 4.0, 125))
-    return ["Stimulation: your left side", "Intensity 2.5 mA", "Time left 2:05", "STOP", "Lower", "Raise"]
+    return ["Stimulation: your left side", "Intensity 2.5 mA", "Time left 2:05", "STOP", "Lower", "Stronger"]
+
+
+def draw_stimulation_confirm_stronger(p):
+    StimulationScreen().draw(p, StimulationModel("left", 2.5, 4.0, 125, confirm_raise=True))
+    return ["Make it one step stronger?", "Yes", "No", "STOP"]
+
+
+def draw_stimulation_with_reminder(p):
+    model = StimulationModel("right", 2.0, 4.0, 300, reminder="Time for your eye drops. Put them in your left eye.")
+    StimulationScreen().draw(p, model)
+    return ["Stimulation: your right side", "Time for your eye drops.", "Done", "STOP", "Lower"]
+
+
+def draw_stimulation_offer(p):
+    model = StimulationModel(
+        "left", 0, 4.0, 600, "waiting", "An electrode is not touching the skin well.", block_minutes=10
+    )
+    StimOfferScreen().draw(p, model)
+    return ["Stimulation", "Your left side, 10 minutes.", "Start stimulation", "Skip", "STOP", "not touching the skin"]
+
+
+def draw_stimulation_checklist(p):
+    view = SessionView(
+        Phase.STIMULATION,
+        "Safety questions",
+        "",
+        stim_stage="checklist",
+        question="Do you have a pacemaker, a defibrillator, or another electronic implant?",
+        question_number=1,
+        questions=9,
+    )
+    StimChecklistScreen().draw(p, view)
+    return ["Safety questions", "Question 1 of 9", "pacemaker", "Yes", "No", "STOP"]
 
 
 def draw_summary(p):
@@ -113,6 +145,10 @@ SCREENS = [
     draw_rest,
     draw_reminder,
     draw_stimulation,
+    draw_stimulation_confirm_stronger,
+    draw_stimulation_with_reminder,
+    draw_stimulation_offer,
+    draw_stimulation_checklist,
     draw_summary,
     draw_progress,
     draw_caregiver_pin,

@@ -46,11 +46,12 @@ class Devices:
     speaker: Speaker
     listener: Listener | None
     hat: Any = None
+    board: Any = None  # the simulated stimulation board in fake mode (stim_hat.board_sim)
     states: dict[str, DeviceState] = field(default_factory=dict)
 
     def close(self) -> None:
         """Close every device (idempotent); the HAT first, so outputs go off before anything else."""
-        for device in (self.hat, self.listener, self.camera, self.speaker):
+        for device in (self.hat, self.board, self.listener, self.camera, self.speaker):
             if device is not None:
                 device.close()
 
@@ -93,8 +94,32 @@ def build_devices(settings: Settings, mode: str) -> Devices:
     listener, states["microphone"] = open_listener(settings, mode)
     speaker, states["speaker"] = open_speaker(settings, mode)
     states["voice"] = DeviceState("voice", "fake" if mode == "fake" else "found", active_engine_name(settings, mode))
-    states["hat"] = DeviceState("hat", "fake", "simulated board (gpiozero MockFactory)")
-    if mode == "real":
-        # The stimulation board is used only through stim_hat when a signed plan enables it.
-        states["hat"] = DeviceState("hat", "missing", "", "No stimulation board: stimulation stays off.")
-    return Devices(mode=mode, camera=camera, speaker=speaker, listener=listener, states=states)
+    hat, board, states["hat"] = open_hat(settings, mode)
+    return Devices(mode=mode, camera=camera, speaker=speaker, listener=listener, hat=hat, board=board, states=states)
+
+
+def open_hat(settings: Settings, mode: str) -> tuple[Any, Any, DeviceState]:
+    """The stimulation HAT driver (all outputs off), the simulated board behind it in fake mode, and its status.
+
+    Real mode drives the pins only when ``hat.installed`` says a board is fitted. The board is used
+    only through stim_hat's runner, and only when a signed plan enables stimulation.
+    """
+    from stim_hat.driver import StimHat
+    from stim_hat.exc import HatUnavailable
+
+    if mode == "fake":
+        from stim_hat.board_sim import BoardSim
+
+        board = BoardSim(settings.hat)
+        try:
+            hat = StimHat(settings.hat, pin_factory=board.factory)
+        except HatUnavailable:
+            board.close()
+            raise
+        return hat, board, DeviceState("hat", "fake", "simulated board (gpiozero MockFactory)")
+    if not settings.hat.installed:
+        return None, None, DeviceState("hat", "missing", "", "No stimulation board fitted: stimulation stays off.")
+    try:
+        return StimHat(settings.hat), None, DeviceState("hat", "found", "stimulation board")
+    except HatUnavailable as exc:
+        return None, None, DeviceState("hat", "missing", "", f"{exc} Stimulation stays off.")

@@ -1,8 +1,7 @@
-"""Screens that take over: the protected reminder, stimulation, and the end-of-session summary."""
+"""Screens that take over: the protected reminder and the end-of-session summary."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pygame
@@ -59,44 +58,6 @@ class ReminderOverlay:
 
 
 @dataclass(frozen=True)
-class StimulationModel:
-    """What the stimulation screen shows while a block runs."""
-
-    side: str  # the patient's side: "left" or "right"
-    amplitude_ma: float
-    max_ma: float
-    seconds_left: float
-    state: str = "running"  # running | ramping down | waiting for confirmation
-    notice: str = ""
-
-
-class StimulationScreen:
-    """A huge STOP, the side, the intensity and time left; Lower at once, Raise only by touch."""
-
-    name = "stimulation"
-
-    def draw(self, p: Painter, model: StimulationModel) -> None:
-        p.clear()
-        w, h = p.size
-        m = p.px(16)
-        p.text(f"Stimulation: your {model.side} side", "heading", topleft=(m, m))
-        p.text(f"Intensity {model.amplitude_ma:.1f} mA (most {model.max_ma:.1f})", "body", topleft=(m, p.px(84)))
-        minutes, seconds = divmod(max(0, math.ceil(model.seconds_left)), 60)
-        p.text(f"Time left {minutes}:{seconds:02d}", "body", topleft=(m, p.px(130)))
-        if model.notice:
-            p.paragraph(model.notice, "small", pygame.Rect(m, p.px(176), w // 2, p.px(80)), theme.MUTED)
-        stop = pygame.Rect(w // 2 + m, p.px(80), w // 2 - 2 * m, h - p.px(100))
-        p.button("STOP", stop, "stop", theme.STOP, theme.STOP_TEXT, role="clock")
-        bw, bh = p.px(180), p.px(theme.TOUCH_MIN_PX + 8)
-        p.button("Lower", pygame.Rect(m, h - bh - m, bw, bh), "lower", role="body")
-        p.button("Raise", pygame.Rect(2 * m + bw, h - bh - m, bw, bh), "raise", role="body")
-
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return {"s": "stop", "escape": "stop", "space": "stop", "down": "lower"}.get(key)
-
-
-@dataclass(frozen=True)
 class SummaryLine:
     """One exercise in the end-of-session summary."""
 
@@ -113,6 +74,15 @@ class SummaryLine:
         return done + f", right {self.right_pct:.0f}%, left {self.left_pct:.0f}% (estimate)"
 
 
+STIMULATION_WORDS = {
+    "finished": "Stimulation: finished.",
+    "stopped": "Stimulation: stopped early.",
+    "skipped": "Stimulation: skipped today.",
+    "not allowed": "Stimulation: not used. Please talk to your therapist.",
+    "not started": "Stimulation: not started.",
+}
+
+
 @dataclass(frozen=True)
 class SummaryModel:
     """The end of a session, also spoken."""
@@ -120,6 +90,7 @@ class SummaryModel:
     status: str  # done | partial
     minutes: float
     lines: tuple[SummaryLine, ...]
+    stimulation: str = ""  # the block's outcome (stim_flow.StimulationPart.outcome); "" when none
 
     def spoken(self) -> str:
         head = (
@@ -128,7 +99,12 @@ class SummaryModel:
             else "We stopped early. That is fine; what you did is saved."
         )
         done = sum(1 for line in self.lines if line.reps_done)
-        return f"{head} You did {done} exercises in {self.minutes:.0f} minutes."
+        words = f"{head} You did {done} exercises in {self.minutes:.0f} minutes."
+        return f"{words} {self.stimulation_words()}".strip()
+
+    def stimulation_words(self) -> str:
+        """One plain sentence about the stimulation block, or '' when the plan has none."""
+        return STIMULATION_WORDS.get(self.stimulation, "")
 
 
 class SummaryScreen:
@@ -142,8 +118,11 @@ class SummaryScreen:
         m = p.px(16)
         p.text("Well done" if model.status == "done" else "Stopped early", "heading", topleft=(m, m))
         y = p.px(76)
-        for line in model.lines[:4]:
+        stimulation = model.stimulation_words()
+        for line in model.lines[: 3 if stimulation else 4]:
             y = p.paragraph(line.words(), "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
+        if stimulation:
+            p.paragraph(stimulation, "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
         note = "Movement is an estimate from the camera, not a diagnosis."
         p.paragraph(note, "small", pygame.Rect(m, h - p.px(110), w - p.px(300), p.px(90)), theme.MUTED, max_lines=2)
         bw, bh = p.px(240), p.px(theme.TOUCH_MIN_PX + 8)

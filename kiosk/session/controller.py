@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
@@ -11,15 +12,20 @@ from kiosk.devices.base import Speaker
 from kiosk.screens.overlays import SummaryLine, SummaryModel
 from kiosk.session.flow import (
     Calibrate,
+    ChecklistDone,
     Effect,
     ExerciseDone,
+    LowerStimulation,
     Measure,
     Phase,
+    RaiseStimulation,
     Say,
     SessionEnded,
     SessionFlow,
     SessionView,
     SpeechRate,
+    StartStimulation,
+    StopStimulation,
 )
 from kiosk.session.steps import Measurement, SessionPlan
 from kiosk.store import Store
@@ -33,6 +39,41 @@ class MovementSource(Protocol):
     def set_metric(self, metric: str | None) -> None: ...
 
     def calibrate(self, start: bool) -> None: ...
+
+
+class StimPort(Protocol):
+    """The stimulation block as the session sees it (kiosk.stim_control.StimControl)."""
+
+    def start(self, source: str) -> tuple[bool, str]: ...
+
+    def stop(self, reason: str) -> None: ...
+
+    def lower(self, source: str) -> None: ...
+
+    def stronger(self, source: str) -> tuple[bool, str]: ...
+
+    def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None: ...
+
+
+class NoStimulation:
+    """No board or no plan: every start is refused with a plain reason; stop and lower do nothing."""
+
+    reason = "The stimulation board is not connected."
+
+    def start(self, source: str) -> tuple[bool, str]:
+        return False, self.reason
+
+    def stop(self, reason: str) -> None:
+        return None
+
+    def lower(self, source: str) -> None:
+        return None
+
+    def stronger(self, source: str) -> tuple[bool, str]:
+        return False, self.reason
+
+    def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None:
+        return None
 
 
 class NoMovement:
@@ -58,8 +99,11 @@ class SessionController:
         store: Store,
         movement: MovementSource,
         wall_clock: Callable[[], datetime],
+        stim: StimPort | None = None,
     ) -> None:
         self.flow = SessionFlow(plan)
+        self.stim: StimPort = stim or NoStimulation()
+        self.now = 0.0
         self.speaker = speaker
         self.store = store
         self.movement = movement
@@ -83,10 +127,18 @@ class SessionController:
         self._apply(self.flow.start(t))
 
     def tick(self, t: float) -> None:
+        self.now = t
         self._apply(self.flow.tick(t, self.movement.latest(t, self.flow.phase)))
 
-    def command(self, intent: str, t: float) -> None:
-        self._apply(self.flow.command(intent, t))
+    def command(self, intent: str, t: float, source: str = "voice") -> None:
+        self.now = t
+        self._apply(self.flow.command(intent, t, source))
+
+    def stim_ended(self, reason: str, normal: bool, t: float) -> None:
+        """The runner's StimStopped report."""
+        self._apply(self.flow.stim_ended(reason, normal, t))
+        if self.summary is not None and self.flow.stim is not None:
+            self.summary = replace(self.summary, stimulation=self.flow.stim.outcome)
 
     def interrupt(self, t: float) -> None:
         self._apply(self.flow.interrupt(t))
@@ -117,6 +169,17 @@ class SessionController:
                 self._store_result(effect)
             elif isinstance(effect, SessionEnded):
                 self._end(effect)
+            elif isinstance(effect, StopStimulation):
+                self.stim.stop(effect.reason)
+            elif isinstance(effect, LowerStimulation):
+                self.stim.lower(effect.source)
+            elif isinstance(effect, StartStimulation):
+                allowed, reason = self.stim.start(effect.source)
+                self._apply(self.flow.stim_start_answer(allowed, reason, self.now))
+            elif isinstance(effect, RaiseStimulation):
+                self._apply(self.flow.stim_raise_answer(*self.stim.stronger(effect.source)))
+            elif isinstance(effect, ChecklistDone):
+                self.stim.record_checklist(effect.cleared, effect.answers)
 
     def _store_result(self, done: ExerciseDone) -> None:
         self.results.append(done)
@@ -156,5 +219,6 @@ class SessionController:
                 )
                 for r in self.results
             ),
+            ended.stimulation,
         )
         self.speaker.say(self.summary.spoken())

@@ -1,7 +1,8 @@
 """The session flow as a pure state machine: commands and time in, effects and a view out.
 
 greeting -> camera check -> neutral calibration -> for each exercise: explain -> (move -> hold
--> relax) x reps -> rest -> next ... -> summary. Pause, resume, stop, repeat, slower and next
+-> relax) x reps -> rest -> next ... -> [the prescribed stimulation block, when a signed plan has
+one: see stim_flow.py] -> summary. Pause, resume, stop, repeat, slower and next
 work from any phase; a protected reminder interrupts and the flow resumes where it was. The
 kiosk paces every repetition itself (spoken), so the session never waits for the camera: the
 camera only adds live bars, feedback and the measured numbers.
@@ -16,7 +17,40 @@ from enum import Enum
 from typing import Any
 
 from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
+from kiosk.session.effects import (
+    Calibrate,
+    ChecklistDone,
+    Effect,
+    ExerciseDone,
+    LowerStimulation,
+    Measure,
+    RaiseStimulation,
+    Say,
+    SessionEnded,
+    SpeechRate,
+    StartStimulation,
+    StopStimulation,
+)
 from kiosk.session.steps import ExerciseStep, Measurement, RepRecord, SessionPlan
+from kiosk.session.stim_flow import StimStage, StimulationPart
+
+__all__ = [
+    "Calibrate",
+    "ChecklistDone",
+    "Effect",
+    "ExerciseDone",
+    "LowerStimulation",
+    "Measure",
+    "Phase",
+    "RaiseStimulation",
+    "Say",
+    "SessionEnded",
+    "SessionFlow",
+    "SessionView",
+    "SpeechRate",
+    "StartStimulation",
+    "StopStimulation",
+]
 
 
 class Phase(Enum):
@@ -28,61 +62,10 @@ class Phase(Enum):
     HOLD = "hold"
     RELAX = "relax"
     REST = "rest"
+    STIMULATION = "stimulation"
     SUMMARY = "summary"
     DONE = "done"
 
-
-@dataclass(frozen=True)
-class Say:
-    """Speak these words."""
-
-    text: str
-    priority: int = PRIORITY_COACHING
-
-
-@dataclass(frozen=True)
-class SpeechRate:
-    """Multiply the speaking rate by ``factor`` for the rest of the session."""
-
-    factor: float
-
-
-@dataclass(frozen=True)
-class Calibrate:
-    """Start (True) or finish (False) collecting the relaxed, neutral face."""
-
-    start: bool
-
-
-@dataclass(frozen=True)
-class Measure:
-    """Tell the camera pipeline which metric to compute now (None: none)."""
-
-    metric: str | None
-
-
-@dataclass(frozen=True)
-class ExerciseDone:
-    """One exercise finished (or was cut short): what to store."""
-
-    exercise: str
-    reps_planned: int
-    reps_done: int
-    hold_seconds: float
-    left_pct: float | None
-    right_pct: float | None
-    measured: bool
-
-
-@dataclass(frozen=True)
-class SessionEnded:
-    """The session is over: 'done' or 'partial' (stopped early)."""
-
-    status: str
-    minutes: float
-
-
-Effect = Say | SpeechRate | Calibrate | Measure | ExerciseDone | SessionEnded
 
 # Seconds each spoken phase lasts at normal speed (speech of ~130 words per minute plus a pause).
 GREETING_S = 6.0
@@ -94,6 +77,8 @@ RELAX_S = 4.0
 WORDS_PER_SECOND = 130 / 60
 SLOWER_FACTOR = 1.3
 MAX_SLOWNESS = 2.0
+STOP_REPORT_WAIT_S = 2.0  # after a stop, how long the flow waits for the runner's report
+SYNKINESIS_REPS = 2  # holds with co-movement in most frames before the session flags it
 
 
 def speech_seconds(text: str) -> float:
@@ -120,6 +105,12 @@ class SessionView:
     interrupted: bool = False
     progress: str = ""
     animation: Any = None  # the exercise's content animation, when it has one
+    stim_stage: str = ""  # checklist | offer | running | ended, in the stimulation phase
+    question: str = ""  # the checklist question on screen
+    question_number: int = 0
+    questions: int = 0
+    confirm_raise: bool = False
+    notice: str = ""  # a refusal or stop reason in plain words
 
 
 @dataclass
@@ -140,6 +131,10 @@ class SessionFlow:
     camera_ok_since: float | None = None
     records: list[RepRecord] = field(default_factory=list)
     stopped_early: bool = False
+    stim: StimulationPart | None = None
+    stop_asked_at: float | None = None
+    synkinesis_reps: int = 0
+    explain_marks: tuple[tuple[float, str], ...] = ()  # (seconds left when said, sentence)
     _frozen_left: float | None = None
     _pending: list[Effect] = field(default_factory=list)
 
@@ -165,6 +160,10 @@ class SessionFlow:
         if self.phase is Phase.HOLD and measurement is not None and measurement.usable and self.records:
             self.records[-1].left.append(measurement.left_pct)
             self.records[-1].right.append(measurement.right_pct)
+            self.records[-1].synkinesis.append(measurement.synkinesis)
+        if self.phase is Phase.STIMULATION:
+            self._stimulation_tick(now)
+            return self._flush()
         if self.phase is Phase.CAMERA_CHECK:
             self._camera_check(now, measurement)
         if now >= self.phase_until:
@@ -172,9 +171,20 @@ class SessionFlow:
         return self._flush()
 
     # ---- commands (voice, touch, keys) --------------------------------------------------------
-    def command(self, intent: str, now: float) -> list[Effect]:
-        """stop, pause, resume, repeat, slower, next; anything else is ignored here."""
-        if intent == "stop":
+    def command(self, intent: str, now: float, source: str = "voice") -> list[Effect]:
+        """stop, pause, resume, repeat, slower, next, and the stimulation actions (stim_flow.py).
+
+        ``source`` is touch, button, key or voice: the stimulation part accepts starting,
+        checklist answers and "stronger" only from a touch or the button.
+        """
+        if self.phase is Phase.STIMULATION and self.stim is not None and self._for_stimulation(intent):
+            self._from_stim(self.stim.command(intent, source))
+            if intent == "stop":
+                self.stopped_early = True
+                self.stop_asked_at = now
+            if self.stim.over:
+                self._end(now)
+        elif intent == "stop":
             self._stop(now)
         elif intent == "pause" and not self.paused and self.phase not in (Phase.SUMMARY, Phase.DONE):
             self.paused = True
@@ -222,6 +232,37 @@ class SessionFlow:
                     self._say("Thank you. Let us carry on.")
         return self._flush()
 
+    # ---- the stimulation runner's answers ------------------------------------------------------
+    def stim_start_answer(self, allowed: bool, reason: str, now: float) -> list[Effect]:
+        if self.stim is not None:
+            self._from_stim(self.stim.start_answer(allowed, reason))
+        return self._flush()
+
+    def stim_raise_answer(self, allowed: bool, reason: str) -> list[Effect]:
+        if self.stim is not None:
+            self._from_stim(self.stim.raise_answer(allowed, reason))
+        return self._flush()
+
+    def stim_ended(self, reason: str, normal: bool, now: float) -> list[Effect]:
+        """The runner's report: the block is over and its outputs are off."""
+        if self.stim is not None and self.phase is Phase.STIMULATION:
+            self._from_stim(self.stim.block_ended(reason, normal))
+            if not normal:
+                self.stopped_early = True
+            if self.stim.over:
+                self._end(now)
+        return self._flush()
+
+    @property
+    def stimulating(self) -> bool:
+        """A block is running (reminders are shown, not spoken, until it ramps down)."""
+        return self.phase is Phase.STIMULATION and self.stim is not None and self.stim.stage is StimStage.RUNNING
+
+    @property
+    def synkinesis_seen(self) -> bool:
+        """The camera saw co-movement in most frames of at least SYNKINESIS_REPS holds this session."""
+        return self.synkinesis_reps >= SYNKINESIS_REPS
+
     def finish_summary(self) -> None:
         """The summary screen was closed."""
         self.phase = Phase.DONE
@@ -232,19 +273,21 @@ class SessionFlow:
         left = self._frozen_left if (self.paused or self.interrupted) and self._frozen_left is not None else None
         seconds_left = left if left is not None else max(0.0, self.phase_until - now)
         m = self.measurement
+        stim = self.stim if self.phase is Phase.STIMULATION else None
         title = step.name if step and self.phase in (Phase.EXPLAIN, Phase.MOVE, Phase.HOLD, Phase.RELAX) else ""
         title = title or {
             Phase.GREETING: "Welcome",
             Phase.CAMERA_CHECK: "Camera check",
             Phase.CALIBRATION: "Relax your face",
             Phase.REST: "Rest",
+            Phase.STIMULATION: "Safety questions" if stim and stim.stage is StimStage.CHECKLIST else "Stimulation",
             Phase.SUMMARY: "Well done",
             Phase.DONE: "Well done",
         }.get(self.phase, "")
         return SessionView(
             phase=self.phase,
             title=title,
-            instruction=self.last_instruction,
+            instruction=self._instruction_now(seconds_left),
             exercise_id=step.id if step else "",
             metric=step.metric if step else "none",
             rep=self.rep,
@@ -257,7 +300,20 @@ class SessionFlow:
             interrupted=self.interrupted,
             progress=f"Exercise {min(self.index + 1, len(self.plan.steps))} of {len(self.plan.steps)}",
             animation=step.animation if step else None,
+            stim_stage=stim.stage.value if stim else "",
+            question=stim.current_question if stim else "",
+            question_number=stim.question + 1 if stim else 0,
+            questions=len(stim.offer.checklist) if stim else 0,
+            confirm_raise=bool(stim and stim.confirm_raise),
+            notice=stim.notice if stim else "",
         )
+
+    def _instruction_now(self, seconds_left: float) -> str:
+        """During an explanation, the sentence being spoken now; otherwise the last instruction."""
+        if self.phase is not Phase.EXPLAIN or not self.explain_marks:
+            return self.last_instruction
+        said = [sentence for left, sentence in self.explain_marks if seconds_left <= left + 1e-9]
+        return said[-1] if said else self.explain_marks[0][1]
 
     # ---- internals -------------------------------------------------------------------------
     def _say(self, text: str, priority: int = PRIORITY_COACHING) -> None:
@@ -329,8 +385,17 @@ class SessionFlow:
         self.rep = 0
         self.records = []
         self._pending.append(Measure(step.metric if step.metric != "none" else None))
-        words = " ".join(step.explain)
-        self._enter(Phase.EXPLAIN, now, speech_seconds(words), words)
+        sentences = [s for s in step.explain if s.strip()] or [step.name]
+        lengths = [speech_seconds(s) * self.slowness for s in sentences]
+        total = sum(lengths)
+        self._enter(Phase.EXPLAIN, now, total / self.slowness)
+        marks, left = [], total
+        for sentence, length in zip(sentences, lengths, strict=True):
+            marks.append((left, sentence))
+            self._pending.append(Say(sentence))  # one at a time, so the screen can follow the voice
+            left -= length
+        self.explain_marks = tuple(marks)
+        self.last_instruction = " ".join(sentences)
 
     def _next_rep(self, now: float) -> None:
         step = self.step
@@ -351,6 +416,9 @@ class SessionFlow:
         assert step is not None
         done = self._reps_done()
         peaks = [r.peak() for r in self.records[:done] if r.left and r.right]
+        self.synkinesis_reps += sum(
+            1 for r in self.records[:done] if r.synkinesis and sum(r.synkinesis) * 2 >= len(r.synkinesis)
+        )
         self._pending.append(
             ExerciseDone(
                 exercise=step.id,
@@ -391,9 +459,38 @@ class SessionFlow:
         self.last_instruction = "Stopped. Relax your face."
         self._end(now)
 
+    def _stimulation_tick(self, now: float) -> None:
+        stim = self.stim
+        assert stim is not None
+        waited = self.stop_asked_at is not None and now - self.stop_asked_at >= STOP_REPORT_WAIT_S
+        if waited and stim.stage is StimStage.RUNNING:
+            stim.outcome = "stopped"
+        if stim.over or waited:
+            self._end(now)  # a stop whose report is late still ends the session (outputs are already cut)
+
+    def _for_stimulation(self, intent: str) -> bool:
+        assert self.stim is not None
+        if self.stim.stage is StimStage.RUNNING:
+            return intent not in ("repeat", "slower")
+        return intent not in ("pause", "resume", "repeat", "slower")
+
+    def _from_stim(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, Say):
+                self.last_instruction = effect.text
+            self._pending.append(effect)
+
     def _end(self, now: float) -> None:
+        offer = self.plan.stimulation
+        if offer is not None and self.stim is None and not self.stopped_early:
+            self.stim = StimulationPart(offer)
+            self.phase, self.phase_until = Phase.STIMULATION, now
+            self._pending.append(Measure(None))
+            self._from_stim(self.stim.begin())
+            return
         minutes = (now - self.started_at) / 60
         status = "partial" if self.stopped_early else "done"
         self.phase = Phase.SUMMARY
         self.phase_until = now
-        self._pending.append(SessionEnded(status, round(minutes, 2)))
+        stimulation = self.stim.outcome if self.stim is not None else ""
+        self._pending.append(SessionEnded(status, round(minutes, 2), stimulation))

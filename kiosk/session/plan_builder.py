@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from content.i18n import section
 from content.loader import Exercise, exercises_for_stage, load_exercises
 from kiosk.plan.model import Plan
-from kiosk.session.steps import ExerciseStep, SessionPlan
+from kiosk.session.steps import ExerciseStep, SessionPlan, StimOffer
+from stim_hat.prescription import Prescription
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,20 @@ def step_for(exercise: Exercise, dose: dict[str, Any], stage: str) -> ExerciseSt
     )
 
 
-def session_plan_from(plan: Plan | None, lang: str = "en") -> SessionPlan:
+def stim_offer(plan: Plan | None, rx: Prescription, lang: str, checklist_cleared: bool) -> StimOffer | None:
+    """The stimulation block to offer at the end of the session, or None.
+
+    Only a signed plan that enables stimulation gets an offer (the safety rules check all of this
+    again before any output). The checklist questions are included until they have been answered
+    with all "no" for this plan version.
+    """
+    if plan is None or not plan.signed or not rx.enabled:
+        return None
+    questions = () if checklist_cleared else tuple(section("stim_checklist", lang).items())
+    return StimOffer(rx.side, rx.block_minutes, rx.max_amplitude_ma, section("stimulation", lang), questions)
+
+
+def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffer | None = None) -> SessionPlan:
     """The session the plan prescribes; exercises that do not suit the plan's stage are left out.
 
     Without a plan (none could be loaded) the kiosk offers only what suits every stage:
@@ -50,4 +65,4 @@ def session_plan_from(plan: Plan | None, lang: str = "en") -> SessionPlan:
             log.warning("exercise %s does not suit the %s stage; left out", exercise.id, plan.stage)
             continue
         steps.append(step_for(exercise, dose, plan.stage))
-    return SessionPlan(tuple(steps), stage=plan.stage, plan_version=plan.version)
+    return SessionPlan(tuple(steps), stage=plan.stage, plan_version=plan.version, stimulation=stimulation)

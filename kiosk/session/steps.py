@@ -24,6 +24,22 @@ class ExerciseStep:
 
 
 @dataclass(frozen=True)
+class StimOffer:
+    """The prescribed stimulation block offered at the end of a session (from a signed plan).
+
+    ``words`` are the phrase templates of ``content/lang/<code>/phrases.toml`` [stimulation];
+    ``checklist`` holds the safety questions still to ask, as (key, question); it is empty once
+    the checklist was answered with all "no" for this plan version.
+    """
+
+    side: str  # the patient's own side: "left" or "right"
+    block_minutes: float
+    max_ma: float
+    words: dict[str, str]
+    checklist: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class SessionPlan:
     """The exercises of one session, in order, and who it is for."""
 
@@ -32,6 +48,7 @@ class SessionPlan:
     camera_needed: bool = True
     stage: str = "paresis"
     plan_version: int = 0
+    stimulation: StimOffer | None = None  # None: the plan prescribes none (the usual case)
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,7 @@ class Measurement:
     left_pct: float = 0.0  # movement of the patient's left side, % of the reference movement
     right_pct: float = 0.0
     feedback: str = ""  # a short coaching sentence, already in words
+    synkinesis: bool = False  # the coach saw an unwanted co-movement in this frame (an indicator)
 
 
 @dataclass
@@ -51,6 +69,7 @@ class RepRecord:
 
     left: list[float] = field(default_factory=list)
     right: list[float] = field(default_factory=list)
+    synkinesis: list[bool] = field(default_factory=list)
 
     def peak(self) -> tuple[float, float]:
         return (max(self.left, default=0.0), max(self.right, default=0.0))

@@ -1,0 +1,146 @@
+"""The stimulation screens: the safety checklist, the offer, and the running block.
+
+STOP is on every one of them, always the biggest button. Starting, answering the checklist and
+"stronger" are touch buttons only (voice can ask for them, the screen then waits for a touch).
+While a block runs an eye-care reminder is shown in a card on the left; STOP and Lower stay.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.session.flow import SessionView
+from kiosk.ui import theme
+from kiosk.ui.painter import Painter
+
+
+@dataclass(frozen=True)
+class StimulationModel:
+    """What the stimulation screens show (from the plan and the running block)."""
+
+    side: str  # the patient's side: "left" or "right"
+    amplitude_ma: float
+    max_ma: float
+    seconds_left: float
+    state: str = "running"  # running | waiting
+    notice: str = ""  # a refusal or stop reason in plain words
+    confirm_raise: bool = False  # "make it stronger?" is asked
+    reminder: str = ""  # an eye-care reminder shown during the block (Done acknowledges it)
+    block_minutes: float = 0.0
+
+
+def _bottom_button(p: Painter, x: int, width: int, label: str, action: str, **kw: object) -> pygame.Rect:
+    w, h = p.size
+    bh = p.px(theme.TOUCH_MIN_PX + 8)
+    rect = pygame.Rect(x, h - bh - p.px(16), width, bh)
+    p.button(label, rect, action, **kw)  # type: ignore[arg-type]
+    return rect
+
+
+def _stop_button(p: Painter) -> None:
+    w, _ = p.size
+    bw = p.px(170)
+    _bottom_button(p, w - bw - p.px(16), bw, "STOP", "stop", fill=theme.STOP, ink=theme.STOP_TEXT)
+
+
+class StimChecklistScreen:
+    """One safety question at a time, with big Yes and No buttons (touch only)."""
+
+    name = "stimulation-checklist"
+
+    def draw(self, p: Painter, view: SessionView) -> None:
+        p.clear()
+        w, h = p.size
+        m = p.px(16)
+        p.text("Safety questions", "heading", topleft=(m, m))
+        p.text(f"Question {view.question_number} of {view.questions}", "small", theme.MUTED, topleft=(m, p.px(84)))
+        p.paragraph(view.question, "body", pygame.Rect(m, p.px(130), w - 2 * m, p.px(200)), max_lines=4)
+        bw = p.px(200)
+        _bottom_button(p, m, bw, "Yes", "answer_yes", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+        _bottom_button(p, 2 * m + bw, bw, "No", "answer_no", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+        _stop_button(p)
+
+    @staticmethod
+    def action_for_key(key: str) -> str | None:
+        return "stop" if key in ("s", "escape") else None
+
+
+class StimOfferScreen:
+    """The prescribed block, what to do first, and a big Start stimulation button; Skip; STOP."""
+
+    name = "stimulation-offer"
+
+    def draw(self, p: Painter, model: StimulationModel) -> None:
+        p.clear()
+        w, h = p.size
+        m = p.px(16)
+        p.text("Stimulation", "heading", topleft=(m, m))
+        p.text(f"Your {model.side} side, {model.block_minutes:g} minutes.", "body", topleft=(m, p.px(84)))
+        y = p.paragraph(
+            "Put the pads on as you were shown. Then touch Start.",
+            "body",
+            pygame.Rect(m, p.px(130), w - 2 * m, p.px(90)),
+            max_lines=2,
+        )
+        if model.notice:
+            p.paragraph(
+                model.notice, "small", pygame.Rect(m, y + p.px(8), w - 2 * m, p.px(110)), theme.BUTTON, max_lines=3
+            )
+        _bottom_button(p, m, p.px(330), "Start stimulation", "start_stimulation", role="body")
+        _bottom_button(p, p.px(362), p.px(180), "Skip", "skip", fill=theme.MUTED, ink=theme.BUTTON_TEXT, role="body")
+        _stop_button(p)
+
+    @staticmethod
+    def action_for_key(key: str) -> str | None:
+        return "stop" if key in ("s", "escape") else None
+
+
+class StimulationScreen:
+    """A huge STOP, the side, the intensity and time left; Lower at once, Stronger only by touch."""
+
+    name = "stimulation"
+
+    def draw(self, p: Painter, model: StimulationModel) -> None:
+        p.clear()
+        w, h = p.size
+        m = p.px(16)
+        p.text(f"Stimulation: your {model.side} side", "heading", topleft=(m, m))
+        stop = pygame.Rect(w // 2 + m, p.px(80), w // 2 - 2 * m, h - p.px(100))
+        p.button("STOP", stop, "stop", theme.STOP, theme.STOP_TEXT, role="clock")
+        if model.reminder:
+            self._reminder(p, model.reminder, pygame.Rect(m, p.px(80), w // 2 - m, h - p.px(80 + 96 + 48)))
+        else:
+            p.text(f"Intensity {model.amplitude_ma:.1f} mA (most {model.max_ma:.1f})", "body", topleft=(m, p.px(84)))
+            minutes, seconds = divmod(max(0, math.ceil(model.seconds_left)), 60)
+            p.text(f"Time left {minutes}:{seconds:02d}", "body", topleft=(m, p.px(130)))
+            if model.confirm_raise:
+                p.paragraph("Make it one step stronger?", "body", pygame.Rect(m, p.px(176), w // 2 - m, p.px(90)))
+            elif model.notice:
+                box = pygame.Rect(m, p.px(176), w // 2 - m, p.px(110))
+                p.paragraph(model.notice, "small", box, theme.BUTTON, max_lines=3)
+        bw = p.px(180)
+        if model.confirm_raise and not model.reminder:
+            _bottom_button(p, m, bw, "Yes", "confirm_stronger", role="body")
+            _bottom_button(p, 2 * m + bw, bw, "No", "cancel_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+        else:
+            _bottom_button(p, m, bw, "Lower", "lower", role="body")
+            if not model.reminder:
+                label = "Stronger"
+                _bottom_button(p, 2 * m + bw, bw, label, "propose_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+
+    @staticmethod
+    def _reminder(p: Painter, text: str, box: pygame.Rect) -> None:
+        """The eye-care card: shown at once, spoken when the block has ramped down."""
+        pygame.draw.rect(p.surface, theme.WARNING_BG, box, border_radius=p.px(14))
+        inner = box.inflate(-2 * p.px(12), -2 * p.px(12))
+        p.paragraph(text, "small", inner, theme.WARNING_TEXT, theme.WARNING_BG, max_lines=3)
+        bw, bh = p.px(200), p.px(theme.TOUCH_MIN_PX)
+        done = pygame.Rect(inner.right - bw, inner.bottom - bh, bw, bh)
+        p.button("Done", done, "acknowledge", theme.BACKGROUND, theme.TEXT, role="body")
+
+    @staticmethod
+    def action_for_key(key: str) -> str | None:
+        return {"s": "stop", "escape": "stop", "space": "stop", "down": "lower"}.get(key)

@@ -1,0 +1,188 @@
+"""The kiosk's side of a stimulation block: builds the runner, feeds it what the kiosk knows, relays controls.
+
+The session flow decides *when* (stim_flow.py); ``stim_hat.safety`` decides *whether*;
+``stim_hat.runner.BlockRunner`` owns the outputs. This class only connects them:
+
+- ``update`` is called by the main loop every tick with what the session knows (paused, face in
+  view, co-movement seen). The runner reads that snapshot from its own thread through
+  ``surroundings``; if the main loop has not refreshed it for ``MAX_SNAPSHOT_AGE_S`` (a hung
+  screen, so STOP on the screen would not work), reading it raises and the runner cuts the outputs.
+- ``start`` / ``stronger`` pass the touch confirmation on; the rules may still refuse.
+- ``stop`` and ``lower`` act at once in the caller's thread.
+- The contraindication checklist's answers are stored durably per plan version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from kiosk.events import EventQueue
+from kiosk.plan.loader import LoadResult, stim_plan
+from kiosk.screens.stimulation import StimulationModel
+from kiosk.settings import Settings
+from kiosk.store import Store
+from stim_hat.exc import SurroundingsStale
+from stim_hat.prescription import DeviceLimits, device_limits
+from stim_hat.runner import BlockRunner, Surroundings
+from stim_hat.safety import StimPlan
+
+log = logging.getLogger(__name__)
+
+MAX_SNAPSHOT_AGE_S = 1.0
+NO_BOARD = "The stimulation board is not connected."
+
+
+def checklist_cleared(store: Store, plan_version: int) -> bool:
+    """True when the latest checklist answered for this plan version was all "no"."""
+    with store.lock:
+        rows = list(
+            store.db.query(
+                "select cleared from stim_checklist where plan_version = ? order by id desc limit 1", [plan_version]
+            )
+        )
+    return bool(rows and rows[0]["cleared"])
+
+
+class StimControl:
+    """One per kiosk; a new BlockRunner for every block."""
+
+    def __init__(
+        self,
+        hat: object | None,
+        plan: StimPlan,
+        limits: DeviceLimits,
+        events: EventQueue,
+        store: Store,
+        wall_clock: Callable[[], datetime],
+        *,
+        contact_min_level: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        max_snapshot_age_s: float = MAX_SNAPSHOT_AGE_S,
+    ) -> None:
+        self.hat, self.plan, self.limits, self.events, self.store = hat, plan, limits, events, store
+        self.wall_clock, self.clock = wall_clock, clock
+        self.contact_min_level = contact_min_level
+        self.max_snapshot_age_s = max_snapshot_age_s
+        self.confirmed = checklist_cleared(store, plan.version)
+        self.snapshot = Surroundings(contraindications_confirmed=self.confirmed)
+        self.snapshot_at = -math.inf
+        self.runner: BlockRunner | None = None
+
+    # ---- main loop -------------------------------------------------------------------------
+    def update(self, *, paused: bool, face_visible: bool, synkinesis: bool) -> None:
+        """What the session knows now (every tick, main loop)."""
+        self.snapshot = Surroundings(
+            contraindications_confirmed=self.confirmed,
+            synkinesis_flagged=synkinesis,
+            session_paused=paused,
+            face_visible=face_visible,
+        )
+        self.snapshot_at = self.clock()
+
+    def surroundings(self) -> Surroundings:
+        """The runner's view of the kiosk (runner thread); raises when the main loop stopped updating it."""
+        age = self.clock() - self.snapshot_at
+        if age > self.max_snapshot_age_s:
+            raise SurroundingsStale("The screen stopped responding, so stimulation was stopped.")
+        return self.snapshot
+
+    # ---- StimPort (kiosk.session.controller) -------------------------------------------------
+    def start(self, source: str) -> tuple[bool, str]:
+        if self.hat is None:
+            return False, NO_BOARD
+        if self.running:
+            return False, "A stimulation block is already running."
+        self.runner = BlockRunner(
+            self.hat,  # type: ignore[arg-type]
+            self.plan,
+            self.limits,
+            self.events,
+            self.store,
+            self.surroundings,
+            contact_min_level=self.contact_min_level,
+            clock=self.clock,
+            wall=self.wall_clock,
+        )
+        decision = self.runner.start(source, confirmed=True)
+        log.info("stimulation start (%s): %s", source, decision.reason)
+        return decision.allowed, decision.reason
+
+    def stop(self, reason: str) -> None:
+        if self.runner is not None:
+            self.runner.stop(reason)
+
+    def lower(self, source: str) -> None:
+        if self.runner is not None and self.running:
+            self.runner.too_strong(source)
+
+    def stronger(self, source: str) -> tuple[bool, str]:
+        if self.runner is None or not self.running:
+            return False, "No stimulation is running."
+        decision = self.runner.stronger(source, confirmed=True)
+        return decision.allowed, decision.reason
+
+    def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None:
+        """Store the answers durably before anything depends on them."""
+        with self.store.critical() as db:
+            db["stim_checklist"].insert(
+                {
+                    "at": self.wall_clock().isoformat(),
+                    "plan_version": self.plan.version,
+                    "cleared": int(cleared),
+                    "answers": json.dumps([[key, yes] for key, yes in answers]),
+                }
+            )
+        self.confirmed = cleared
+
+    # ---- the screen ------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.runner is not None and self.runner.running
+
+    def model(self, notice: str = "", confirm_raise: bool = False) -> StimulationModel:
+        """What the stimulation screen shows now."""
+        rx = self.plan.rx
+        runner = self.runner
+        level = runner.level if runner is not None else rx.start_amplitude_ma
+        elapsed = runner.elapsed_seconds() if runner is not None else 0.0
+        state = "running" if self.running else "waiting"
+        return StimulationModel(
+            side=rx.side,
+            amplitude_ma=level,
+            max_ma=min(rx.max_amplitude_ma, self.limits.ceiling_ma),
+            seconds_left=max(0.0, rx.block_minutes * 60 - elapsed),
+            state=state,
+            notice=notice,
+            confirm_raise=confirm_raise,
+        )
+
+    def close(self) -> None:
+        """The kiosk is closing: end any block (outputs off) and wait for its report."""
+        if self.runner is not None and self.running:
+            self.runner.stop("The kiosk was closed.")
+            self.runner.join(2.0)
+
+
+def open_stim_control(
+    settings: Settings,
+    hat: object | None,
+    in_force: LoadResult,
+    events: EventQueue,
+    store: Store,
+    wall_clock: Callable[[], datetime],
+) -> StimControl:
+    """The control for the plan in force (locked when the plan is unsigned or has no stimulation)."""
+    return StimControl(
+        hat,
+        stim_plan(in_force),
+        device_limits(settings.hat),
+        events,
+        store,
+        wall_clock,
+        contact_min_level=settings.hat.contact_min_level,
+    )
