@@ -13,6 +13,7 @@ from coach.calibration import Calibration, CalibrationError, calibrate
 from coach.face import FaceLandmarks
 from coach.feedback import decide
 from coach.metrics import score
+from coach.synkinesis import assess_synkinesis
 from content.i18n import phrase
 from kiosk.devices.base import Camera
 from kiosk.session.flow import Phase
@@ -23,6 +24,9 @@ log = logging.getLogger(__name__)
 
 MAX_CALIBRATION_FACES = 60
 FEEDBACK_PHASES = {Phase.MOVE: "move", Phase.HOLD: "hold", Phase.RELAX: "rest"}
+# Co-movement indicators that count as synkinesis for the stimulation rule (mass movement is
+# coaching feedback, "gentle and isolated", not synkinesis).
+SYNKINESIS_FLAGS = ("eye_narrowing_", "mouth_movement_")
 
 
 class CameraMovement:
@@ -73,11 +77,13 @@ class CameraMovement:
         result = score(self.metric, self.calibration, obs.face)
         keys = decide(self.stage, FEEDBACK_PHASES.get(phase, "rest"), result) if phase in FEEDBACK_PHASES else ()
         words = phrase(keys[0], self.lang) if keys else ""
+        flags = assess_synkinesis(self.metric, self.calibration, obs.face).flags if phase is Phase.HOLD else ()
         return Measurement(
             usable=True,
             left_pct=result.left.percent_of_reference,
             right_pct=result.right.percent_of_reference,
             feedback=words,
+            synkinesis=any(flag.startswith(SYNKINESIS_FLAGS) for flag in flags),
         )
 
     def preview(self) -> tuple[object, object] | None:
