@@ -24,7 +24,7 @@ from coach.metrics import score  # noqa: E402
 from coach.quality import assess  # noqa: E402
 from coach.reps import RepCounter  # noqa: E402
 from coach.synkinesis import assess_synkinesis  # noqa: E402
-from kiosk.vision.imagestats import brightness, sharpness  # noqa: E402
+from kiosk.vision.imagestats import face_stats  # noqa: E402
 from kiosk.vision.landmarker import MediaPipeLandmarker  # noqa: E402
 
 DEFAULT = REPO.parent / "shared" / "data" / "faces" / "liveportrait_d9.mp4"
@@ -61,7 +61,7 @@ def main() -> int:
         faces = landmarker.detect(image)
         t1 = time.perf_counter()
         if len(faces) == 1:
-            quality = assess(faces, brightness(image, faces[0]), sharpness(image, faces[0]))
+            quality = assess(faces, *face_stats(image, faces[0]))
             if cal is None:
                 cal = calibrate([faces[0]])
             result = score("open_smile", cal, faces[0])

@@ -1,18 +1,25 @@
 """Repetitions: rest -> move -> hold -> relax -> rest, with hysteresis, from a movement signal in mm.
 
-The signal is one number per usable frame (e.g. the larger side's excursion). A movement starts
-when the signal rises above ``start_mm`` and ends when it falls back below ``rest_mm`` (lower, so
-noise near one threshold cannot count extra reps). While the signal stays within ``hold_share`` of
-the repetition's peak the patient is holding. Movements shorter than ``min_rep_s`` (a blink) are
-not counted. Times are passed in; nothing here reads the clock.
+The signal is one number per usable frame (e.g. the larger side's excursion). It is first smoothed
+by a running median over ``smooth_s`` (one odd landmark frame cannot start or end a movement). A
+movement starts when the signal rises above ``start_mm`` and ends when it has stayed below
+``rest_mm`` (lower, so noise near one threshold cannot count extra reps) for ``min_rest_s``: the
+face must return to rest between two repetitions, and a brief dip in the middle of a hold (a
+blink during a brow lift) does not split one repetition into two. While the signal stays within
+``hold_share`` of the repetition's peak the patient is holding. Movements shorter than
+``min_rep_s`` (a blink) are not counted. Times are passed in; nothing here reads the clock.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
+from statistics import median
 
 HOLD_SHARE = 0.7
-MIN_REP_S = 0.4
+MIN_REP_S = 0.4  # blinks last 0.1-0.4 s
+MIN_REST_S = 0.3  # back at rest this long before a repetition ends
+SMOOTH_S = 0.2  # running-median window (6 frames at 30 frames/s)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class RepCounter:
     hold_target_s: float = 5.0
     hold_share: float = HOLD_SHARE
     min_rep_s: float = MIN_REP_S
+    min_rest_s: float = MIN_REST_S
+    smooth_s: float = SMOOTH_S
     phase: str = "rest"
     reps: list[Rep] = field(default_factory=list)
     _start: float = 0.0
@@ -60,6 +69,8 @@ class RepCounter:
     _hold_sum: float = 0.0
     _hold_n: int = 0
     _sides: dict[str, float] = field(default_factory=dict)
+    _below_since: float | None = None
+    _recent: deque = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         if not 0 <= self.rest_mm < self.start_mm:
@@ -69,16 +80,23 @@ class RepCounter:
         """Advance with one sample; returns the phase: rest, move, hold or relax."""
         dt = 0.0 if self._last_t is None else max(t - self._last_t, 0.0)
         self._last_t = t
+        value, sides = self._smoothed(t, value, sides or {})
         if self.phase == "rest":
             if value >= self.start_mm:
                 self._begin(t)
                 self.phase = "move"
             return self.phase
         if value < self.rest_mm:
-            self._finish(t, returned=True)
+            if self._below_since is None:
+                self._below_since = t
+            if t - self._below_since >= self.min_rest_s:
+                self._finish(self._below_since, returned=True)
+            else:
+                self.phase = "relax"
             return self.phase
+        self._below_since = None
         self._peak = max(self._peak, value)
-        for side, mm in (sides or {}).items():
+        for side, mm in sides.items():
             self._sides[side] = max(self._sides.get(side, 0.0), mm)
         if value >= self.hold_share * self._peak and value >= self.start_mm:
             self._hold_s += dt
@@ -93,16 +111,27 @@ class RepCounter:
     def finish(self, t: float) -> None:
         """End of the recording: a movement still under way is kept, marked as not back at rest."""
         if self.phase != "rest":
-            self._finish(t, returned=False)
+            back = self._below_since is not None
+            self._finish(self._below_since if back else t, returned=back)
 
     @property
     def hold_s(self) -> float:
         """Hold time of the repetition under way (0 at rest)."""
         return self._hold_s if self.phase != "rest" else 0.0
 
+    def _smoothed(self, t: float, value: float, sides: dict[str, float]) -> tuple[float, dict[str, float]]:
+        """Running median of the signal and of each side over the last ``smooth_s`` seconds."""
+        self._recent.append((t, value, sides))
+        while self._recent and self._recent[0][0] < t - self.smooth_s:
+            self._recent.popleft()
+        names = {name for _, _, s in self._recent for name in s}
+        return median(v for _, v, _ in self._recent), {
+            n: median(s[n] for _, _, s in self._recent if n in s) for n in names
+        }
+
     def _begin(self, t: float) -> None:
         self._start, self._peak, self._hold_s, self._hold_sum, self._hold_n = t, 0.0, 0.0, 0.0, 0
-        self._sides = {}
+        self._sides, self._below_since = {}, None
 
     def _finish(self, t: float, returned: bool) -> None:
         self.phase = "rest"

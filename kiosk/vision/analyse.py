@@ -12,9 +12,10 @@ from coach.face import FaceLandmarks
 from coach.metrics import MEASURES, reference_mm, score
 from coach.quality import HINTS, Quality, QualityCounter, assess
 from coach.reps import RepCounter
+from coach.signatures import matches
 from coach.synkinesis import assess_synkinesis
 from kiosk.vision.camera import IMAGE_SUFFIXES, CameraError, FileCamera
-from kiosk.vision.imagestats import brightness, sharpness
+from kiosk.vision.imagestats import face_stats
 from kiosk.vision.landmarker import Landmarker, MediaPipeLandmarker
 
 SCHEMA_VERSION = 1
@@ -50,7 +51,7 @@ def observe(landmarker: Landmarker, image: np.ndarray, t: float = 0.0) -> Observ
     """Landmarks and quality gates for one BGR image."""
     faces = landmarker.detect(image)
     if len(faces) == 1:
-        quality = assess(faces, brightness(image, faces[0]), sharpness(image, faces[0]))
+        quality = assess(faces, *face_stats(image, faces[0]))
     else:
         quality = assess(faces)
     return Observation(t, faces, quality)
@@ -146,7 +147,7 @@ def replay(
         raise VisionInputError(f"{video.name} is a picture, not a video. Use score-image for pictures.")
     own = landmarker is None
     landmarker = landmarker or MediaPipeLandmarker(static=False)
-    counts, calibration_faces, counters, cal = QualityCounter(), [], {}, None
+    counts, calibration_faces, counters, cal, neutral_mm = QualityCounter(), [], {}, None, None
     last_t = 0.0
     try:
         while (frame := camera.read()) is not None:
@@ -159,11 +160,15 @@ def replay(
                 calibration_faces.append(obs.face)
                 if frame.t >= CALIBRATION_S:
                     cal = _calibrate_or_fail(calibration_faces, video)
+                    neutral_mm = cal.neutral_mm
                     counters = {ex: _counter(cal, ex, hold_target_s) for ex in exercises}
                 continue
+            face_mm = cal.to_mm(obs.face)
             for exercise, counter in counters.items():
                 result = score(exercise, cal, obs.face)
                 sides = {"left": result.left.excursion_mm, "right": result.right.excursion_mm}
+                if not matches(exercise, neutral_mm, face_mm):
+                    sides = {"left": 0.0, "right": 0.0}  # another movement, not this exercise
                 counter.update(frame.t, max(sides.values()), sides)
     finally:
         camera.close()
@@ -190,6 +195,6 @@ def replay(
 
 def _calibrate_or_fail(faces: list[FaceLandmarks], video: Path) -> Calibration:
     try:
-        return calibrate(faces)
+        return calibrate(faces, earliest=True)
     except CalibrationError as exc:
         raise VisionInputError(f"{video.name}: {exc}.") from exc

@@ -86,3 +86,17 @@ def test_replay_counts_the_smile(capsys, faces_dir):
     rep = smile["per_rep"][0]
     assert rep["peak_mm"] > 8 and rep["returned_to_rest"] and 1.0 < rep["end_s"] - rep["start_s"] < 3.1
     assert doc["quality"]["frames_seen"] == 78
+
+
+@pytest.mark.slow
+def test_replay_of_a_routine_counts_each_movement_under_its_own_exercise(faces_dir):
+    """liveportrait_d9, watched: pucker, air puffed side to side, one smile, brief closures, one brow raise."""
+    from kiosk.vision.analyse import replay
+
+    exercises = replay(faces_dir / "liveportrait_d9.mp4")["exercises"]
+    reps = {name: doc["reps"] for name, doc in exercises.items()}
+    # Before movement signatures the air pushed side to side counted as smiles and cheek puffs.
+    assert reps["open_smile"] == 2 and reps["brow_lift"] == 1  # as watched
+    assert reps["cheek_puff"] <= 1 and reps["lip_pucker"] <= 3
+    smile = exercises["open_smile"]["per_rep"][0]
+    assert 9.5 < smile["start_s"] < 10.5 and smile["peak_mm"] > 12

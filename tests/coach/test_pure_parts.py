@@ -110,6 +110,24 @@ def test_hysteresis_ignores_noise_near_the_threshold_and_blinks():
         RepCounter(start_mm=1, rest_mm=2)
 
 
+def test_a_brief_dip_during_a_hold_is_one_rep_and_a_return_to_rest_is_two():
+    hold = [(i / 30, 8.0) for i in range(60)]
+    dip = [(2 + i / 30, 0.5) for i in range(5)]  # 0.17 s below rest: a blink in the middle of the hold
+    again = [(2.17 + i / 30, 8.0) for i in range(60)]
+    assert len(run_signal(RepCounter(start_mm=3, rest_mm=1.5), hold + dip + again).reps) == 1
+    rest = [(2 + i / 30, 0.5) for i in range(15)]  # 0.5 s back at rest
+    later = [(2.5 + i / 30, 8.0) for i in range(60)] + [(4.5 + i / 30, 0.0) for i in range(15)]
+    reps = run_signal(RepCounter(start_mm=3, rest_mm=1.5), hold + rest + later).reps
+    assert len(reps) == 2 and reps[0].end_t == pytest.approx(2.0, abs=0.15) and all(r.returned_to_rest for r in reps)
+
+
+def test_one_odd_frame_neither_starts_nor_ends_a_rep():
+    spike = [(i / 30, 8.0 if i == 20 else 0.0) for i in range(60)]
+    assert run_signal(RepCounter(start_mm=3, rest_mm=1.5, min_rep_s=0.0), spike).reps == []
+    dropout = [(i / 30, 0.0 if i == 30 else 8.0) for i in range(60)] + [(2 + i / 30, 0.0) for i in range(15)]
+    assert len(run_signal(RepCounter(start_mm=3, rest_mm=1.5, min_rest_s=0.0), dropout).reps) == 1
+
+
 def side(mm: float, pct: float) -> SideScore:
     return SideScore(mm, pct, mm >= 1.0)
 
