@@ -15,17 +15,20 @@ from coach.face import LEFT, RIGHT, STABLE, FaceLandmarks
 
 
 def similarity(source: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Least-squares scale, rotation (2x2) and translation mapping source points onto target (Umeyama)."""
+    """Least-squares scale, rotation (2x2) and translation mapping source points onto target (Umeyama).
+
+    In the plane Umeyama's solution has a closed form: the rotation angle is atan2 of the summed
+    cross and dot products of the centred points, with no SVD (this runs twice per camera frame).
+    """
     mu_s, mu_t = source.mean(axis=0), target.mean(axis=0)
     s, t = source - mu_s, target - mu_t
-    cov = t.T @ s / len(source)
-    u, d, vt = np.linalg.svd(cov)
-    sign = np.eye(2)
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        sign[1, 1] = -1
-    rotation = u @ sign @ vt
-    var_s = (s**2).sum() / len(source)
-    scale = float(np.trace(np.diag(d) @ sign) / var_s) if var_s > 0 else 1.0
+    dot = float((s * t).sum())
+    cross = float((s[:, 0] * t[:, 1] - s[:, 1] * t[:, 0]).sum())
+    norm = np.hypot(dot, cross)
+    var_s = float((s**2).sum())
+    scale = norm / var_s if var_s > 0 else 1.0
+    cos, sin = (dot / norm, cross / norm) if norm > 0 else (1.0, 0.0)
+    rotation = np.array([[cos, -sin], [sin, cos]])
     translation = mu_t - scale * rotation @ mu_s
     return scale, rotation, translation
 

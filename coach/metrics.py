@@ -148,10 +148,13 @@ MEASURES: dict[str, Measure] = {
 assert set(MEASURES) == set(METRIC_IDS), "every metric id needs a measure"
 
 
+_LIDS = {side: np.array(BY_SIDE[side].lid_pairs).T for side in SIDES}  # (upper lids, lower lids)
+
+
 def eye_opening(points: np.ndarray, side: str) -> float:
     """Mean lid-to-lid distance of one eye in the units of ``points``."""
-    pairs = BY_SIDE[side].lid_pairs
-    return float(np.mean([np.linalg.norm(points[u] - points[lo]) for u, lo in pairs]))
+    upper, lower = _LIDS[side]
+    return float(np.linalg.norm(points[upper] - points[lower], axis=1).mean())
 
 
 def residual_opening_mm(cal: Calibration, face: FaceLandmarks, side: str) -> float:
@@ -161,8 +164,11 @@ def residual_opening_mm(cal: Calibration, face: FaceLandmarks, side: str) -> flo
 
 def movement_threshold_mm(cal: Calibration, exercise: str, side: str) -> float:
     """The smallest excursion that counts as movement on this side for this exercise."""
-    noise = float(np.median(cal.noise_mm[_landmarks_of(exercise, side)]))
-    return max(MOVEMENT_MIN_MM, NOISE_FACTOR * noise)
+    key = ("movement_threshold_mm", exercise, side)  # fixed per calibration: worked out once
+    if key not in cal.memo:
+        noise = float(np.median(cal.noise_mm[_landmarks_of(exercise, side)]))
+        cal.memo[key] = max(MOVEMENT_MIN_MM, NOISE_FACTOR * noise)
+    return cal.memo[key]
 
 
 def _landmarks_of(exercise: str, side: str) -> list[int]:

@@ -80,10 +80,11 @@ def assess_synkinesis(exercise: str, cal: Calibration, face: FaceLandmarks) -> S
         mouth = {s: round(float(np.linalg.norm(moved[corner[s]] - neutral[corner[s]])), 2) for s in SIDES}
         flags += [f"mouth_movement_{s}" for s in SIDES if mouth[s] >= MOUTH_DURING_EYE_CLOSURE_MM]
     mass: dict[str, float] = {}
+    distance = np.linalg.norm(moved - neutral, axis=1)  # every landmark once, then means per region
     for region, idx in REGIONS.items():
         if region in MOVES.get(exercise, ()):
             continue
-        mass[region] = round(float(np.linalg.norm(moved[list(idx)] - neutral[list(idx)], axis=1).mean()), 2)
+        mass[region] = round(float(distance[list(idx)].mean()), 2)
         if mass[region] >= MASS_MOVEMENT_MM:
             flags.append(f"mass_movement_{region}")
     return Synkinesis(narrowing, mouth, mass, tuple(flags))
