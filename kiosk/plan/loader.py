@@ -80,9 +80,8 @@ def evaluate(
         if last is not None and last.signed:
             return Verdict(False, "This plan is not signed; only a newer signed plan can replace the therapist's plan.")
     plan = replace(plan, signed=signature is not None)
-    if last is not None and plan.version <= last.version:
-        if plan.sha256 == last.sha256:
-            return Verdict(True, "This plan is already in force.", plan, plan.version)
+    same = last is not None and plan.sha256 == last.sha256  # the plan in force, read again
+    if last is not None and plan.version <= last.version and not same:
         return Verdict(
             False,
             f"This plan is version {plan.version}, not newer than the plan in force (version {last.version}).",
@@ -95,7 +94,9 @@ def evaluate(
     rx, problems = parse_prescription(plan.raw, limits, filename=filename, lines=plan.lines)
     if problems:
         return Verdict(False, _problems_text(problems), version=plan.version)
-    return Verdict(True, "signed" if plan.signed else UNSIGNED_NOTE, plan, plan.version, rx)
+    # The plan in force is checked in full every time it is read (dates, stimulation), not trusted.
+    reason = "This plan is already in force." if same else "signed" if plan.signed else UNSIGNED_NOTE
+    return Verdict(True, reason, plan, plan.version, rx)
 
 
 def last_applied(store: Store) -> LastApplied | None:

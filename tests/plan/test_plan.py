@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.plan.loader import evaluate, load_plan
+from kiosk.plan.loader import evaluate, load_plan, stim_plan
 from kiosk.plan.model import parse_plan
 from kiosk.plan.signing import parse_signature, read_public_key
 from stim_hat.prescription import DeviceLimits
@@ -114,6 +114,17 @@ def test_the_same_plan_loaded_again_is_already_in_force(keys, write_plan, plan_t
     again = _load(path, fresh_store, keys[1])
     assert again.accepted and "already in force" in again.reason
     assert fresh_store.db["plan_versions"].count == 1
+    # Read again it is checked again in full, and keeps its stimulation prescription.
+    assert again.stimulation.enabled and again.stimulation == _load(path, fresh_store, keys[1]).stimulation
+
+
+def test_the_plan_in_force_is_refused_again_once_it_has_expired(keys, write_plan, plan_text, fresh_store):
+    path = write_plan(plan_text, sign_with=keys[0])
+    assert _load(path, fresh_store, keys[1]).accepted
+    late = _load(path, fresh_store, keys[1], today=date(2027, 3, 1))
+    assert not late.accepted and "expired" in late.reason and "keeps the plan it had" in late.reason
+    assert late.plan is not None and late.plan.signed
+    assert stim_plan(late).valid_until == date(2027, 2, 1), "the stimulation rules then refuse it by date"
 
 
 def test_header_problems_name_file_line_and_field():
