@@ -87,7 +87,7 @@ def score_image(neutral_path: Path, image_path: Path, exercise: str, landmarker:
         raise VisionInputError(f"Unknown exercise {exercise!r}. Choose one of: {', '.join(MEASURES)}.", "usage")
     images = {"neutral": read_still(neutral_path, "neutral"), "exercise": read_still(image_path, "exercise")}
     own = landmarker is None
-    landmarker = landmarker or MediaPipeLandmarker(static=True)
+    landmarker = landmarker or MediaPipeLandmarker(static=True, mirror_average=True)
     try:
         neutral_obs = observe(landmarker, images["neutral"])
         exercise_obs = observe(landmarker, images["exercise"])

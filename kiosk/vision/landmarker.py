@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.face import FaceLandmarks
+from coach.mirror import MIRROR
 
 MAX_FACES = 2  # two, so that "more than one face" can be told apart from one
 
@@ -25,12 +26,23 @@ class Landmarker(Protocol):
 
 
 class MediaPipeLandmarker:
-    """MediaPipe Face Mesh with iris refinement; ``static`` for single images, tracking for video."""
+    """MediaPipe Face Mesh with iris refinement; ``static`` for single images, tracking for video.
 
-    def __init__(self, static: bool, min_detection_confidence: float = 0.5) -> None:
+    ``mirror_average`` (still pictures only): the picture is also landmarked flipped left to right,
+    and each landmark is averaged with its mirrored counterpart (``coach.mirror``). The model's own
+    left/right leaning cancels out, and the estimate's jitter drops; it costs a second inference,
+    which a still picture can afford and a live camera cannot.
+    """
+
+    def __init__(self, static: bool, min_detection_confidence: float = 0.5, mirror_average: bool = False) -> None:
         import mediapipe as mp  # heavy import only here
 
+        if mirror_average and not static:
+            raise ValueError("mirror_average is for still pictures (static mode) only")
+        self.mirror_average = mirror_average
         self.name = "mediapipe face mesh (static)" if static else "mediapipe face mesh (tracking)"
+        if mirror_average:
+            self.name = "mediapipe face mesh (static, mirror-averaged)"
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=static,
             refine_landmarks=True,
@@ -44,10 +56,13 @@ class MediaPipeLandmarker:
         """Landmarks of each face in a BGR (or grey) image, in pixels."""
         import cv2
 
-        if image.ndim == 2:
-            rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-        else:
-            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB if image.ndim == 2 else cv2.COLOR_BGR2RGB)
+        faces = self._faces(rgb)
+        if self.mirror_average and faces:
+            faces = mirror_averaged(faces, self._faces(np.ascontiguousarray(rgb[:, ::-1])))
+        return faces
+
+    def _faces(self, rgb: np.ndarray) -> list[FaceLandmarks]:
         height, width = rgb.shape[:2]
         result = self._mesh.process(rgb)
         faces = []
@@ -62,6 +77,23 @@ class MediaPipeLandmarker:
         if not self._closed:
             self._mesh.close()
             self._closed = True
+
+
+def mirror_averaged(faces: list[FaceLandmarks], flipped: list[FaceLandmarks]) -> list[FaceLandmarks]:
+    """Each face averaged with its counterpart found in the left-right flipped picture.
+
+    A flipped landmark i sits where the original's ``MIRROR[i]`` is, at x' = width - x; faces are
+    paired by nose position. When the two passes do not find the same faces, the first pass stands.
+    """
+    if len(faces) != len(flipped):
+        return faces
+    out = []
+    for face in faces:
+        back = np.array([f.points[list(MIRROR)] for f in flipped])  # re-indexed to the original's points
+        back[:, :, 0] = face.width - back[:, :, 0]
+        match = back[int(np.argmin(np.linalg.norm(back[:, 1, :2] - face.xy[1], axis=1)))]
+        out.append(FaceLandmarks((face.points + match) / 2, face.width, face.height))
+    return out
 
 
 @dataclass

@@ -26,7 +26,7 @@ SYNTHETIC_MAX_RATIO = 0.4
 
 @functools.lru_cache(maxsize=1)
 def _static_landmarker() -> MediaPipeLandmarker:
-    return MediaPipeLandmarker(static=True)
+    return MediaPipeLandmarker(static=True, mirror_average=True)
 
 
 @functools.lru_cache(maxsize=512)

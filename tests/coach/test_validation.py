@@ -60,14 +60,9 @@ def weak_side_share(rows) -> float:
     return sum(r.named == r.case.split("_")[2] for r in rows) / len(rows)
 
 
-@pytest.mark.xfail(strict=True, reason=SHORTFALL)
 def test_synthetic_weakness_names_the_weak_side(tables):
+    """36 of 40 with mirror-averaged landmarks; misses: 066 (own smile < 2.5 mm), 115 (own smile one-sided)."""
     assert weak_side_share(tables["synthetic"]) >= 0.90
-
-
-def test_synthetic_weakness_names_the_weak_side_at_the_recorded_rate(tables):
-    """Guards the recorded figure (35 of 40; misses are people whose own smile barely moved one side)."""
-    assert weak_side_share(tables["synthetic"]) >= 0.85
 
 
 def test_synthetic_weakness_median_ratio(tables):
@@ -78,3 +73,8 @@ def test_synthetic_weakness_median_ratio(tables):
 @pytest.mark.xfail(strict=True, reason=SHORTFALL)
 def test_synthetic_weakness_every_case_within_ratio(tables, validation):
     assert validation.share(tables["synthetic"]) >= 0.90
+
+
+def test_synthetic_weakness_within_ratio_at_the_recorded_rate(tables, validation):
+    """Guards the recorded figure (34 of 40: 066 and 115 as above, 096 and 102 left-weak at ratio 0.43-0.51)."""
+    assert validation.share(tables["synthetic"]) >= 0.85

@@ -145,3 +145,31 @@ def test_mediapipe_finds_two_faces_and_mirrors_sides(faces_dir, tmp_path):
     assert eye_opening_px(face, "left") < eye_opening_px(face, "right")
     assert eye_opening_px(mirrored, "left") > eye_opening_px(mirrored, "right")
     assert Path(faces_dir).exists()
+
+
+def test_mirror_map_pairs_the_named_sides_and_averaging_a_true_mirror_changes_nothing():
+    from coach.face import LEFT, MIDLINE, RIGHT, FaceLandmarks
+    from coach.mirror import MIRROR
+    from kiosk.vision.landmarker import mirror_averaged
+
+    for left, right in ((LEFT.brow, RIGHT.brow), (LEFT.cheek, RIGHT.cheek), (LEFT.iris[:1], RIGHT.iris[:1])):
+        assert [MIRROR[i] for i in left] == list(right)
+    assert all(MIRROR[i] == i for i in MIDLINE) and MIRROR[LEFT.mouth_corner] == RIGHT.mouth_corner
+    face = fixture_face("smile_london_020")
+    flipped = face.points[list(MIRROR)].copy()  # what Face Mesh would report on the flipped picture
+    flipped[:, 0] = face.width - flipped[:, 0]
+    (same,) = mirror_averaged([face], [FaceLandmarks(flipped, face.width, face.height)])
+    assert np.allclose(same.points, face.points)
+    assert mirror_averaged([face], []) == [face]  # the passes disagree: the first one stands
+
+
+def test_mirror_averaging_keeps_the_sides(faces_dir):
+    from coach.face import eye_opening_px
+    from kiosk.vision.landmarker import MediaPipeLandmarker
+
+    landmarker = MediaPipeLandmarker(static=True, mirror_average=True)
+    (face,) = landmarker.detect(cv2.imread(str(faces_dir / "yale_s02_wink.png")))
+    landmarker.close()
+    assert eye_opening_px(face, "left") < eye_opening_px(face, "right")  # the subject's left eye is closed
+    with pytest.raises(ValueError):
+        MediaPipeLandmarker(static=False, mirror_average=True)
