@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pygame
 
+from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
 from kiosk.events import (
@@ -309,6 +310,8 @@ class Kiosk:
         elif self.mode == "session" and self.session is not None and action in SESSION_ACTIONS:
             self.session.command(action, t, via)
         elif action == "home":
+            if self.mode == "caregiver" and self.caregiver is not None and self.caregiver.unlocked:
+                self.keep_caregiver_prefs(self.caregiver.prefs)
             self.mode, self.caregiver = "home", None
         elif action == "progress" and self.mode == "home":
             self.progress_screen.index = 0
@@ -317,21 +320,33 @@ class Kiosk:
             self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
             self.mode = "progress"
         elif action == "caregiver" and self.mode == "home":
-            prefs = CaregiverPrefs(
-                self.settings.voice.volume,
-                self.settings.voice.speech_rate_wpm,
-                self.settings.display.show_camera,
-                self.settings.display.language,
-            )
-            self.caregiver = CaregiverState(self.settings.caregiver.pin, prefs)
+            self.caregiver = CaregiverState(self.settings.caregiver.pin, prefs_of(self.settings), languages())
             self.mode = "caregiver"
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
+
+    def keep_caregiver_prefs(self, prefs: CaregiverPrefs) -> None:
+        """Apply the caregiver's choices now and keep them on disk; a failed save is said, not hidden."""
+        if prefs == prefs_of(self.settings):
+            return
+        self.settings = apply_prefs(self.settings, prefs)
+        speaker = self.devices.speaker
+        for name, value in (("volume", prefs.volume), ("rate", prefs.speech_rate_wpm)):
+            if hasattr(speaker, name):
+                setattr(speaker, name, value)
+        try:
+            save_prefs(self.settings, prefs)
+            self.notice = None
+        except OSError as exc:
+            log.error("caregiver choices not saved: %s", exc)
+            self.notice = f"Your changes work now but could not be saved ({exc.strerror or exc}). Check the disk."
 
     def start_session(self, t: float) -> None:
         plan = self.session_plan()
         if hasattr(self.movement, "stage"):
             self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
+        if hasattr(self.movement, "lang"):
+            self.movement.lang = self.settings.display.language
         self.session = SessionController(
             plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim
         )

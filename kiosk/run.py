@@ -45,7 +45,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     loaded = load_settings(args.config)
     for p in loaded.problems:
         log.warning("settings: %s", p)
-    settings = loaded.settings
+    from kiosk.caregiver_prefs import load_prefs
+
+    settings, prefs_notice = load_prefs(loaded.settings)
     if args.windowed:
         settings = with_overrides(settings, display={"fullscreen": False})
     try:
@@ -78,9 +80,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.session.plan_builder import session_plan_from, stim_offer
     from kiosk.stim_control import open_stim_control
 
-    lang = settings.display.language
-
     def todays_session() -> SessionPlan:
+        lang = kiosk.settings.display.language  # the caregiver may have changed it
         in_force = current_plan(settings, store, datetime.now().astimezone())
         if not in_force.accepted:
             log.warning("plan: %s", in_force.reason)
@@ -94,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     movement = open_movement(devices.camera, settings.display.language)
     kiosk = Kiosk(
         settings,
-        " ".join(n for n in (store.notice, loaded.notice) if n) or None,
+        " ".join(n for n in (store.notice, loaded.notice, prefs_notice) if n) or None,
         devices,
         store,
         surface,

@@ -1,0 +1,96 @@
+"""What the caregiver changed on the screen (volume, speech rate, camera view, language), kept on disk.
+
+The caregiver screen never writes the settings file itself (it has the caregiver's comments and
+the therapist-facing choices in it). Its four preferences go to ``caregiver.toml`` in the data
+folder, written atomically, and are laid over the settings at start-up. A broken or unreadable
+file is not applied and is reported in plain words; the settings file stays in force.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from content import content_path
+from kiosk.screens.caregiver import CaregiverPrefs
+from kiosk.settings import Settings, parse_settings, with_overrides
+
+PREFS_FILE = "caregiver.toml"
+
+
+def prefs_path(settings: Settings) -> Path:
+    return Path(settings.storage.data_dir).expanduser() / PREFS_FILE
+
+
+def prefs_of(settings: Settings) -> CaregiverPrefs:
+    """The four preferences as the settings have them now."""
+    return CaregiverPrefs(
+        settings.voice.volume, settings.voice.speech_rate_wpm, settings.display.show_camera, settings.display.language
+    )
+
+
+def apply_prefs(settings: Settings, prefs: CaregiverPrefs) -> Settings:
+    """The settings with the caregiver's four preferences laid over them."""
+    return with_overrides(
+        settings,
+        voice={"volume": prefs.volume, "speech_rate_wpm": prefs.speech_rate_wpm},
+        display={"show_camera": prefs.show_camera, "language": prefs.language},
+    )
+
+
+def prefs_text(prefs: CaregiverPrefs) -> str:
+    """The file's text (TOML in the settings file's own sections, so the same checks apply)."""
+    return (
+        "# Written by the kiosk's caregiver screen; laid over the settings file at start-up.\n"
+        "[voice]\n"
+        f"volume = {prefs.volume}\n"
+        f"speech_rate_wpm = {prefs.speech_rate_wpm}\n"
+        "[display]\n"
+        f"show_camera = {'true' if prefs.show_camera else 'false'}\n"
+        f'language = "{prefs.language}"\n'
+    )
+
+
+def save_prefs(settings: Settings, prefs: CaregiverPrefs) -> None:
+    """Write the preferences atomically (readable by the kiosk user only); raises OSError."""
+    path = prefs_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(prefs_text(prefs))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_prefs(settings: Settings) -> tuple[Settings, str | None]:
+    """The settings with the saved preferences applied, and a notice when the file could not be used."""
+    path = prefs_path(settings)
+    if not path.exists():
+        return settings, None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return settings, f"The caregiver's saved choices could not be read ({exc}); the settings file is used."
+    saved, problems = parse_settings(text, str(path))
+    if problems or saved.display.language not in languages():
+        return settings, "The caregiver's saved choices are damaged, so the settings file is used. Set them again."
+    return apply_prefs(settings, prefs_of(saved)), None
+
+
+def languages() -> tuple[str, ...]:
+    """Languages a caregiver may choose: English and every language that declares itself complete."""
+    import tomllib
+
+    found = ["en"]
+    for folder in sorted(content_path("lang").iterdir()):
+        meta = folder / "language.toml"
+        if folder.name == "en" or not meta.exists():
+            continue
+        try:
+            if tomllib.loads(meta.read_text(encoding="utf-8")).get("complete") is True:
+                found.append(folder.name)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return tuple(found)
