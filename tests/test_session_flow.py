@@ -131,3 +131,14 @@ def test_repeat_slower_and_next():
     assert flow.phase is Phase.REST and flow.step.id == "closed_smile"
     flow.command("next", t + 0.1)
     assert flow.phase is Phase.EXPLAIN and flow.step.id == "closed_smile"
+
+
+def test_the_session_speaks_the_patients_language():
+    from kiosk.session.plan_builder import session_plan_from
+
+    plan = session_plan_from(None, "de")
+    flow = SessionFlow(plan)
+    greeting = [e.text for e in flow.start(0.0) if isinstance(e, Say)]
+    assert greeting == [plan.greeting] and greeting[0].startswith("Hallo.")
+    assert flow.command("pause", 1.0)[0].text.startswith("Pause.")
+    assert session_plan_from(None, "en").words["stopped"] == "Stopped. Relax your face."

@@ -31,7 +31,7 @@ from kiosk.session.effects import (
     StartStimulation,
     StopStimulation,
 )
-from kiosk.session.steps import ExerciseStep, Measurement, RepRecord, SessionPlan
+from kiosk.session.steps import SESSION_WORDS, ExerciseStep, Measurement, RepRecord, SessionPlan
 from kiosk.session.stim_flow import StimStage, StimulationPart
 
 __all__ = [
@@ -189,20 +189,20 @@ class SessionFlow:
         elif intent == "pause" and not self.paused and self.phase not in (Phase.SUMMARY, Phase.DONE):
             self.paused = True
             self._frozen_left = max(0.0, self.phase_until - now)
-            self._say("Paused. Say resume, or touch Resume, when you are ready.")
+            self._say(self.word("paused"))
         elif intent == "resume" and self.paused:
             self.paused = False
             self._thaw(now)
-            self._say("Let us carry on.")
+            self._say(self.word("carry_on"))
         elif intent == "repeat" and self.last_instruction:
             self._pending.append(Say(self.last_instruction))
         elif intent == "slower":
             if self.slowness * SLOWER_FACTOR <= MAX_SLOWNESS + 1e-9:
                 self.slowness *= SLOWER_FACTOR
                 self._pending.append(SpeechRate(1 / SLOWER_FACTOR))
-                self._say("I will go more slowly.")
+                self._say(self.word("slower"))
             else:
-                self._say("This is already the slowest pace.")
+                self._say(self.word("slowest"))
         elif intent == "next" and self.phase is Phase.REST:
             self._start_exercise(now)  # skip the rest, not the exercise
         elif intent == "next" and self.step is not None and self.phase not in (Phase.SUMMARY, Phase.DONE):
@@ -229,7 +229,7 @@ class SessionFlow:
                         self.records.pop()
                     self._next_rep(now)
                 else:
-                    self._say("Thank you. Let us carry on.")
+                    self._say(self.word("thanks_carry_on"))
         return self._flush()
 
     # ---- the stimulation runner's answers ------------------------------------------------------
@@ -316,6 +316,11 @@ class SessionFlow:
         return said[-1] if said else self.explain_marks[0][1]
 
     # ---- internals -------------------------------------------------------------------------
+    def word(self, key: str, **values: str) -> str:
+        """The session sentence ``key`` in the plan's language (English when it has none)."""
+        text = self.plan.words.get(key) or SESSION_WORDS[key]
+        return text.format(**values) if values else text
+
     def _say(self, text: str, priority: int = PRIORITY_COACHING) -> None:
         self.last_instruction = text
         self._pending.append(Say(text, priority))
@@ -351,15 +356,15 @@ class SessionFlow:
                     Phase.CAMERA_CHECK,
                     now,
                     CAMERA_CHECK_MAX_S,
-                    "Please look at the screen. I am checking that I can see your face.",
+                    self.word("camera_check"),
                 )
             else:
                 self._start_exercise(now)
         elif phase is Phase.CAMERA_CHECK:
             if self.camera_ok_since is None:
-                self._say("I cannot see your face well. That is fine: we will do the exercises without measuring.")
+                self._say(self.word("camera_not_seen"))
             self._pending.append(Calibrate(True))
-            self._enter(Phase.CALIBRATION, now, CALIBRATION_S, "Now relax your whole face and keep still for a moment.")
+            self._enter(Phase.CALIBRATION, now, CALIBRATION_S, self.word("calibrate"))
         elif phase is Phase.CALIBRATION:
             self._pending.append(Calibrate(False))
             self._start_exercise(now)
@@ -368,7 +373,7 @@ class SessionFlow:
         elif phase is Phase.MOVE:
             step = self.step
             assert step is not None
-            words = "Hold it gently." if step.metric != "none" else "Keep going, gently and slowly."
+            words = self.word("hold") if step.metric != "none" else self.word("keep_going")
             self._enter(Phase.HOLD, now, step.hold_seconds, words)
         elif phase is Phase.HOLD:
             step = self.step
@@ -444,7 +449,7 @@ class SessionFlow:
                 Phase.REST,
                 now,
                 self.plan.steps[self.index - 1].rest_seconds,
-                f"Well done. Rest for a moment. Next: {self.step.name}.",
+                self.word("rest_next", name=self.step.name),
             )
 
     def _stop(self, now: float) -> None:
@@ -455,8 +460,8 @@ class SessionFlow:
         if self.step is not None and self.phase in (Phase.EXPLAIN, Phase.MOVE, Phase.HOLD, Phase.RELAX):
             self._record_exercise()
         self.stopped_early = True
-        self._pending.append(Say("Stopped. Relax your face.", PRIORITY_SAFETY))
-        self.last_instruction = "Stopped. Relax your face."
+        self._pending.append(Say(self.word("stopped"), PRIORITY_SAFETY))
+        self.last_instruction = self.word("stopped")
         self._end(now)
 
     def _stimulation_tick(self, now: float) -> None:

@@ -54,7 +54,10 @@ def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffe
     library = load_exercises(lang)
     if plan is None:
         safe = [ex for ex in exercises_for_stage("flaccid", lang) if ex.kind != "movement"][:3]
-        return SessionPlan(tuple(step_for(ex, {}, "flaccid") for ex in safe), stage="flaccid")
+        words = section("session", lang)
+        return SessionPlan(
+            tuple(step_for(ex, {}, "flaccid") for ex in safe), words["greeting"], stage="flaccid", words=words
+        )
     steps = []
     for dose in plan.raw.get("exercises", []):
         exercise = library.get(str(dose.get("id")))
@@ -65,4 +68,12 @@ def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffe
             log.warning("exercise %s does not suit the %s stage; left out", exercise.id, plan.stage)
             continue
         steps.append(step_for(exercise, dose, plan.stage))
-    return SessionPlan(tuple(steps), stage=plan.stage, plan_version=plan.version, stimulation=stimulation)
+    words = section("session", lang)
+    return SessionPlan(
+        tuple(steps),
+        greeting=words["greeting"],
+        stage=plan.stage,
+        plan_version=plan.version,
+        stimulation=stimulation,
+        words=words,
+    )

@@ -39,16 +39,36 @@ class StimOffer:
     checklist: tuple[tuple[str, str], ...] = ()
 
 
+# The session's own sentences in English; the plan builder passes the patient's language from
+# content/lang/<code>/phrases.toml [session] (these keep the pure flow usable without content).
+SESSION_WORDS = {
+    "greeting": "Hello. Let us do your face exercises together. Sit comfortably and look at the screen.",
+    "camera_check": "Please look at the screen. I am checking that I can see your face.",
+    "camera_not_seen": "I cannot see your face well. That is fine: we will do the exercises without measuring.",
+    "calibrate": "Now relax your whole face and keep still for a moment.",
+    "hold": "Hold it gently.",
+    "keep_going": "Keep going, gently and slowly.",
+    "paused": "Paused. Say resume, or touch Resume, when you are ready.",
+    "carry_on": "Let us carry on.",
+    "thanks_carry_on": "Thank you. Let us carry on.",
+    "slower": "I will go more slowly.",
+    "slowest": "This is already the slowest pace.",
+    "rest_next": "Well done. Rest for a moment. Next: {name}.",
+    "stopped": "Stopped. Relax your face.",
+}
+
+
 @dataclass(frozen=True)
 class SessionPlan:
     """The exercises of one session, in order, and who it is for."""
 
     steps: tuple[ExerciseStep, ...]
-    greeting: str = "Hello. Let us do your face exercises together. Sit comfortably and look at the screen."
+    greeting: str = SESSION_WORDS["greeting"]
     camera_needed: bool = True
     stage: str = "paresis"
     plan_version: int = 0
     stimulation: StimOffer | None = None  # None: the plan prescribes none (the usual case)
+    words: dict[str, str] = field(default_factory=lambda: dict(SESSION_WORDS))
 
 
 @dataclass(frozen=True)
