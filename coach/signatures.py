@@ -22,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from coach.face import LEFT, RIGHT
-from coach.metrics import eye_opening
+from coach.metrics import REFERENCE_MM, eye_opening
 
 SMILES = ("open_smile", "closed_smile")
 EYE_CLOSURES = ("gentle_eye_closure", "tight_eye_closure")
-SMILE_REFERENCE_MM = 12.0  # the open smile's typical excursion (coach.metrics.REFERENCE_MM)
+SMILE_REFERENCE_MM = REFERENCE_MM["open_smile"]  # a typical full smile, mm
 
 
 def mouth_movements(neutral_mm: np.ndarray, face_mm: np.ndarray) -> tuple[float, float, float]:
