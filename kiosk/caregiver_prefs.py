@@ -9,6 +9,7 @@ file is not applied and is reported in plain words; the settings file stays in f
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 from content import content_path
@@ -81,8 +82,6 @@ def load_prefs(settings: Settings) -> tuple[Settings, str | None]:
 
 def languages() -> tuple[str, ...]:
     """Languages a caregiver may choose: English and every language that declares itself complete."""
-    import tomllib
-
     found = ["en"]
     for folder in sorted(content_path("lang").iterdir()):
         meta = folder / "language.toml"

@@ -166,7 +166,7 @@ def test_the_block_is_offered_after_the_exercises():
     assert view.title == "Stimulation" and view.stim_stage == "offer"
     assert not flow.stimulating
     flow.command("start_stimulation", t, "touch")
-    flow.stim_start_answer(True, "ok", t)
+    flow.stim_start_answer(True, "ok")
     assert flow.stimulating
     ended = flow.stim_ended("block finished", True, t + 600)
     assert flow.phase is Phase.SUMMARY
@@ -186,7 +186,7 @@ def test_no_offer_after_a_stopped_session():
 def test_a_stop_while_running_waits_for_the_runner_report_but_not_forever():
     flow, _, t = session_with(OFFER)
     flow.command("start_stimulation", t, "touch")
-    flow.stim_start_answer(True, "ok", t)
+    flow.stim_start_answer(True, "ok")
     effects = flow.command("stop", t, "voice")
     assert of(effects, StopStimulation) and flow.phase is Phase.STIMULATION
     flow.tick(t + 1.0)

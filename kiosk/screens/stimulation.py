@@ -63,10 +63,6 @@ class StimChecklistScreen:
         _bottom_button(p, 2 * m + bw, bw, "No", "answer_no", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
         _stop_button(p)
 
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return "stop" if key in ("s", "escape") else None
-
 
 class StimOfferScreen:
     """The prescribed block, what to do first, and a big Start stimulation button; Skip; STOP."""
@@ -93,13 +89,12 @@ class StimOfferScreen:
         _bottom_button(p, p.px(362), p.px(180), "Skip", "skip", fill=theme.MUTED, ink=theme.BUTTON_TEXT, role="body")
         _stop_button(p)
 
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return "stop" if key in ("s", "escape") else None
-
 
 class StimulationScreen:
-    """A huge STOP, the side, the intensity and time left; Lower at once, Stronger only by touch."""
+    """A huge STOP, the side, the intensity and time left; Lower at once, Stronger only by touch.
+
+    Its keys serve every stimulation screen (the kiosk asks this class in the whole phase).
+    """
 
     name = "stimulation"
 

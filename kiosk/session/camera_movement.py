@@ -43,6 +43,7 @@ class CameraMovement:
         self.calibration: Calibration | None = None
         self.last_frame_image = None
         self._seen: object | None = None
+        self._scored: tuple[tuple, Measurement] | None = None  # the last measurement and what it was made of
 
     def set_metric(self, metric: str | None) -> None:
         self.metric = metric
@@ -74,17 +75,23 @@ class CameraMovement:
             self.relaxed.append(obs.face)
         if self.calibration is None or self.metric is None:
             return Measurement(usable=True)
+        # The loop ticks faster than new landmarks arrive: score each observation once per phase.
+        key = (obs, self.metric, phase, self.calibration, self.stage, self.lang)
+        if self._scored is not None and all(a is b for a, b in zip(self._scored[0], key, strict=True)):
+            return self._scored[1]
         result = score(self.metric, self.calibration, obs.face)
         keys = decide(self.stage, FEEDBACK_PHASES.get(phase, "rest"), result) if phase in FEEDBACK_PHASES else ()
         words = phrase(keys[0], self.lang) if keys else ""
         flags = assess_synkinesis(self.metric, self.calibration, obs.face).flags if phase is Phase.HOLD else ()
-        return Measurement(
+        measurement = Measurement(
             usable=True,
             left_pct=result.left.percent_of_reference,
             right_pct=result.right.percent_of_reference,
             feedback=words,
             synkinesis=any(flag.startswith(SYNKINESIS_FLAGS) for flag in flags),
         )
+        self._scored = (key, measurement)
+        return measurement
 
     def preview(self) -> tuple[object, object] | None:
         """The newest picture and its landmarks, for the optional camera view."""

@@ -103,7 +103,6 @@ class SessionController:
     ) -> None:
         self.flow = SessionFlow(plan)
         self.stim: StimPort = stim or NoStimulation()
-        self.now = 0.0
         self.speaker = speaker
         self.store = store
         self.movement = movement
@@ -127,11 +126,9 @@ class SessionController:
         self._apply(self.flow.start(t))
 
     def tick(self, t: float) -> None:
-        self.now = t
         self._apply(self.flow.tick(t, self.movement.latest(t, self.flow.phase)))
 
     def command(self, intent: str, t: float, source: str = "voice") -> None:
-        self.now = t
         self._apply(self.flow.command(intent, t, source))
 
     def stim_ended(self, reason: str, normal: bool, t: float) -> None:
@@ -175,7 +172,7 @@ class SessionController:
                 self.stim.lower(effect.source)
             elif isinstance(effect, StartStimulation):
                 allowed, reason = self.stim.start(effect.source)
-                self._apply(self.flow.stim_start_answer(allowed, reason, self.now))
+                self._apply(self.flow.stim_start_answer(allowed, reason))
             elif isinstance(effect, RaiseStimulation):
                 self._apply(self.flow.stim_raise_answer(*self.stim.stronger(effect.source)))
             elif isinstance(effect, ChecklistDone):

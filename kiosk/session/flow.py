@@ -233,7 +233,7 @@ class SessionFlow:
         return self._flush()
 
     # ---- the stimulation runner's answers ------------------------------------------------------
-    def stim_start_answer(self, allowed: bool, reason: str, now: float) -> list[Effect]:
+    def stim_start_answer(self, allowed: bool, reason: str) -> list[Effect]:
         if self.stim is not None:
             self._from_stim(self.stim.start_answer(allowed, reason))
         return self._flush()

@@ -51,13 +51,13 @@ def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffe
     Without a plan (none could be loaded) the kiosk offers only what suits every stage:
     relaxation and massage, never active exercise.
     """
-    library = load_exercises(lang)
+    words = section("session", lang)
     if plan is None:
         safe = [ex for ex in exercises_for_stage("flaccid", lang) if ex.kind != "movement"][:3]
-        words = section("session", lang)
         return SessionPlan(
             tuple(step_for(ex, {}, "flaccid") for ex in safe), words["greeting"], stage="flaccid", words=words
         )
+    library = load_exercises(lang)
     steps = []
     for dose in plan.raw.get("exercises", []):
         exercise = library.get(str(dose.get("id")))
@@ -68,7 +68,6 @@ def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffe
             log.warning("exercise %s does not suit the %s stage; left out", exercise.id, plan.stage)
             continue
         steps.append(step_for(exercise, dose, plan.stage))
-    words = section("session", lang)
     return SessionPlan(
         tuple(steps),
         greeting=words["greeting"],

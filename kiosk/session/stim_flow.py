@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from kiosk.devices.base import PRIORITY_SAFETY
+from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
 from kiosk.session.effects import (
     ChecklistDone,
     Effect,
@@ -176,9 +176,9 @@ class StimulationPart:
         template = self.offer.words.get(key, key)
         return template.format(**values) if values else template
 
-    def _say(self, text: str, priority: int | None = None) -> None:
+    def _say(self, text: str, priority: int = PRIORITY_COACHING) -> None:
         self.last_words = text
-        self._pending.append(Say(text) if priority is None else Say(text, priority))
+        self._pending.append(Say(text, priority))
 
     def _flush(self) -> list[Effect]:
         out, self._pending = self._pending, []

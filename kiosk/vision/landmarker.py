@@ -87,10 +87,10 @@ def mirror_averaged(faces: list[FaceLandmarks], flipped: list[FaceLandmarks]) ->
     """
     if len(faces) != len(flipped):
         return faces
+    back = np.array([f.points[list(MIRROR)] for f in flipped])  # re-indexed to the original's points
+    back[:, :, 0] = faces[0].width - back[:, :, 0]  # every face has the picture's width
     out = []
     for face in faces:
-        back = np.array([f.points[list(MIRROR)] for f in flipped])  # re-indexed to the original's points
-        back[:, :, 0] = face.width - back[:, :, 0]
         match = back[int(np.argmin(np.linalg.norm(back[:, 1, :2] - face.xy[1], axis=1)))]
         out.append(FaceLandmarks((face.points + match) / 2, face.width, face.height))
     return out
