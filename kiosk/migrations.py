@@ -170,3 +170,18 @@ def stim_001_checklist(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def summary_001_periods(db: Database) -> None:
+    """The periods the kiosk has summarised on its own schedule (one row per summary queued)."""
+    db["summary_periods"].create(
+        {
+            "id": int,
+            "period_from": str,  # first day, YYYY-MM-DD
+            "period_to": str,  # last day, inclusive
+            "built_at": str,
+            "files": str,  # JSON list of the outbox names
+        },
+        pk="id",
+    )

@@ -112,7 +112,11 @@ class SyncSettings:
     inbox: str = setting("inbox", "Sub-folder (or sub-collection) of the target where new signed plans are placed.")
     retry_base_seconds: int = setting(60, "First wait after a failed delivery; it doubles with each failure.")
     retry_max_seconds: int = setting(21600, "Longest wait between delivery attempts.")
-    summary_days: int = setting(7, "Days covered by a summary built without --from/--to.")
+    summary_days: int = setting(
+        7,
+        "Days in each therapist summary: `facecoach sync` builds the next one once that many whole days have "
+        "passed since the last (no day is left out); also the default of `summary build` without --from/--to.",
+    )
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from kiosk.store import DB_NAME, Store, StoreError
 from kiosk.summary import service
 from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import SummaryCryptoError, open_container, read_public_key, read_signing_key
-from kiosk.summary.outbox import Outbox, write_atomically
-from kiosk.summary.rows import read_rows
+from kiosk.summary.outbox import write_atomically
 from kiosk.summary.synthetic import synthetic_rows
 from kiosk.summary.text_out import to_text
 
@@ -74,7 +73,16 @@ def cmd_build(args: argparse.Namespace) -> int:
             print("--synthetic-weeks must be between 1 and 104.", file=sys.stderr)
             return 2
         rows, period = synthetic_rows(args.synthetic_weeks, args.end or now.date(), tz=now.tzinfo)
-        patient = "P-DEMO"
+        summary = build_summary(
+            rows,
+            period,
+            now,
+            patient="P-DEMO",
+            device_id=service.device_id(key),
+            software_version=service.software_version(),
+            synthetic=True,
+        )
+        packed = service.pack(summary, key, therapist)
     else:
         end = args.end or now.date()
         start = args.start or service.default_period(end, settings.sync.summary_days)[0]
@@ -86,29 +94,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(str(exc), file=sys.stderr)
             return 3
-        rows, period = read_rows(store, start, end, now.tzinfo)
-        patient = service.current_patient(store)
-    summary = build_summary(
-        rows,
-        period,
-        now,
-        patient=patient,
-        device_id=service.device_id(key),
-        software_version=service.software_version(),
-        synthetic=store is None,
-    )
-    packed = service.pack(summary, key, therapist)
+        summary, packed = service.build_from_store(settings, store, start, end, now)
+    patient, period_from, period_to = summary["patient"], summary["period"]["from"], summary["period"]["to"]
     for item in packed:
         write_atomically(args.out / item.name, item.data)
         print(f"wrote {args.out / item.name} ({len(item.data)} bytes, {'encrypted' if therapist else 'signed'})")
     if args.plain:
         for suffix, render in service.FORMATS.values():
-            write_atomically(args.out / f"{patient}_{period.start}_{period.end}_{suffix}", render(summary))
+            write_atomically(args.out / f"{patient}_{period_from}_{period_to}_{suffix}", render(summary))
         print(f"wrote the unsigned {', '.join(service.FORMATS)} files too")
     if store is not None:
-        outbox = Outbox(store, service.data_dir(settings) / "outbox")
-        for item in packed:
-            outbox.add(item.name, item.kind, item.data, now)
+        service.queue(settings, store, packed, now)
         print(f"queued {len(packed)} files for delivery (run: facecoach sync)")
         store.close()
     return 0

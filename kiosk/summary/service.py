@@ -14,12 +14,15 @@ from nacl.signing import SigningKey, VerifyKey
 from kiosk import __version__
 from kiosk.settings import Settings
 from kiosk.store import Store
+from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
 from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
 from kiosk.summary.fhir_out import to_fhir_bytes
 from kiosk.summary.inbox import Verifier
 from kiosk.summary.json_out import to_json_bytes
+from kiosk.summary.outbox import Outbox
 from kiosk.summary.pdf_out import to_pdf_bytes
+from kiosk.summary.rows import read_rows
 
 FORMATS = {
     "json": ("summary.json", to_json_bytes),
@@ -107,6 +110,32 @@ def pack(
         meta = {"name": name, "kind": kind, "created_at": summary["generated_at"], "patient": summary["patient"]}
         out.append(Packed(name, kind, seal(payload, meta, key, therapist)))
     return out
+
+
+def build_from_store(
+    settings: Settings, store: Store, start: date, end: date, now: datetime
+) -> tuple[dict[str, Any], list[Packed]]:
+    """The summary of the days ``start`` to ``end`` (inclusive) and its signed (sealed) files."""
+    key = device_key(settings)
+    therapist = therapist_key(settings)
+    rows, period = read_rows(store, start, end, now.tzinfo)
+    summary = build_summary(
+        rows,
+        period,
+        now,
+        patient=current_patient(store),
+        device_id=device_id(key),
+        software_version=software_version(),
+        synthetic=False,
+    )
+    return summary, pack(summary, key, therapist)
+
+
+def queue(settings: Settings, store: Store, packed: list[Packed], now: datetime) -> None:
+    """Put the packed files in the outbox for ``facecoach sync`` to deliver."""
+    outbox = Outbox(store, data_dir(settings) / "outbox")
+    for item in packed:
+        outbox.add(item.name, item.kind, item.data, now)
 
 
 def plan_verifier(settings: Settings, store: Store, today: date) -> Verifier:

@@ -1,12 +1,15 @@
-"""`facecoach sync`: one delivery pass of the outbox and one look in the plan inbox, then a report."""
+"""`facecoach sync`: build the summary when one is due, one delivery pass of the outbox and one look in
+the plan inbox, then a report."""
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kiosk.plan.signing import SigningError
+from kiosk.settings import Settings
 from kiosk.store import DB_NAME, Store, StoreError
 from kiosk.summary import service
 from kiosk.summary.cli import _settings
@@ -14,12 +17,14 @@ from kiosk.summary.crypto import SummaryCryptoError
 from kiosk.summary.delivery import DeliveryError, deliver_pass
 from kiosk.summary.inbox import Inbox
 from kiosk.summary.outbox import Outbox
+from kiosk.summary.periodic import build_due
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sync", help="deliver waiting summaries and fetch a new signed plan, once")
+    p = sub.add_parser("sync", help="build a due summary, deliver waiting ones and fetch a new signed plan, once")
     p.add_argument("--config", help="settings file")
-    p.add_argument("--no-inbox", action="store_true", help="only deliver; do not look for a new plan")
+    p.add_argument("--no-inbox", action="store_true", help="do not look for a new plan")
+    p.add_argument("--no-build", action="store_true", help="do not build the periodic summary, even when it is due")
     p.set_defaults(func=cmd_sync)
 
 
@@ -37,6 +42,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     now = service.now_local()
     sync = settings.sync
     try:
+        built_ok = args.no_build or _build(settings, store, now)
         outbox = Outbox(store, service.data_dir(settings) / "outbox")
         report = deliver_pass(
             outbox, target, now, timedelta(seconds=sync.retry_base_seconds), timedelta(seconds=sync.retry_max_seconds)
@@ -49,7 +55,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"  delivered {name}")
         for name, reason, retry_at in report.failed:
             print(f"  NOT delivered {name}: {reason} Next try after {retry_at}.")
-        ok = report.ok
+        ok = report.ok and built_ok
         if not args.no_inbox:
             try:
                 verify = service.plan_verifier(settings, store, now.date())
@@ -67,3 +73,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0 if ok else 1
+
+
+def _build(settings: Settings, store: Store, now: datetime) -> bool:
+    """Build the periodic summary when it is due; False (after saying why) when it could not be built."""
+    try:
+        built = build_due(settings, store, now)
+    except (OSError, SummaryCryptoError, StoreError, sqlite3.Error) as exc:
+        print(f"The summary that is due could not be built: {exc} It will be tried again next time.", file=sys.stderr)
+        return False
+    if built is not None:
+        print(f"Built the summary for {built.start} to {built.end}: {len(built.files)} files queued.")
+    return True

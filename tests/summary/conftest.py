@@ -1,9 +1,10 @@
-"""A synthetic 6-week summary shared by the output tests (built once per session: it is pure)."""
+"""Shared fixtures: a synthetic 6-week summary (built once: it is pure) and a folder-target set-up."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 
+from kiosk.plan.signing import PUBLIC_NAME, keygen
 from kiosk.summary.builder import build_summary
 from kiosk.summary.synthetic import synthetic_rows
 
@@ -20,3 +21,17 @@ def summary() -> dict:
         software_version="0.1.0",
         synthetic=True,
     )
+
+
+@pytest.fixture
+def setup(isolated_home, tmp_path):
+    """A therapist key pair, a folder target and a settings file using both: (tmp_path, config, share)."""
+    keygen(tmp_path / "therapist")
+    share = tmp_path / "share"
+    share.mkdir()
+    config = tmp_path / "settings.toml"
+    config.write_text(
+        f'[storage]\ndata_dir = "{tmp_path / "data"}"\n\n[sync]\ntarget = "folder"\nfolder = "{share}"\n'
+        f'therapist_key = "{tmp_path / "therapist" / PUBLIC_NAME}"\n'
+    )
+    return tmp_path, config, share

@@ -5,21 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.cli import main
-from kiosk.plan.signing import PRIVATE_NAME, PUBLIC_NAME, keygen
+from kiosk.plan.signing import PRIVATE_NAME
 from kiosk.store import DB_NAME, Store
-
-
-@pytest.fixture
-def setup(isolated_home, tmp_path):
-    keygen(tmp_path / "therapist")
-    share = tmp_path / "share"
-    share.mkdir()
-    config = tmp_path / "settings.toml"
-    config.write_text(
-        f'[storage]\ndata_dir = "{tmp_path / "data"}"\n\n[sync]\ntarget = "folder"\nfolder = "{share}"\n'
-        f'therapist_key = "{tmp_path / "therapist" / PUBLIC_NAME}"\n'
-    )
-    return tmp_path, config, share
 
 
 def test_synthetic_build_then_open(setup, capsys):

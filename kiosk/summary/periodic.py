@@ -1,0 +1,74 @@
+"""The summary the kiosk builds on its own schedule: find the due period, build, queue, record.
+
+Called by ``facecoach sync`` (the hourly timer). The files go into the outbox before the period is
+recorded as done, so a pass cut off in between builds the period again next time (a duplicate the
+therapist can ignore) instead of leaving it out (a gap nobody would notice).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from kiosk.settings import Settings
+from kiosk.store import Store
+from kiosk.summary import service
+from kiosk.summary.schedule import next_period
+
+
+@dataclass(frozen=True)
+class Built:
+    """One summary built on schedule: its days and the outbox names of its files."""
+
+    start: date
+    end: date
+    files: tuple[str, ...]
+
+
+def _day(text: str | None, tz: tzinfo | None) -> date | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment.astimezone(tz) if moment.tzinfo else moment).date()
+
+
+def last_period_end(store: Store) -> date | None:
+    """The last day covered by a summary built on schedule, if any."""
+    with store.lock:
+        row = store.db.execute("SELECT max(period_to) FROM summary_periods").fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def first_day(store: Store, tz: tzinfo | None) -> date | None:
+    """The first day the kiosk was used: the earliest applied plan or recorded session."""
+    with store.lock:
+        plan = store.db.execute("SELECT min(applied_at) FROM plan_versions WHERE applied_at IS NOT NULL").fetchone()
+        session = store.db.execute("SELECT min(coalesce(started_at, planned_for)) FROM sessions").fetchone()
+    days = [d for d in (_day(plan[0], tz), _day(session[0], tz)) if d is not None]
+    return min(days) if days else None
+
+
+def build_due(settings: Settings, store: Store, now: datetime) -> Built | None:
+    """Build, queue and record the next summary when one is due; None when none is."""
+    period = next_period(now.date(), settings.sync.summary_days, last_period_end(store), first_day(store, now.tzinfo))
+    if period is None:
+        return None
+    start, end = period
+    _, packed = service.build_from_store(settings, store, start, end, now)
+    service.queue(settings, store, packed, now)
+    names = tuple(item.name for item in packed)
+    with store.critical() as db:
+        db["summary_periods"].insert(
+            {
+                "period_from": start.isoformat(),
+                "period_to": end.isoformat(),
+                "built_at": now.isoformat(),
+                "files": json.dumps(names),
+            }
+        )
+    store.log_event("summary_built", now, {"from": start.isoformat(), "to": end.isoformat(), "files": len(names)})
+    return Built(start, end, names)
