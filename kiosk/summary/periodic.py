@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from kiosk.settings import Settings
 from kiosk.store import Store
 from kiosk.summary import service
-from kiosk.summary.schedule import next_period
+from kiosk.summary.schedule import Cadence, cadence_from_plan, next_period
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,15 @@ class Built:
     start: date
     end: date
     files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one scheduled look found: the summary built (or None), the cadence, and plan problems."""
+
+    built: Built | None
+    cadence: Cadence
+    problems: tuple[str, ...]
 
 
 def _day(text: str | None, tz: tzinfo | None) -> date | None:
@@ -52,11 +61,17 @@ def first_day(store: Store, tz: tzinfo | None) -> date | None:
     return min(days) if days else None
 
 
-def build_due(settings: Settings, store: Store, now: datetime) -> Built | None:
-    """Build, queue and record the next summary when one is due; None when none is."""
-    period = next_period(now.date(), settings.sync.summary_days, last_period_end(store), first_day(store, now.tzinfo))
+def cadence(settings: Settings, store: Store) -> tuple[Cadence, list[str]]:
+    """The applied plan's ``[summary]`` cadence, or every ``sync.summary_days`` days without one."""
+    return cadence_from_plan((service.applied_plan(store) or {}).get("summary"), settings.sync.summary_days)
+
+
+def build_due(settings: Settings, store: Store, now: datetime) -> Outcome:
+    """Build, queue and record the next summary when one is due."""
+    rule, problems = cadence(settings, store)
+    period = next_period(now, rule, last_period_end(store), first_day(store, now.tzinfo))
     if period is None:
-        return None
+        return Outcome(None, rule, tuple(problems))
     start, end = period
     _, packed = service.build_from_store(settings, store, start, end, now)
     service.queue(settings, store, packed, now)
@@ -70,5 +85,9 @@ def build_due(settings: Settings, store: Store, now: datetime) -> Built | None:
                 "files": json.dumps(names),
             }
         )
-    store.log_event("summary_built", now, {"from": start.isoformat(), "to": end.isoformat(), "files": len(names)})
-    return Built(start, end, names)
+    store.log_event(
+        "summary_built",
+        now,
+        {"from": start.isoformat(), "to": end.isoformat(), "files": len(names), "cadence": rule.describe()},
+    )
+    return Outcome(Built(start, end, names), rule, tuple(problems))

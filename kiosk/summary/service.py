@@ -67,16 +67,23 @@ def build_target(settings: Settings) -> Target:
     raise DeliveryError("No delivery target is set up (sync.target is 'none').")
 
 
-def current_patient(store: Store) -> str:
-    """The pseudonym of the newest applied plan, or a placeholder."""
+def applied_plan(store: Store) -> dict[str, Any] | None:
+    """The newest applied plan's TOML as a dict (it was fully checked when applied), or None."""
     with store.lock:
         rows = list(store.db["plan_versions"].rows_where("applied_at IS NOT NULL", order_by="-id", limit=1))
     if rows and rows[0].get("text"):
         try:
-            return str(tomllib.loads(rows[0]["text"]).get("plan", {}).get("patient") or UNKNOWN_PATIENT)
+            return tomllib.loads(rows[0]["text"])
         except tomllib.TOMLDecodeError:
-            return UNKNOWN_PATIENT
-    return UNKNOWN_PATIENT
+            return None
+    return None
+
+
+def current_patient(store: Store) -> str:
+    """The pseudonym of the newest applied plan, or a placeholder."""
+    plan = applied_plan(store) or {}
+    section = plan.get("plan")
+    return str((section.get("patient") if isinstance(section, dict) else None) or UNKNOWN_PATIENT)
 
 
 def default_period(today: date, days: int) -> tuple[date, date]:

@@ -78,10 +78,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _build(settings: Settings, store: Store, now: datetime) -> bool:
     """Build the periodic summary when it is due; False (after saying why) when it could not be built."""
     try:
-        built = build_due(settings, store, now)
+        outcome = build_due(settings, store, now)
     except (OSError, SummaryCryptoError, StoreError, sqlite3.Error) as exc:
         print(f"The summary that is due could not be built: {exc} It will be tried again next time.", file=sys.stderr)
         return False
-    if built is not None:
-        print(f"Built the summary for {built.start} to {built.end}: {len(built.files)} files queued.")
+    for problem in outcome.problems:
+        print(f"plan: {problem}", file=sys.stderr)
+    if outcome.built is not None:
+        built = outcome.built
+        print(
+            f"Built the summary for {built.start} to {built.end} ({outcome.cadence.describe()}): "
+            f"{len(built.files)} files queued."
+        )
     return True

@@ -45,7 +45,7 @@ def test_sync_builds_the_due_summary_once_and_delivers_it(kiosk, capsys):
     assert main(["sync", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     first, last = (now - timedelta(days=10)).date(), (now - timedelta(days=1)).date()
-    assert f"Built the summary for {first} to {last}: 3 files queued." in out and "3 delivered" in out
+    assert f"Built the summary for {first} to {last} (every 7 days): 3 files queued." in out and "3 delivered" in out
     delivered = sorted(share.glob("*.fcsum"))
     assert len(delivered) == 3
     summary = _opened(next(p for p in delivered if "summary.json" in p.name), tmp_path)
@@ -65,9 +65,9 @@ def test_the_next_summary_follows_on_without_a_gap(kiosk):
     settings = load_settings(str(config)).settings
     store = Store.open(tmp_path / "data" / DB_NAME)
     assert first_day(store, now.tzinfo) == (now - timedelta(days=10)).date()
-    first = build_due(settings, store, now)
-    assert first is not None and build_due(settings, store, now + timedelta(days=6)) is None
-    second = build_due(settings, store, now + timedelta(days=7))
+    first = build_due(settings, store, now).built
+    assert first is not None and build_due(settings, store, now + timedelta(days=6)).built is None
+    second = build_due(settings, store, now + timedelta(days=7)).built
     assert second is not None and second.start == first.end + timedelta(days=1)
     assert (second.end - second.start).days == 6
     rows = list(store.db["summary_periods"].rows_where(order_by="id"))
@@ -101,3 +101,28 @@ def test_no_build_only_delivers(kiosk, capsys):
     _, config, share, _ = kiosk
     assert main(["sync", "--config", str(config), "--no-build"]) == 0
     assert "Built" not in capsys.readouterr().out and not list(share.glob("*.fcsum"))
+
+
+def _apply_plan(tmp_path, text: str) -> None:
+    store = Store.open(tmp_path / "data" / DB_NAME)
+    with store.critical() as db:
+        db["plan_versions"].insert(
+            {"version": 2, "applied_at": datetime.now().astimezone().isoformat(), "status": "applied", "text": text}
+        )
+    store.close()
+
+
+def test_the_plan_in_force_sets_the_cadence(kiosk, capsys):
+    tmp_path, config, share, now = kiosk
+    _apply_plan(tmp_path, PLAN + '\n[summary]\nevery = "daily"\ntime = "00:00"\n')
+    assert main(["sync", "--config", str(config)]) == 0
+    assert "(every day at 00:00)" in capsys.readouterr().out
+
+
+def test_a_bad_summary_section_is_named_and_a_safe_cadence_used(kiosk, capsys):
+    tmp_path, config, _, _ = kiosk
+    _apply_plan(tmp_path, PLAN + '\n[summary]\nevery = "monthly"\n')
+    assert main(["sync", "--config", str(config)]) == 0
+    err = capsys.readouterr().err
+    assert "plan: [summary] every = 'monthly': use 'daily' or 'weekly'." in err
+    assert "The summary is built every sun at 20:00." in err
