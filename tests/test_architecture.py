@@ -40,6 +40,7 @@ PURE_IF_PRESENT = [
     "kiosk/summary/builder.py",
     "kiosk/summary/movement.py",
     "kiosk/summary/sections.py",
+    "kiosk/summary/schedule.py",
 ]
 
 
