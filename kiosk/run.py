@@ -107,7 +107,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     kiosk.reminders = open_reminders(
         settings, store, current_plan(settings, store, datetime.now().astimezone()).plan, kiosk.events, kiosk.wall_clock
     )
+    from kiosk import __version__
+    from kiosk.lifecycle import AliveStep, log_started, log_stopped
     from kiosk.watchdog import Notifier, WatchdogStep
+
+    kiosk.loop.add_step("alive", AliveStep(store, kiosk.wall_clock))  # hourly mark for the summary's uptime
 
     notifier = Notifier.from_env()
     # Last step: READY=1 once the home screen has been drawn, then WATCHDOG=1 only while healthy.
@@ -118,11 +122,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         from kiosk.demo import DemoPilot
 
         DemoPilot(kiosk).attach()
-    signal.signal(signal.SIGTERM, lambda *_: kiosk.loop.stop())
+    stop_reason = ["closed"]
+
+    def on_sigterm(*_: object) -> None:
+        stop_reason[0] = "stopped by the system"
+        kiosk.loop.stop()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    log_started(store, kiosk.wall_clock(), version=__version__, hardware=mode, demo=bool(args.demo))
     try:
         kiosk.run(max_seconds=args.max_seconds)
     except KeyboardInterrupt:
         log.info("interrupted")
+        stop_reason[0] = "interrupted"
+    except BaseException as exc:
+        stop_reason[0] = f"error: {type(exc).__name__}"
+        raise
     finally:
         notifier.stopping("kiosk closing")
         if args.screenshot:
@@ -134,6 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if kiosk.reminders is not None:
             kiosk.reminders.close()
         devices.close()
+        log_stopped(store, kiosk.wall_clock(), stop_reason[0])
         store.close()
         with contextlib.suppress(Exception):
             pygame.quit()
