@@ -70,8 +70,10 @@ def main() -> int:
     kiosk.run(max_seconds=args.seconds)
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
     stats = movement.worker.stats if movement else None
-    print(f"loop: {kiosk.loop.ticks / wall:.1f} ticks/s over {wall:.0f} s (target 30, floor 25); "
-          f"overruns {kiosk.loop.overruns}")
+    print(
+        f"loop: {kiosk.loop.ticks / wall:.1f} ticks/s over {wall:.0f} s (target 30, floor 25); "
+        f"overruns {kiosk.loop.overruns}"
+    )
     print(kiosk.loop.report())
     if stats:
         print(f"landmarks: {stats.processed / wall:.1f} frames/s scored, {stats.dropped} dropped for a newer frame")
