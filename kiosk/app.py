@@ -401,7 +401,9 @@ class Kiosk:
             self.reminder_overlay.draw(p, self.reminder.model)
         elif self.mode == "session" and self.session is not None:
             preview = getattr(self.movement, "preview", None) if self.settings.display.show_camera else None
-            self.session_screen.draw(p, self.session.view(t), t, preview() if preview else None)
+            self.session_screen.draw(
+                p, self.session.view(t), t, preview() if preview else None, self.settings.display.language
+            )
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
             self.summary_screen.draw(p, self.session.summary)
         elif self.mode == "progress":

@@ -1,12 +1,14 @@
 """Screenshot tests of every screen under SDL's dummy driver: not blank, the expected words,
 text and touch targets big enough, and every text at least 7:1 against its background."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pygame
 import pytest
 
+from content.i18n import phrase
 from kiosk.devices.base import DeviceState
 from kiosk.progress import WeekPoint
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
@@ -68,6 +70,16 @@ def draw_rest(p):
     return ["Rest", "8", "Exercise 1 of 3", "STOP"]
 
 
+def draw_session_german_paused(p):
+    SessionScreen().draw(p, replace(HOLD, paused=True), 1.0, lang="de")
+    return ["Wiederholung 2 von 5", "Pausiert", "STOPP", "Weiter", "Linke Seite", "Rechte Seite"]
+
+
+def draw_rest_german(p):
+    SessionScreen().draw(p, REST, 1.0, lang="de")
+    return ["Ruhepause", "8", "STOPP", "Pause"]
+
+
 def draw_reminder(p):
     ReminderOverlay().draw(p, ReminderModel("Time for your eye drops", "Put one drop in the eye.", minutes_late=5))
     return ["Time for your eye drops", "Put one drop in the eye.", "This was due 5 minutes ago.", "Done"]
@@ -121,6 +133,11 @@ def draw_progress(p):
     return ["Brow lift", "Estimates from the camera.", "Home"]
 
 
+def draw_progress_two_exercises(p):
+    ProgressScreen().draw(p, {**WEEKS, "open_smile": WEEKS["brow_lift"]}, {"brow_lift": "Brow lift"})
+    return ["Brow lift", "Evenness: green", "Estimates from the camera.", "Next", "Home"]
+
+
 def draw_caregiver_pin(p):
     CaregiverScreen().draw(p, CaregiverState("1234", CaregiverPrefs()))
     return ["Caregiver PIN", "1", "0", "OK", "Home"]
@@ -143,6 +160,8 @@ SCREENS = [
     draw_home,
     draw_session,
     draw_rest,
+    draw_session_german_paused,
+    draw_rest_german,
     draw_reminder,
     draw_stimulation,
     draw_stimulation_confirm_stronger,
@@ -151,6 +170,7 @@ SCREENS = [
     draw_stimulation_checklist,
     draw_summary,
     draw_progress,
+    draw_progress_two_exercises,
     draw_caregiver_pin,
     draw_caregiver_settings,
 ]
@@ -176,6 +196,11 @@ def test_screen(draw, size, tmp_path):
         assert surface.get_rect().contains(t.rect), f"{t.words!r} runs off the screen"
     for b in p.buttons:
         assert min(b.rect.size) >= scale.px(theme.TOUCH_MIN_PX) - 1, b
+        label = next(t for t in p.texts if t.words == b.label and b.rect.collidepoint(t.rect.center))
+        assert b.rect.contains(label.rect), f"{b.label!r} is wider than its button"
+        for t in p.texts:
+            if t is not label and not b.rect.contains(t.rect):
+                assert not b.rect.colliderect(t.rect), f"{t.words!r} runs under the {b.label!r} button"
     for i, a in enumerate(p.buttons):
         for b in p.buttons[i + 1 :]:
             assert not a.rect.colliderect(b.rect), (a.label, b.label)
@@ -187,6 +212,18 @@ def test_headings_are_at_least_48_px():
     draw_session(p)
     title = next(t for t in p.texts if t.words == "Brow lift")
     assert title.px >= 48 and title.rect.height >= 48
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1280, 800)])
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_session_words_follow_the_language_and_the_side_labels_fit_their_bars(lang, size):
+    pygame.init()
+    p = Painter(pygame.Surface(size))
+    SessionScreen().draw(p, HOLD, 1.0, lang=lang)
+    right, left = (next(t for t in p.texts if t.words == phrase(f"screen.your_{s}", lang)) for s in ("right", "left"))
+    assert right.rect.right < left.rect.left, "the two side labels run into each other"
+    assert left.rect.right < min(b.rect.left for b in p.buttons), "a side label runs under the buttons"
+    assert {b.label for b in p.buttons} == {phrase("screen.stop", lang), phrase("screen.pause", lang)}
 
 
 def test_caregiver_pin_and_limits():

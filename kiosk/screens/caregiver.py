@@ -130,12 +130,13 @@ class CaregiverScreen:
     @staticmethod
     def _keypad(p: Painter, state: CaregiverState) -> None:
         m = p.px(16)
-        p.text("Caregiver PIN", "heading", topleft=(m, m))
-        p.text("*" * len(state.entered) or "-", "heading", topleft=(m, p.px(80)))
-        if state.message:
-            p.paragraph(state.message, "small", pygame.Rect(m, p.px(150), p.px(330), p.px(200)), theme.MUTED)
         size, gap = p.px(theme.TOUCH_MIN_PX), p.px(8)
         x0 = p.size[0] - 3 * (size + gap) - p.px(210)
+        # The words stay left of the keypad: the heading on two lines, then the stars, then the message.
+        p.paragraph("Caregiver PIN", "heading", pygame.Rect(m, m, x0 - 2 * m, p.px(130)), max_lines=2)
+        p.text("*" * len(state.entered) or "-", "heading", topleft=(m, p.px(150)))
+        if state.message:
+            p.paragraph(state.message, "small", pygame.Rect(m, p.px(220), x0 - 2 * m, p.px(200)), theme.MUTED)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"]
         for i, key in enumerate(keys):
             rect = pygame.Rect(x0 + (i % 3) * (size + gap), p.px(16) + (i // 3) * (size + gap), size, size)

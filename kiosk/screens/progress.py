@@ -37,13 +37,14 @@ class ProgressScreen:
             return
         exercise = sorted(data)[self.index % len(data)]
         p.text(names.get(exercise, exercise.replace("_", " ").capitalize()), "heading", topleft=(m, m))
-        chart = pygame.Rect(m + p.px(50), p.px(84), w - p.px(120), h - p.px(230))
+        # The chart, its legend and the "estimates" line all end above the bottom buttons.
+        chart = pygame.Rect(m + p.px(50), p.px(84), w - p.px(120), h - p.px(290))
         self._chart(p, data[exercise], chart)
         legend_y = chart.bottom + p.px(12)
         p.text("Right: white", "small", RIGHT_COLOUR, topleft=(m, legend_y))
         p.text("Left: yellow", "small", LEFT_COLOUR, topleft=(m + p.px(200), legend_y))
         p.text("Evenness: green", "small", SYMMETRY_COLOUR, topleft=(m + p.px(400), legend_y))
-        p.text("Estimates from the camera.", "small", theme.MUTED, topleft=(m, h - p.px(60)))
+        p.text("Estimates from the camera.", "small", theme.MUTED, topleft=(m, legend_y + p.px(40)))
         if len(data) > 1:
             p.button("Next", pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh), "next_chart", role="body")
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pygame
 
+from content.i18n import phrase
 from kiosk.session.flow import Phase, SessionView
 from kiosk.ui import theme
 from kiosk.ui.face_drawing import draw_face, peak_parts, pose_for, pose_from_parts
@@ -39,19 +40,22 @@ def face_pose(view: SessionView, t: float) -> dict[str, float]:
     return pose_from_parts(peak_parts(animation.keyframes), animation_amount(view, t))
 
 
-def control_buttons(p: Painter, paused: bool) -> None:
+def control_buttons(p: Painter, paused: bool, lang: str = "en") -> None:
     """STOP (always) and Pause/Resume, bottom right, big."""
     w, h = p.size
     bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
-    p.button("STOP", pygame.Rect(w - bw - p.px(16), h - bh - p.px(16), bw, bh), "stop", theme.STOP, theme.STOP_TEXT)
-    label, action = ("Resume", "resume") if paused else ("Pause", "pause")
+    stop = phrase("screen.stop", lang)
+    p.button(stop, pygame.Rect(w - bw - p.px(16), h - bh - p.px(16), bw, bh), "stop", theme.STOP, theme.STOP_TEXT)
+    action = "resume" if paused else "pause"
+    label = phrase(f"screen.{action}", lang)
     p.button(label, pygame.Rect(w - 2 * bw - p.px(32), h - bh - p.px(16), bw, bh), action, role="body")
 
 
-def draw_bars(p: Painter, view: SessionView, box: pygame.Rect) -> None:
+def draw_bars(p: Painter, view: SessionView, box: pygame.Rect, lang: str = "en") -> None:
     """Left and right movement bars, labelled with the patient's own sides."""
     bar_w = box.width // 2 - p.px(12)
-    for i, (label, pct) in enumerate((("Your right", view.right_pct), ("Your left", view.left_pct))):
+    sides = ((phrase("screen.your_right", lang), view.right_pct), (phrase("screen.your_left", lang), view.left_pct))
+    for i, (label, pct) in enumerate(sides):
         x = box.x + i * (bar_w + p.px(24))
         p.text(label, "small", theme.MUTED, topleft=(x, box.y))
         outline = pygame.Rect(x, box.y + p.px(36), bar_w, p.px(26))
@@ -81,14 +85,19 @@ class SessionScreen:
         self.painter: Painter | None = None
 
     def draw(
-        self, p: Painter, view: SessionView, t: float, camera: tuple[np.ndarray, np.ndarray | None] | None = None
+        self,
+        p: Painter,
+        view: SessionView,
+        t: float,
+        camera: tuple[np.ndarray, np.ndarray | None] | None = None,
+        lang: str = "en",
     ) -> None:
         self.painter = p
         p.clear()
         w, h = p.size
         m = p.px(16)
         if view.phase is Phase.REST:
-            self._draw_rest(p, view)
+            self._draw_rest(p, view, lang)
         else:
             p.text(view.title, "heading", topleft=(m, m))
             art = pygame.Rect(m, p.px(90), p.px(250), p.px(250))
@@ -98,7 +107,12 @@ class SessionScreen:
                 draw_face(p.surface, art, face_pose(view, t))
             text_box = pygame.Rect(art.right + p.px(24), p.px(84), w - art.right - p.px(40), p.px(170))
             if view.rep:
-                p.text(f"Repetition {view.rep} of {view.reps}", "small", theme.MUTED, topleft=text_box.topleft)
+                p.text(
+                    phrase("screen.repetition", lang, rep=view.rep, reps=view.reps),
+                    "small",
+                    theme.MUTED,
+                    topleft=text_box.topleft,
+                )
                 text_box.y += p.px(42)
             # Long instructions show a few lines at a time, turning every few seconds (also spoken).
             p.paragraph(view.instruction, "body", text_box, max_lines=3 if view.rep else 4, page=int(t // PAGE_S))
@@ -113,15 +127,15 @@ class SessionScreen:
                     max_lines=2,
                 )
             if view.metric != "none" and view.phase in (Phase.MOVE, Phase.HOLD, Phase.RELAX):
-                draw_bars(p, view, pygame.Rect(m, h - p.px(120), p.px(330), p.px(70)))
+                draw_bars(p, view, pygame.Rect(m, h - p.px(120), p.px(400), p.px(70)), lang)
         if view.paused:
-            p.text("Paused", "heading", theme.BUTTON, topleft=(m, h - p.px(170)))
-        control_buttons(p, view.paused)
+            p.text(phrase("screen.paused", lang), "heading", theme.BUTTON, topleft=(m, h - p.px(170)))
+        control_buttons(p, view.paused, lang)
 
     @staticmethod
-    def _draw_rest(p: Painter, view: SessionView) -> None:
+    def _draw_rest(p: Painter, view: SessionView, lang: str) -> None:
         w, _ = p.size
-        p.text("Rest", "heading", topleft=(p.px(16), p.px(16)))
+        p.text(phrase("screen.rest", lang), "heading", topleft=(p.px(16), p.px(16)))
         p.text(f"{math.ceil(view.seconds_left)}", "huge", theme.BUTTON, centre=(w // 2, p.px(190)))
         p.paragraph(view.instruction, "body", pygame.Rect(p.px(24), p.px(270), w - p.px(48), p.px(90)), max_lines=2)
         p.text(view.progress, "small", theme.MUTED, topleft=(p.px(24), p.px(100)))

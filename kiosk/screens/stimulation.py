@@ -108,13 +108,15 @@ class StimulationScreen:
         if model.reminder:
             self._reminder(p, model.reminder, pygame.Rect(m, p.px(80), w // 2 - m, h - p.px(80 + 96 + 48)))
         else:
-            p.text(f"Intensity {model.amplitude_ma:.1f} mA (most {model.max_ma:.1f})", "body", topleft=(m, p.px(84)))
+            # One short line each: the left column is half the screen wide, the STOP button the other half.
+            p.text(f"Intensity {model.amplitude_ma:.1f} mA", "body", topleft=(m, p.px(84)))
+            p.text(f"Most {model.max_ma:.1f} mA", "small", theme.MUTED, topleft=(m, p.px(128)))
             minutes, seconds = divmod(max(0, math.ceil(model.seconds_left)), 60)
-            p.text(f"Time left {minutes}:{seconds:02d}", "body", topleft=(m, p.px(130)))
+            p.text(f"Time left {minutes}:{seconds:02d}", "body", topleft=(m, p.px(170)))
             if model.confirm_raise:
-                p.paragraph("Make it one step stronger?", "body", pygame.Rect(m, p.px(176), w // 2 - m, p.px(90)))
+                p.paragraph("Make it one step stronger?", "body", pygame.Rect(m, p.px(216), w // 2 - m, p.px(90)))
             elif model.notice:
-                box = pygame.Rect(m, p.px(176), w // 2 - m, p.px(110))
+                box = pygame.Rect(m, p.px(216), w // 2 - m, p.px(110))
                 p.paragraph(model.notice, "small", box, theme.BUTTON, max_lines=3)
         bw = p.px(180)
         if model.confirm_raise and not model.reminder:

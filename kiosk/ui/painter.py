@@ -17,6 +17,7 @@ ROLES = {
     "small": theme.SMALL_PX,
     "huge": 110,
 }
+BUTTON_PADDING_PX = 6  # design px kept free on each side of a button's label
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,15 @@ class Painter:
         ink: theme.Colour = theme.BUTTON_TEXT,
         role: str = "heading",
     ) -> Button:
-        """A big touch target; it is remembered for hit-testing."""
+        """A big touch target; it is remembered for hit-testing.
+
+        A label too wide for its button in ``role`` is drawn one size smaller (body, then small, the
+        smallest readable size), so a longer word in another language still fits.
+        """
         button = Button(label, rect, action, fill, ink)
         pygame.draw.rect(self.surface, fill, rect, border_radius=self.px(14))
+        room = rect.width - 2 * self.px(BUTTON_PADDING_PX)
+        role = next((r for r in (role, "body", "small") if font(self.px(ROLES[r])).size(label)[0] <= room), "small")
         self.text(label, role, ink, paper=fill, centre=rect.center)
         self.buttons.append(button)
         return button
