@@ -39,10 +39,22 @@ def test_a_block_runs_its_cycles_and_ends_normally_ramped_down(make_runner, boar
 
 
 def test_ramp_up_is_gradual_on_the_amplitude_pin(make_runner, board, hat_settings):
-    runner = make_runner(make_rx(ramp_seconds=2.0, on_seconds=10.0), speed=4.0)
-    base = clear_all(board, (hat_settings.amplitude_pin,))
-    assert runner.start(source="touch", confirmed=True).allowed
-    assert wait_for(lambda: board.current_ma >= 2.0 - 1e-6, 3)
+    # The board's own watchdog cuts the output when the runner misses its heartbeat for 0.2 s of real
+    # time. In the full suite a long pause of the test process (a garbage collection over the coach
+    # tests' pictures) once did that mid-ramp: the safety design working, tested on its own elsewhere.
+    # This test is about the ramp's shape, so it gives up only after three blocks were cut.
+    cuts = []
+    for _ in range(3):
+        runner = make_runner(make_rx(ramp_seconds=2.0, on_seconds=10.0), speed=4.0)
+        base = clear_all(board, (hat_settings.amplitude_pin,))
+        assert runner.start(source="touch", confirmed=True).allowed
+        if wait_for(lambda r=runner: board.current_ma >= 2.0 - 1e-6 or not r.running, 3) and runner.running:
+            break
+        runner.stop("test")
+        stopped = runner.join(2)
+        cuts.append(stopped.reason if stopped else "still running, below 2 mA")
+    else:
+        pytest.fail(f"the ramp never reached 2 mA; the blocks ended with: {cuts}")
     runner.stop("test")
     steps = absolute_history(pin(board, hat_settings.amplitude_pin), base)
     rising = [level for _, level in steps if level > 0]
