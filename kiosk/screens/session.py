@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pygame
 
-from content.i18n import phrase
+from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.session.flow import Phase, SessionView
 from kiosk.ui import theme
 from kiosk.ui.face_drawing import draw_face, peak_parts, pose_for, pose_from_parts
@@ -40,7 +40,7 @@ def face_pose(view: SessionView, t: float) -> dict[str, float]:
     return pose_from_parts(peak_parts(animation.keyframes), animation_amount(view, t))
 
 
-def control_buttons(p: Painter, paused: bool, lang: str = "en") -> None:
+def control_buttons(p: Painter, paused: bool, lang: str = DEFAULT_LANGUAGE) -> None:
     """STOP (always) and Pause/Resume, bottom right, big."""
     w, h = p.size
     bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
@@ -51,7 +51,7 @@ def control_buttons(p: Painter, paused: bool, lang: str = "en") -> None:
     p.button(label, pygame.Rect(w - 2 * bw - p.px(32), h - bh - p.px(16), bw, bh), action, role="body")
 
 
-def draw_bars(p: Painter, view: SessionView, box: pygame.Rect, lang: str = "en") -> None:
+def draw_bars(p: Painter, view: SessionView, box: pygame.Rect, lang: str = DEFAULT_LANGUAGE) -> None:
     """Left and right movement bars, labelled with the patient's own sides."""
     bar_w = box.width // 2 - p.px(12)
     sides = ((phrase("screen.your_right", lang), view.right_pct), (phrase("screen.your_left", lang), view.left_pct))
@@ -90,7 +90,7 @@ class SessionScreen:
         view: SessionView,
         t: float,
         camera: tuple[np.ndarray, np.ndarray | None] | None = None,
-        lang: str = "en",
+        lang: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.painter = p
         p.clear()

@@ -94,7 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(str(exc), file=sys.stderr)
             return 3
-        summary, packed = service.build_from_store(settings, store, start, end, now)
+        summary, packed = service.build_from_store(store, start, end, now, key, therapist)
     patient, period_from, period_to = summary["patient"], summary["period"]["from"], summary["period"]["to"]
     for item in packed:
         write_atomically(args.out / item.name, item.data)

@@ -14,6 +14,7 @@ from datetime import date, datetime, tzinfo
 from kiosk.settings import Settings
 from kiosk.store import Store
 from kiosk.summary import service
+from kiosk.summary.rows import RowError, parse_time
 from kiosk.summary.schedule import Cadence, cadence_from_plan, next_period
 
 
@@ -35,14 +36,13 @@ class Outcome:
     problems: tuple[str, ...]
 
 
-def _day(text: str | None, tz: tzinfo | None) -> date | None:
-    if not text:
-        return None
+def _day(value: str | None, tz: tzinfo) -> date | None:
+    """The local day of a stored timestamp; None when it is empty or cannot be read."""
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+        moment = parse_time(value, tz)
+    except RowError:
         return None
-    return (moment.astimezone(tz) if moment.tzinfo else moment).date()
+    return moment.astimezone(tz).date() if moment else None
 
 
 def last_period_end(store: Store) -> date | None:
@@ -52,7 +52,7 @@ def last_period_end(store: Store) -> date | None:
     return date.fromisoformat(row[0]) if row and row[0] else None
 
 
-def first_day(store: Store, tz: tzinfo | None) -> date | None:
+def first_day(store: Store, tz: tzinfo) -> date | None:
     """The first day the kiosk was used: the earliest applied plan or recorded session."""
     with store.lock:
         plan = store.db.execute("SELECT min(applied_at) FROM plan_versions WHERE applied_at IS NOT NULL").fetchone()
@@ -68,12 +68,15 @@ def cadence(settings: Settings, store: Store) -> tuple[Cadence, list[str]]:
 
 def build_due(settings: Settings, store: Store, now: datetime) -> Outcome:
     """Build, queue and record the next summary when one is due."""
+    tz = now.tzinfo
+    assert tz is not None, "now must be timezone-aware"
     rule, problems = cadence(settings, store)
-    period = next_period(now, rule, last_period_end(store), first_day(store, now.tzinfo))
+    period = next_period(now, rule, last_period_end(store), first_day(store, tz))
     if period is None:
         return Outcome(None, rule, tuple(problems))
     start, end = period
-    _, packed = service.build_from_store(settings, store, start, end, now)
+    key, therapist = service.device_key(settings), service.therapist_key(settings)
+    _, packed = service.build_from_store(store, start, end, now, key, therapist)
     service.queue(settings, store, packed, now)
     names = tuple(item.name for item in packed)
     with store.critical() as db:

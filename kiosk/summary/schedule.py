@@ -40,34 +40,37 @@ class Cadence:
         return f"every {self.days} days"
 
 
+# What a plan's ``[summary]`` section means when it leaves a field out or gets one wrong.
+PLAN_DEFAULT = Cadence("weekly", weekday=WEEKDAYS.index("sun"), at=time(20, 0))
+
+
 def cadence_from_plan(section: Any, default_days: int) -> tuple[Cadence, list[str]]:
     """The cadence of a plan's ``[summary]`` section, and its problems in plain words.
 
-    A missing section means the settings' ``every N days``; a section with a problem falls back to
-    the default weekly summary on Sunday at 20:00 (a summary too many is better than none).
+    A missing section means the settings' ``every N days``; a field left out or wrong takes the
+    value of ``PLAN_DEFAULT``, weekly on Sunday at 20:00 (a summary too many is better than none).
     """
-    fallback = Cadence("days", days=default_days)
     if section is None:
-        return fallback, []
+        return Cadence("days", days=default_days), []
     if not isinstance(section, dict):
-        return Cadence("weekly", at=time(20, 0)), [
-            "[summary] must be a table; the summary is built every sun at 20:00."
-        ]
+        return PLAN_DEFAULT, [f"[summary] must be a table. The summary is built {PLAN_DEFAULT.describe()}."]
     problems: list[str] = []
-    every = section.get("every", "weekly")
+    every = section.get("every", PLAN_DEFAULT.every)
     if every not in ("daily", "weekly"):
         problems.append(f"[summary] every = {every!r}: use 'daily' or 'weekly'.")
-        every = "weekly"
-    day = str(section.get("day", "sun")).lower()[:3]
-    if day not in WEEKDAYS:
+        every = PLAN_DEFAULT.every
+    day = str(section.get("day", WEEKDAYS[PLAN_DEFAULT.weekday])).lower()[:3]
+    if day in WEEKDAYS:
+        weekday = WEEKDAYS.index(day)
+    else:
         problems.append(f"[summary] day = {section.get('day')!r}: use mon, tue, wed, thu, fri, sat or sun.")
-        day = "sun"
+        weekday = PLAN_DEFAULT.weekday
     try:
-        at = time.fromisoformat(str(section.get("time", "20:00")))
+        at = time.fromisoformat(str(section.get("time", f"{PLAN_DEFAULT.at:%H:%M}"))).replace(tzinfo=None)
     except ValueError:
         problems.append(f"[summary] time = {section.get('time')!r}: use a time like 20:00.")
-        at = time(20, 0)
-    cadence = Cadence(every, weekday=WEEKDAYS.index(day), at=at.replace(tzinfo=None))
+        at = PLAN_DEFAULT.at
+    cadence = Cadence(every, weekday=weekday, at=at)
     if problems:
         problems.append(f"The summary is built {cadence.describe()}.")
     return cadence, problems

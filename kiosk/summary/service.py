@@ -120,11 +120,9 @@ def pack(
 
 
 def build_from_store(
-    settings: Settings, store: Store, start: date, end: date, now: datetime
+    store: Store, start: date, end: date, now: datetime, key: SigningKey, therapist: VerifyKey | None
 ) -> tuple[dict[str, Any], list[Packed]]:
     """The summary of the days ``start`` to ``end`` (inclusive) and its signed (sealed) files."""
-    key = device_key(settings)
-    therapist = therapist_key(settings)
     rows, period = read_rows(store, start, end, now.tzinfo)
     summary = build_summary(
         rows,
