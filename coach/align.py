@@ -8,6 +8,7 @@ the left side and -x on the right side, and "up" is +y on both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -31,6 +32,43 @@ def similarity(source: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarra
     rotation = np.array([[cos, -sin], [sin, cos]])
     translation = mu_t - scale * rotation @ mu_s
     return scale, rotation, translation
+
+
+class AlignTarget:
+    """The stable points of one reference face, prepared once for fitting many faces onto it.
+
+    ``fit`` gives the same similarity as ``similarity(face.xy[indices], reference.xy[indices])``,
+    with the reference's half of the work (mean, centred points, their perpendiculars) done here
+    instead of on every camera frame, and the rest in plain floats (a handful of numpy calls).
+    """
+
+    def __init__(self, reference: FaceLandmarks, indices: tuple[int, ...] = STABLE) -> None:
+        self.indices = np.array(indices)
+        target = reference.xy[self.indices]
+        mean = target.sum(axis=0) / len(indices)
+        self.mean = tuple(mean.tolist())
+        t = target - mean
+        ones = np.zeros_like(t)
+        # Columns, for the flattened source (x0, y0, x1, y1, ...): the centred target, the target
+        # turned by -90 degrees, then picks of the x and of the y values. One product gives the dot
+        # and cross sums of Umeyama's closed form and the source's two coordinate sums.
+        self.basis = np.column_stack(
+            [t.ravel(), np.column_stack([t[:, 1], -t[:, 0]]).ravel(), (ones + (1, 0)).ravel(), (ones + (0, 1)).ravel()]
+        )
+
+    def fit(self, face: FaceLandmarks) -> tuple[float, float, float, float]:
+        """(a, b, tx, ty): x' = a*x - b*y + tx, y' = b*x + a*y + ty takes ``face`` onto the reference.
+
+        a and b are scale*cos and scale*sin. The target is centred, so the source need not be for
+        the dot and cross sums; its own spread is the sum of squares less k times its squared mean.
+        """
+        k = len(self.indices)
+        flat = face.xy[self.indices].ravel()
+        dot, cross, sum_x, sum_y = (flat @ self.basis).tolist()
+        mx, my = sum_x / k, sum_y / k
+        var = float(flat @ flat) - k * (mx * mx + my * my)
+        a, b = (dot / var, cross / var) if var > 0 else (1.0, 0.0)
+        return a, b, self.mean[0] - (a * mx - b * my), self.mean[1] - (b * mx + a * my)
 
 
 def align_onto(face: FaceLandmarks, reference: FaceLandmarks, indices: tuple[int, ...] = STABLE) -> np.ndarray:
@@ -66,3 +104,21 @@ class FaceFrame:
         """Pixel points (N, 2) of the neutral image -> face-frame mm (N, 2)."""
         rel = xy - self.origin
         return np.stack([rel @ self.x_axis, rel @ self.y_axis], axis=-1) * self.mm_per_px
+
+    def after(self, fit: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+        """A similarity ``fit`` (see ``AlignTarget.fit``) followed by ``to_mm``, as one affine map.
+
+        Returns a (3, 2) matrix and a (2,) offset: ``points @ matrix + offset`` is
+        ``to_mm(similarity applied to points[:, :2])`` for (N, 3) landmark points (z is ignored).
+        """
+        a, b, tx, ty = fit
+        (f00, f01), (f10, f11), (ox, oy) = self._floats
+        matrix = np.array([[f00 * a + f01 * b, f10 * a + f11 * b], [f01 * a - f00 * b, f11 * a - f10 * b], [0.0, 0.0]])
+        offset = np.array([f00 * (tx - ox) + f01 * (ty - oy), f10 * (tx - ox) + f11 * (ty - oy)])
+        return matrix, offset
+
+    @cached_property
+    def _floats(self) -> tuple[tuple[float, float], ...]:
+        """The frame's matrix rows (axes times mm per pixel) and its origin, as plain floats."""
+        matrix = np.vstack([self.x_axis, self.y_axis]) * self.mm_per_px
+        return (*map(tuple, matrix.tolist()), tuple(self.origin.tolist()))

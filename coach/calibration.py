@@ -12,8 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
-from coach.align import FaceFrame, align_onto
-from coach.face import BY_SIDE, FaceLandmarks, eye_opening_px, interocular_px, iris_diameter_px
+from coach.align import AlignTarget, FaceFrame, align_onto
+from coach.face import BY_SIDE, FaceLandmarks, eye_opening, eye_opening_px, interocular_px, iris_diameter_px
 
 IRIS_DIAMETER_MM = 11.7
 INTEROCULAR_MM = 62.0  # fallback only: eye-centre distance of an average adult
@@ -62,12 +62,25 @@ class Calibration:
         return eye_opening_px(self.neutral, side) * self.mm_per_px
 
     def to_mm(self, face: FaceLandmarks) -> np.ndarray:
-        """Any face aligned onto this neutral and expressed in face-frame mm, (478, 2), read-only."""
+        """Any face aligned onto this neutral and expressed in face-frame mm, (478, 2), read-only.
+
+        Alignment and face frame are one affine map, applied to the 478 points in one product.
+        """
         if self.memo.get("face") is not face:
-            points = self.frame.to_mm(align_onto(face, self.neutral))
+            matrix, offset = self.frame.after(self._target.fit(face))
+            points = face.points @ matrix + offset
             points.setflags(write=False)
             self.memo.update(face=face, face_mm=points)
         return self.memo["face_mm"]
+
+    @cached_property
+    def neutral_openings_mm(self) -> dict[str, float]:
+        """Lid-to-lid opening of each eye of the neutral face in face-frame mm (worked out once)."""
+        return {side: eye_opening(self.neutral_mm, side) for side in BY_SIDE}
+
+    @cached_property
+    def _target(self) -> AlignTarget:
+        return AlignTarget(self.neutral)
 
     @cached_property
     def neutral_mm(self) -> np.ndarray:

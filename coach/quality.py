@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from coach.face import FaceLandmarks, interocular_px
+from coach.face import NOSE_TIP, FaceLandmarks, interocular_px
 from coach.pose import Pose, estimate_pose
 
 MIN_EYE_DISTANCE_PX = 40.0  # closer eyes leave the iris under ~8 px: too far for mm-level scoring
@@ -67,14 +65,15 @@ def _framing(face: FaceLandmarks) -> list[str]:
         reasons.append("too_far")
     elif eyes > MAX_EYE_DISTANCE_SHARE * face.width:
         reasons.append("too_close")
-    xy = face.xy
-    outside = (xy[:, 0] < 0) | (xy[:, 0] >= face.width) | (xy[:, 1] < 0) | (xy[:, 1] >= face.height)
-    if outside.any() and "too_close" not in reasons:
+    x0, y0, x1, y1 = face.bounds
+    outside = x0 < 0 or y0 < 0 or x1 >= face.width or y1 >= face.height
+    if outside and "too_close" not in reasons:
         reasons.append("off_centre")
     else:
-        nose = xy[1]
-        offset = np.abs(nose - (face.width / 2, face.height / 2)) / (face.width, face.height)
-        if (offset > MAX_CENTRE_OFFSET).any():
+        nose_x, nose_y = face.points[NOSE_TIP, :2].tolist()
+        off_x = abs(nose_x - face.width / 2) / face.width
+        off_y = abs(nose_y - face.height / 2) / face.height
+        if max(off_x, off_y) > MAX_CENTRE_OFFSET:
             reasons.append("off_centre")
     return reasons
 

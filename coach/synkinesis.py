@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,19 @@ MOVES: dict[str, tuple[str, ...]] = {
     "eee_ooo": ("mouth", "cheeks"),
 }
 
+# Every region's landmarks in one index, with where each region starts: one pass per frame gives
+# all the region means (this runs on every camera frame).
+_REGION_INDEX = np.array([i for idx in REGIONS.values() for i in idx])
+_REGION_STARTS = np.cumsum([0] + [len(idx) for idx in REGIONS.values()][:-1])
+_REGION_SIZES = [len(idx) for idx in REGIONS.values()]
+
+
+def _region_means(neutral: np.ndarray, moved: np.ndarray) -> list[float]:
+    """Mean displacement (mm) of each region in ``REGIONS``, in its order."""
+    gap = moved[_REGION_INDEX] - neutral[_REGION_INDEX]
+    sums = np.add.reduceat(np.sqrt((gap * gap).sum(axis=1)), _REGION_STARTS).tolist()
+    return [total / size for total, size in zip(sums, _REGION_SIZES, strict=True)]
+
 
 @dataclass(frozen=True)
 class Synkinesis:
@@ -73,18 +87,18 @@ def assess_synkinesis(exercise: str, cal: Calibration, face: FaceLandmarks) -> S
     flags: list[str] = []
     narrowing = mouth = None
     if exercise in EYE_NARROWING_MM:
-        narrowing = {s: round(eye_opening(neutral, s) - eye_opening(moved, s), 2) for s in SIDES}
+        rest = cal.neutral_openings_mm
+        narrowing = {s: round(rest[s] - eye_opening(moved, s), 2) for s in SIDES}
         flags += [f"eye_narrowing_{s}" for s in SIDES if narrowing[s] >= EYE_NARROWING_MM[exercise]]
     if exercise in EYE_CLOSURES:
         corner = {s: BY_SIDE[s].mouth_corner for s in SIDES}
-        mouth = {s: round(float(np.linalg.norm(moved[corner[s]] - neutral[corner[s]])), 2) for s in SIDES}
+        mouth = {s: round(math.hypot(*(moved[corner[s]] - neutral[corner[s]]).tolist()), 2) for s in SIDES}
         flags += [f"mouth_movement_{s}" for s in SIDES if mouth[s] >= MOUTH_DURING_EYE_CLOSURE_MM]
     mass: dict[str, float] = {}
-    distance = np.linalg.norm(moved - neutral, axis=1)  # every landmark once, then means per region
-    for region, idx in REGIONS.items():
+    for region, mean_mm in zip(REGIONS, _region_means(neutral, moved), strict=True):
         if region in MOVES.get(exercise, ()):
             continue
-        mass[region] = round(float(distance[list(idx)].mean()), 2)
+        mass[region] = round(mean_mm, 2)
         if mass[region] >= MASS_MOVEMENT_MM:
             flags.append(f"mass_movement_{region}")
     return Synkinesis(narrowing, mouth, mass, tuple(flags))

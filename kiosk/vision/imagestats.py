@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -12,8 +14,8 @@ SHARPNESS_WIDTH = 160  # the face crop is scaled to this width so sharpness does
 
 def face_crop(image: np.ndarray, face: FaceLandmarks) -> np.ndarray:
     """The pixels inside the landmarks' bounding box (clipped to the image), in the image's colours."""
-    x0, y0 = np.floor(face.xy.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(face.xy.max(axis=0)).astype(int)
+    left, top, right, bottom = face.bounds
+    x0, y0, x1, y1 = math.floor(left), math.floor(top), math.ceil(right), math.ceil(bottom)
     height, width = image.shape[:2]
     return image[max(y0, 0) : min(y1, height), max(x0, 0) : min(x1, width)]
 
