@@ -7,6 +7,7 @@ eye, and 263 the patient's left eye.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -166,9 +167,10 @@ def iris_diameter_px(face: FaceLandmarks, side: str) -> float:
     return float((np.linalg.norm(pts[right] - pts[left]) + np.linalg.norm(pts[top] - pts[bottom])) / 2)
 
 
+_EYE_CORNERS = np.array([RIGHT.eye_outer, RIGHT.eye_inner, LEFT.eye_outer, LEFT.eye_inner])
+
+
 def interocular_px(face: FaceLandmarks) -> float:
     """Distance between the two eye centres (mean of each eye's corners), in pixels."""
-    pts = face.xy
-    right = (pts[RIGHT.eye_outer] + pts[RIGHT.eye_inner]) / 2
-    left = (pts[LEFT.eye_outer] + pts[LEFT.eye_inner]) / 2
-    return float(np.linalg.norm(left - right))
+    (ro_x, ro_y), (ri_x, ri_y), (lo_x, lo_y), (li_x, li_y) = face.xy[_EYE_CORNERS].tolist()
+    return math.hypot((lo_x + li_x - ro_x - ri_x) / 2, (lo_y + li_y - ro_y - ri_y) / 2)
