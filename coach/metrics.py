@@ -77,7 +77,9 @@ def _outward(side: str) -> float:
 
 
 def _mean_delta(neutral: np.ndarray, face: np.ndarray, idx: tuple[int, ...] | int) -> np.ndarray:
-    idx = [idx] if isinstance(idx, int) else list(idx)
+    if isinstance(idx, int):
+        return face[idx] - neutral[idx]
+    idx = list(idx)
     return (face[idx] - neutral[idx]).sum(axis=0) / len(idx)  # = mean(axis=0), without its overhead
 
 
