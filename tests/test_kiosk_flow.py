@@ -61,6 +61,7 @@ def kiosk(fresh_store):
     k.loop.clock = Clock()
     k.acks = acks
     yield k
+    k.devices.close()  # the simulated board too: a board left open answers later tests' ADC reads
     pygame.quit()
 
 

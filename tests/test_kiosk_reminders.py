@@ -51,6 +51,7 @@ def kiosk(fresh_store):
     )
     k.wall = wall
     yield k
+    k.devices.close()  # the simulated board too: a board left open answers later tests' ADC reads
     pygame.quit()
 
 
