@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pygame
 
+from content.i18n import phrase
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
@@ -53,6 +55,7 @@ from schedules import policy as pol
 
 log = logging.getLogger(__name__)
 
+NOTICE_PAGE_S = 5.0  # a Home notice longer than its two lines shows its next lines every 5 s
 # Spoken intents that mean the same as a touch action on the current screen.
 SESSION_INTENTS = {"stop", "pause", "resume", "next", "repeat", "slower"}
 # Actions of the stimulation screens. The session flow takes starting, checklist answers and
@@ -126,6 +129,7 @@ class Kiosk:
         self.stim_checklist_screen = StimChecklistScreen()
         self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
         self.caregiver: CaregiverState | None = None
+        self.estop_announced = False  # the latched emergency stop has been said and shown
         self.exercise_names: dict[str, str] = {}
         self.progress_data: dict[str, list[WeekPoint]] = {}
         self.actions: list[str] = []
@@ -135,6 +139,7 @@ class Kiosk:
         self.loop = MainLoop(rate_hz=self.settings.display.fps)
         self.loop.add_step("input", self.step_input)
         self.loop.add_step("events", self.step_events)
+        self.loop.add_step("estop", self.step_estop)
         self.loop.add_step("reminders", self.step_reminders)
         self.loop.add_step("session", self.step_session)
         self.loop.add_step("draw", self.step_draw)
@@ -158,6 +163,32 @@ class Kiosk:
         self.now = t
         for event in self.events.drain():
             self.handle(event)
+
+    def step_estop(self, t: float) -> None:
+        """Say once, and show on Home and the caregiver screen, that the emergency stop is latched.
+
+        The outputs are already off (the board and the driver cut them); this only tells people.
+        """
+        latched = self.stim is not None and self.stim.estop_latched
+        if self.caregiver is not None:
+            self.caregiver.estop_latched = latched
+        if latched == self.estop_announced:
+            return
+        self.estop_announced = latched
+        lang = self.settings.display.language
+        notice = phrase("stimulation.estop_notice", lang)  # short: it fits the Home notice box
+        if latched:
+            words = phrase("stimulation.estop_pressed", lang)
+            self.notice = notice
+            if self.caregiver is not None:
+                self.caregiver.estop_words = words
+            self.devices.speaker.say(words, PRIORITY_REMINDER)
+            try:
+                self.store.log_event("estop_pressed", self.wall_clock())
+            except (sqlite3.Error, OSError) as exc:  # the outputs are off either way; the log says why
+                log.error("emergency stop not recorded in the event log: %s", exc)
+        elif self.notice == notice:
+            self.notice = None
 
     def activity(self) -> str:
         """What the patient is doing, for reminder routing: idle | coaching | stimulating."""
@@ -320,10 +351,34 @@ class Kiosk:
             self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
             self.mode = "progress"
         elif action == "caregiver" and self.mode == "home":
-            self.caregiver = CaregiverState(self.settings.caregiver.pin, prefs_of(self.settings), languages())
+            lang = self.settings.display.language
+            self.caregiver = CaregiverState(
+                self.settings.caregiver.pin,
+                prefs_of(self.settings),
+                languages(),
+                estop_latched=self.stim is not None and self.stim.estop_latched,
+                estop_words=phrase("stimulation.estop_pressed", lang),
+                reset_label=phrase("stimulation.estop_reset_button", lang),
+            )
             self.mode = "caregiver"
+        elif action == "estop_reset" and self.mode == "caregiver" and self.caregiver is not None:
+            self.reset_estop(t, via)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
+
+    def reset_estop(self, t: float, via: str) -> None:
+        """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
+        assert self.caregiver is not None
+        if via != "touch" or not self.caregiver.unlocked or self.stim is None:
+            log.warning("emergency stop reset ignored: came by %s", via)
+            return
+        done, words = self.stim.reset_estop(via, self.settings.display.language)
+        if done:
+            self.caregiver.message = words
+        else:
+            self.caregiver.estop_words = words
+        self.devices.speaker.say(words, PRIORITY_REMINDER)
+        self.step_estop(t)
 
     def keep_caregiver_prefs(self, prefs: CaregiverPrefs) -> None:
         """Apply the caregiver's choices now and keep them on disk; a failed save is said, not hidden."""
@@ -440,7 +495,13 @@ class Kiosk:
 
     def home_model(self) -> HomeModel:
         eye_care = self.reminders.next_eye_care() if self.reminders is not None else None
-        return HomeModel(now=self.wall_clock(), next_eye_care=eye_care, states=self.devices.states, notice=self.notice)
+        return HomeModel(
+            now=self.wall_clock(),
+            next_eye_care=eye_care,
+            states=self.devices.states,
+            notice=self.notice,
+            notice_page=int(self.now // NOTICE_PAGE_S),
+        )
 
     def _remember_screen(self) -> None:
         key = self.screen_key()

@@ -21,12 +21,13 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.events import EventQueue
 from kiosk.plan.loader import LoadResult, stim_plan
 from kiosk.screens.stimulation import StimulationModel
 from kiosk.settings import Settings
 from kiosk.store import Store
-from stim_hat.exc import SurroundingsStale
+from stim_hat.exc import EStopLatched, SurroundingsStale
 from stim_hat.prescription import DeviceLimits, device_limits
 from stim_hat.runner import BlockRunner, Surroundings
 from stim_hat.safety import StimPlan
@@ -138,6 +139,31 @@ class StimControl:
                 }
             )
         self.confirmed = cleared
+
+    # ---- the emergency stop ----------------------------------------------------------------
+    @property
+    def estop_latched(self) -> bool:
+        """True from an emergency-stop press until a caregiver's deliberate reset."""
+        return self.hat is not None and bool(getattr(self.hat, "estop_latched", False))
+
+    def reset_estop(self, via: str, lang: str = DEFAULT_LANGUAGE) -> tuple[bool, str]:
+        """The caregiver's deliberate reset of a latched emergency stop; (done, words to show and say).
+
+        Refused while the button is still pressed (the driver checks the pin). A reset only allows
+        a new block: nothing starts until the patient touches Start stimulation in a session.
+        """
+        if self.hat is None:
+            return False, NO_BOARD
+        if not self.estop_latched:
+            return False, phrase("stimulation.estop_not_pressed", lang)
+        try:
+            self.hat.reset_estop()  # type: ignore[attr-defined]
+        except EStopLatched:
+            log.warning("emergency stop reset refused (%s): the button is still pressed", via)
+            return False, phrase("stimulation.estop_still_pressed", lang)
+        log.warning("emergency stop reset by the caregiver (%s)", via)
+        self.store.log_event("estop_reset", self.wall_clock(), {"via": via})
+        return True, phrase("stimulation.estop_reset", lang)
 
     # ---- the screen ------------------------------------------------------------------------
     @property

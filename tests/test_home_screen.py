@@ -32,3 +32,17 @@ def test_theme_contrast_is_at_least_7_to_1():
 def test_sizes_scale_with_the_screen():
     assert theme.Scale(800, 480).px(34) == 34
     assert theme.Scale(1600, 960).px(34) == 68
+
+
+def test_a_notice_longer_than_its_box_is_shown_in_turns(screen):
+    from kiosk.screens.home import HomeScreen
+    from kiosk.ui.painter import Painter
+
+    words = " ".join(f"Sentence number {n} of a long start-up notice." for n in range(1, 7))
+    seen = set()
+    for page in range(4):
+        painter = Painter(screen)
+        HomeScreen().draw(painter, HomeModel(now=NOW, notice=words, notice_page=page))
+        seen.update(w for w in words.split() if w in painter.all_words().split())
+        assert "Start" in painter.all_words()
+    assert seen == set(words.split()), "some of the notice is never shown"

@@ -2,6 +2,7 @@
 gpiozero's mock pins with the simulated board, driven through touches and voice like a patient would."""
 
 import time
+from dataclasses import replace
 from datetime import datetime
 
 import pygame
@@ -308,3 +309,53 @@ def test_real_mode_never_drives_the_hat_pins_unless_a_board_is_fitted():
     hat, board, state = open_hat(Settings(), "real")
     assert hat is None and board is None
     assert state.state == "missing" and "stimulation stays off" in state.hint
+
+
+def unlock_caregiver(k, pin="1234"):
+    k.settings = replace(k.settings, caregiver=replace(k.settings.caregiver, pin=pin))
+    k.act("caregiver", k.loop.clock.t, via="touch")
+    for digit in pin:
+        k.act(f"digit:{digit}", k.loop.clock.t, via="touch")
+    k.act("enter_pin", k.loop.clock.t, via="touch")
+    k.loop.tick()
+    assert k.caregiver.unlocked
+
+
+def estop_events(k):
+    return [row["kind"] for row in k.store.db.query("select kind from event_log where kind like 'estop%' order by id")]
+
+
+def test_a_latched_emergency_stop_is_said_shown_and_reset_only_by_a_caregiver_touch(kiosk):
+    pressed_words = WORDS["estop_pressed"]
+    kiosk.devices.board.press_estop()
+    tick(kiosk)
+    assert kiosk.stim.estop_latched and kiosk.notice == WORDS["estop_notice"]
+    assert kiosk.devices.speaker.texts.count(pressed_words) == 1  # said once, not every tick
+    tick(kiosk)
+    assert kiosk.devices.speaker.texts.count(pressed_words) == 1
+    assert estop_events(kiosk) == ["estop_pressed"]
+    assert WORDS["estop_notice"] in kiosk.painter.all_words()  # on Home, in the notice box
+
+    kiosk.act("estop_reset", kiosk.loop.clock.t, via="voice")  # no voice path, and not from Home
+    unlock_caregiver(kiosk)
+    assert kiosk.screen_key() == "caregiver" and pressed_words in kiosk.painter.all_words()
+    kiosk.act("estop_reset", kiosk.loop.clock.t, via="button")  # a hardware button is not a reset either
+    assert kiosk.stim.estop_latched
+
+    touch(kiosk, "estop_reset")  # the button is still held down: refused, said why
+    assert kiosk.stim.estop_latched and kiosk.caregiver.estop_words == WORDS["estop_still_pressed"]
+    kiosk.loop.tick()
+    assert WORDS["estop_still_pressed"] in kiosk.painter.all_words()
+
+    kiosk.devices.board.release_estop()
+    touch(kiosk, "estop_reset")
+    assert not kiosk.stim.estop_latched
+    assert estop_events(kiosk) == ["estop_pressed", "estop_reset"]
+    kiosk.loop.tick()
+    assert WORDS["estop_reset"] in kiosk.painter.all_words()  # back to the settings, with the result
+    kiosk.act("home", kiosk.loop.clock.t, via="touch")
+    kiosk.loop.tick()
+    assert kiosk.notice is None and WORDS["estop_notice"] not in kiosk.painter.all_words()
+    assert kiosk.devices.board.current_ma == 0  # a reset starts nothing
+
+    start_block(kiosk)  # and a new block works again, from a touch in a session

@@ -156,8 +156,39 @@ def draw_caregiver_settings(p):
     ]
 
 
+def draw_home_estop_notice(p):
+    notice = phrase("stimulation.estop_notice", "en")
+    HomeScreen().draw(p, HomeModel(now=NOW, states={"camera": DeviceState("camera", "fake")}, notice=notice))
+    return [notice, "Start", "Caregiver"]
+
+
+def estop_state(lang: str) -> CaregiverState:
+    state = CaregiverState(
+        "1234",
+        CaregiverPrefs(),
+        estop_latched=True,
+        estop_words=phrase("stimulation.estop_pressed", lang),
+        reset_label=phrase("stimulation.estop_reset_button", lang),
+    )
+    state.unlocked = True
+    return state
+
+
+def draw_caregiver_estop(p):
+    CaregiverScreen().draw(p, estop_state("en"))
+    return ["The emergency stop button was pressed.", "Reset emergency stop", "Home"]
+
+
+def draw_caregiver_estop_german_still_pressed(p):
+    state = estop_state("de")
+    state.estop_words = phrase("stimulation.estop_still_pressed", "de")
+    CaregiverScreen().draw(p, state)
+    return ["Der Not-Aus-Knopf ist noch gedrückt.", "Not-Aus zurücksetzen"]
+
+
 SCREENS = [
     draw_home,
+    draw_home_estop_notice,
     draw_session,
     draw_rest,
     draw_session_german_paused,
@@ -173,6 +204,8 @@ SCREENS = [
     draw_progress_two_exercises,
     draw_caregiver_pin,
     draw_caregiver_settings,
+    draw_caregiver_estop,
+    draw_caregiver_estop_german_still_pressed,
 ]
 
 

@@ -1,7 +1,9 @@
-"""Caregiver settings behind a PIN: volume, speech rate, camera view, language.
+"""Caregiver settings behind a PIN: volume, speech rate, camera view, language; and the deliberate
+reset of a latched emergency stop.
 
 Never the stimulation or eye-care plan: only the therapist's signed plan changes those, and this
-screen says so.
+screen says so. While the emergency stop is latched the screen shows only that, with its Reset
+button (the app asks the stimulation control, which refuses while the button is still pressed).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class CaregiverState:
     unlocked: bool = False
     attempts: int = 0
     message: str = ""
+    estop_latched: bool = False
+    estop_words: str = ""  # what the emergency-stop panel says (the pressed words, then any refusal)
+    reset_label: str = "Reset emergency stop"
 
     @property
     def locked_out(self) -> bool:
@@ -99,6 +104,9 @@ class CaregiverScreen:
         if not state.unlocked:
             self._keypad(p, state)
             return
+        if state.estop_latched:
+            self._estop(p, state)
+            return
         prefs = state.prefs
         p.text("Caregiver settings", "heading", topleft=(m, m))
         rows = (
@@ -124,8 +132,19 @@ class CaregiverScreen:
             "language_next",
             role="body",
         )
-        note = "Only the therapist's plan sets exercises, eye care and stimulation."
+        note = state.message or "Only the therapist's plan sets exercises, eye care and stimulation."
         p.paragraph(note, "small", pygame.Rect(m, y + bh + p.px(8), w - p.px(220), p.px(80)), theme.MUTED, max_lines=2)
+
+    @staticmethod
+    def _estop(p: Painter, state: CaregiverState) -> None:
+        w, h = p.size
+        m = p.px(16)
+        bh = p.px(theme.TOUCH_MIN_PX)
+        box = pygame.Rect(m, m, w - 2 * m, h - 2 * bh - 4 * m)
+        pygame.draw.rect(p.surface, theme.WARNING_BG, box, border_radius=p.px(8))
+        inner = box.inflate(-p.px(16), -p.px(12))
+        p.paragraph(state.estop_words, "body", inner, theme.WARNING_TEXT, theme.WARNING_BG, max_lines=4)
+        p.button(state.reset_label, pygame.Rect(m, h - 2 * bh - 2 * m, p.px(420), bh), "estop_reset", role="body")
 
     @staticmethod
     def _keypad(p: Painter, state: CaregiverState) -> None:

@@ -25,6 +25,7 @@ class HomeModel:
     next_eye_care: str | None = None
     states: dict[str, DeviceState] = field(default_factory=dict)
     notice: str | None = None
+    notice_page: int = 0  # a notice longer than its box is shown in turns (the app counts up)
 
     def date_words(self) -> str:
         return self.now.strftime("%A %d %B").replace(" 0", " ")
@@ -76,6 +77,7 @@ class HomeScreen:
                 theme.WARNING_TEXT,
                 theme.WARNING_BG,
                 max_lines=2,
+                page=model.notice_page,
             )
         else:
             words = model.status_words()
