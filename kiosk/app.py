@@ -213,12 +213,12 @@ class Kiosk:
                 if isinstance(d, pol.Explain):
                     self.notice = d.text
             elif isinstance(d, pol.Show | pol.ShowNow):
-                self.reminder = ActiveReminder(d.reminder_id, ReminderModel("Eye care", d.text))
+                self.reminder = ActiveReminder(d.reminder_id, self.reminder_model(d.text))
             elif isinstance(d, pol.Hide) and self.reminder is not None and self.reminder.reminder_id == d.reminder_id:
                 self.reminder = None
                 waiting = self.reminders.service.waiting() if self.reminders else []
                 if waiting:
-                    self.reminder = ActiveReminder(waiting[0].reminder_id, ReminderModel("Eye care", waiting[0].text))
+                    self.reminder = ActiveReminder(waiting[0].reminder_id, self.reminder_model(waiting[0].text))
             elif isinstance(d, pol.Interrupt) and self.session is not None and self.mode == "session":
                 self.session.interrupt(t)
             elif isinstance(d, pol.ResumeCoaching) and self.session is not None and self.mode == "session":
@@ -226,6 +226,11 @@ class Kiosk:
             elif isinstance(d, pol.SessionDue) and self.mode == "home":
                 self.notice = d.text
                 self.devices.speaker.say(d.text)
+
+    def reminder_model(self, text: str) -> ReminderModel:
+        """The reminder card for words the reminder service chose, in the patient's language."""
+        lang = self.settings.display.language
+        return ReminderModel(phrase("screen.eye_care", lang), text, lang=lang)
 
     def step_session(self, t: float) -> None:
         if self.session is not None and self.mode == "session":

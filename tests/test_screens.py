@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pygame
 import pytest
 
-from content.i18n import phrase
+from content.i18n import phrase, section
 from kiosk.devices.base import DeviceState
 from kiosk.progress import WeekPoint
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
@@ -83,6 +83,18 @@ def draw_rest_german(p):
 def draw_reminder(p):
     ReminderOverlay().draw(p, ReminderModel("Time for your eye drops", "Put one drop in the eye.", minutes_late=5))
     return ["Time for your eye drops", "Put one drop in the eye.", "This was due 5 minutes ago.", "Done"]
+
+
+def draw_reminder_german(p):
+    model = ReminderModel(phrase("screen.eye_care", "de"), "Einen Tropfen ins Auge.", minutes_late=5, lang="de")
+    ReminderOverlay().draw(p, model)
+    return ["Augenpflege", "Das war vor 5 Minuten fällig.", "Erledigt"]
+
+
+def draw_summary_german_with_stimulation(p):
+    words = section("session", "de")
+    SummaryScreen().draw(p, replace(SUMMARY, stimulation="stopped", words=words, lang="de"))
+    return ["Gut gemacht", "Brow lift: 5 von 5, rechts 21 %, links 40 % (Schätzung)", "Stimulation: früher beendet."]
 
 
 def draw_stimulation(p):
@@ -194,6 +206,8 @@ SCREENS = [
     draw_session_german_paused,
     draw_rest_german,
     draw_reminder,
+    draw_reminder_german,
+    draw_summary_german_with_stimulation,
     draw_stimulation,
     draw_stimulation_confirm_stronger,
     draw_stimulation_with_reminder,
@@ -295,3 +309,19 @@ def test_reminder_has_no_way_to_dismiss_it():
     p = Painter(pygame.Surface((800, 480)))
     draw_reminder(p)
     assert [b.action for b in p.buttons] == ["acknowledge"]
+
+
+def test_the_summary_is_spoken_in_the_plans_language():
+    german = replace(SUMMARY, stimulation="finished", words=section("session", "de"), lang="de")
+    assert german.spoken() == (
+        "Gut gemacht. Sie haben Ihre Übungen geschafft. Sie haben 2 Übungen in 12 Minuten gemacht. "
+        "Stimulation: fertig."
+    )
+    assert SUMMARY.spoken() == "Well done. You finished your exercises. You did 2 exercises in 12 minutes."
+
+
+def test_the_english_summary_defaults_are_the_english_content():
+    from kiosk.screens.overlays import SUMMARY_WORDS
+
+    english = section("session", "en")
+    assert {key: english[key] for key in SUMMARY_WORDS} == SUMMARY_WORDS

@@ -1,13 +1,37 @@
-"""Screens that take over: the protected reminder and the end-of-session summary."""
+"""Screens that take over: the protected reminder and the end-of-session summary.
+
+Their words come from content (``[screen]`` and ``[session]`` phrases) in the patient's language;
+the English ones below keep the models usable without content.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pygame
 
+from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
+
+# English defaults of the summary sentences (content/lang/en/phrases.toml [session] summary_* and
+# stimulation_*); a session plan carries its language's versions in ``SessionPlan.words``.
+SUMMARY_WORDS = {
+    "summary_done": "Well done. You finished your exercises.",
+    "summary_partial": "We stopped early. That is fine; what you did is saved.",
+    "summary_count": "You did {count} exercises in {minutes} minutes.",
+    "summary_title_done": "Well done",
+    "summary_title_partial": "Stopped early",
+    "summary_line": "{name}: {done} of {planned}",
+    "summary_not_measured": "(not measured)",
+    "summary_sides": "right {right}%, left {left}% (estimate)",
+    "summary_note": "Movement is an estimate from the camera, not a diagnosis.",
+    "stimulation_finished": "Stimulation: finished.",
+    "stimulation_stopped": "Stimulation: stopped early.",
+    "stimulation_skipped": "Stimulation: skipped today.",
+    "stimulation_not_allowed": "Stimulation: not used. Please talk to your therapist.",
+    "stimulation_not_started": "Stimulation: not started.",
+}
 
 
 @dataclass(frozen=True)
@@ -18,6 +42,7 @@ class ReminderModel:
     instruction: str
     minutes_late: int = 0
     level: int = 0  # escalation level: 0 first announcement, higher is more urgent
+    lang: str = DEFAULT_LANGUAGE
 
 
 class ReminderOverlay:
@@ -41,16 +66,15 @@ class ReminderOverlay:
         )
         if model.minutes_late > 0:
             p.text(
-                f"This was due {model.minutes_late} minutes ago.",
+                phrase("screen.due_minutes_ago", model.lang, minutes=model.minutes_late),
                 "body",
                 theme.WARNING_TEXT,
                 paper=paper,
                 topleft=(m, y + p.px(8)),
             )
         bw, bh = p.px(360), p.px(theme.TOUCH_MIN_PX + 16)
-        p.button(
-            "Done", pygame.Rect((w - bw) // 2, h - bh - p.px(24), bw, bh), "acknowledge", theme.BACKGROUND, theme.TEXT
-        )
+        done = pygame.Rect((w - bw) // 2, h - bh - p.px(24), bw, bh)
+        p.button(phrase("screen.done", model.lang), done, "acknowledge", theme.BACKGROUND, theme.TEXT)
 
     @staticmethod
     def action_for_key(key: str) -> str | None:
@@ -67,20 +91,13 @@ class SummaryLine:
     left_pct: float | None
     right_pct: float | None
 
-    def words(self) -> str:
-        done = f"{self.name}: {self.reps_done} of {self.reps_planned}"
+    def words(self, words: dict[str, str] = SUMMARY_WORDS) -> str:
+        """One line: the exercise, reps done of planned, and each side's estimate when measured."""
+        done = words["summary_line"].format(name=self.name, done=self.reps_done, planned=self.reps_planned)
         if self.left_pct is None or self.right_pct is None:
-            return done + " (not measured)"
-        return done + f", right {self.right_pct:.0f}%, left {self.left_pct:.0f}% (estimate)"
-
-
-STIMULATION_WORDS = {
-    "finished": "Stimulation: finished.",
-    "stopped": "Stimulation: stopped early.",
-    "skipped": "Stimulation: skipped today.",
-    "not allowed": "Stimulation: not used. Please talk to your therapist.",
-    "not started": "Stimulation: not started.",
-}
+            return f"{done} {words['summary_not_measured']}"
+        sides = words["summary_sides"].format(right=f"{self.right_pct:.0f}", left=f"{self.left_pct:.0f}")
+        return f"{done}, {sides}"
 
 
 @dataclass(frozen=True)
@@ -91,20 +108,28 @@ class SummaryModel:
     minutes: float
     lines: tuple[SummaryLine, ...]
     stimulation: str = ""  # the block's outcome (stim_flow.StimulationPart.outcome); "" when none
+    words: dict[str, str] = field(default_factory=lambda: dict(SUMMARY_WORDS))  # in the patient's language
+    lang: str = DEFAULT_LANGUAGE  # for the screen's own words (the Home button)
+
+    def word(self, key: str, **values: object) -> str:
+        """The summary sentence ``key`` in the plan's language (English when it has none)."""
+        text = self.words.get(key) or SUMMARY_WORDS[key]
+        return text.format(**values) if values else text
 
     def spoken(self) -> str:
-        head = (
-            "Well done. You finished your exercises."
-            if self.status == "done"
-            else "We stopped early. That is fine; what you did is saved."
-        )
+        head = self.word("summary_done" if self.status == "done" else "summary_partial")
         done = sum(1 for line in self.lines if line.reps_done)
-        words = f"{head} You did {done} exercises in {self.minutes:.0f} minutes."
+        words = f"{head} {self.word('summary_count', count=done, minutes=f'{self.minutes:.0f}')}"
         return f"{words} {self.stimulation_words()}".strip()
 
     def stimulation_words(self) -> str:
         """One plain sentence about the stimulation block, or '' when the plan has none."""
-        return STIMULATION_WORDS.get(self.stimulation, "")
+        key = "stimulation_" + self.stimulation.replace(" ", "_")
+        return self.word(key) if self.stimulation and key in SUMMARY_WORDS else ""
+
+    def line_words(self, line: SummaryLine) -> str:
+        """One exercise's line in the plan's language."""
+        return line.words({key: self.word(key) for key in ("summary_line", "summary_not_measured", "summary_sides")})
 
 
 class SummaryScreen:
@@ -116,17 +141,18 @@ class SummaryScreen:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        p.text("Well done" if model.status == "done" else "Stopped early", "heading", topleft=(m, m))
+        title = model.word("summary_title_done" if model.status == "done" else "summary_title_partial")
+        p.text(title, "heading", topleft=(m, m))
         y = p.px(76)
         stimulation = model.stimulation_words()
         for line in model.lines[: 3 if stimulation else 4]:
-            y = p.paragraph(line.words(), "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
+            y = p.paragraph(model.line_words(line), "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
         if stimulation:
             p.paragraph(stimulation, "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
-        note = "Movement is an estimate from the camera, not a diagnosis."
+        note = model.word("summary_note")
         p.paragraph(note, "small", pygame.Rect(m, h - p.px(110), w - p.px(300), p.px(90)), theme.MUTED, max_lines=2)
         bw, bh = p.px(240), p.px(theme.TOUCH_MIN_PX + 8)
-        p.button("Home", pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home")
+        p.button(phrase("screen.home", model.lang), pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home")
 
     @staticmethod
     def action_for_key(key: str) -> str | None:

@@ -217,5 +217,7 @@ class SessionController:
                 for r in self.results
             ),
             ended.stimulation,
+            words=self.flow.plan.words,
+            lang=self.flow.plan.lang,
         )
         self.speaker.say(self.summary.spoken())

@@ -55,7 +55,11 @@ def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffe
     if plan is None:
         safe = [ex for ex in exercises_for_stage("flaccid", lang) if ex.kind != "movement"][:3]
         return SessionPlan(
-            tuple(step_for(ex, {}, "flaccid") for ex in safe), words["greeting"], stage="flaccid", words=words
+            tuple(step_for(ex, {}, "flaccid") for ex in safe),
+            words["greeting"],
+            stage="flaccid",
+            words=words,
+            lang=lang,
         )
     library = load_exercises(lang)
     steps = []
@@ -75,4 +79,5 @@ def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffe
         plan_version=plan.version,
         stimulation=stimulation,
         words=words,
+        lang=lang,
     )

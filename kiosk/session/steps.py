@@ -69,6 +69,7 @@ class SessionPlan:
     plan_version: int = 0
     stimulation: StimOffer | None = None  # None: the plan prescribes none (the usual case)
     words: dict[str, str] = field(default_factory=lambda: dict(SESSION_WORDS))
+    lang: str = "en"  # the language of ``words`` (the screens' own words follow it)
 
 
 @dataclass(frozen=True)
