@@ -499,13 +499,15 @@ class Kiosk:
         return replace(model, reminder=reminder, block_minutes=offer.block_minutes)
 
     def home_model(self) -> HomeModel:
-        eye_care = self.reminders.next_eye_care() if self.reminders is not None else None
+        lang = self.settings.display.language
+        eye_care = self.reminders.next_eye_care(lang) if self.reminders is not None else None
         return HomeModel(
             now=self.wall_clock(),
             next_eye_care=eye_care,
             states=self.devices.states,
             notice=self.notice,
             notice_page=int(self.now // NOTICE_PAGE_S),
+            lang=lang,
         )
 
     def _remember_screen(self) -> None:

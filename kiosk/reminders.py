@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from content.i18n import DEFAULT_LANGUAGE, section
 from schedules import policy as pol
 from schedules.service import ReminderService
 
@@ -55,9 +56,14 @@ class ReminderBridge:
     def intent(self, intent: str, activity: str) -> list[pol.Decision] | None:
         return self.service.handle_intent(intent, self.wall_clock(), activity)
 
-    def next_eye_care(self) -> str | None:
+    def next_eye_care(self, lang: str = DEFAULT_LANGUAGE) -> str | None:
+        """The next eye care for the home screen, e.g. "drops at 10:00", in ``lang``."""
         nxt = self.service.next_due(self.wall_clock())
-        return f"{nxt[0]} at {nxt[1]}" if nxt else None
+        if nxt is None:
+            return None
+        kind, at = nxt
+        home = section("home", lang)
+        return home["eye_care_at"].format(kind=home.get(f"eye_care_{kind}", kind), time=at)
 
     def close(self) -> None:
         for part in (self.waker, self.notifier_thread):

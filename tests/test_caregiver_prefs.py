@@ -53,6 +53,9 @@ def test_changes_apply_at_once_and_survive_a_restart(kiosk, settings):
         True,
         "de",
     )
+    kiosk.loop.tick()
+    words = kiosk.painter.all_words()
+    assert "Betreuung" in words and "Fortschritt" in words and "Caregiver" not in words, "Home follows the language"
     path = prefs_path(settings)
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     restarted, notice = load_prefs(settings)

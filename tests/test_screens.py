@@ -168,6 +168,21 @@ def draw_caregiver_settings(p):
     ]
 
 
+def draw_home_german(p):
+    states = {"camera": DeviceState("camera", "fake"), "hat": DeviceState("hat", "missing")}
+    HomeScreen().draw(p, HomeModel(now=NOW, next_eye_care="Tropfen um 10:00", states=states, lang="de"))
+    return [
+        "Samstag, 21. November",
+        "Nächste Übung: nichts geplant",
+        "Nächste Augenpflege: Tropfen um 10:00",
+        "Start",
+        "Fortschritt",
+        "Betreuung",
+        "Kamera: Demo",
+        "Stimulation: nicht gefunden",
+    ]
+
+
 def draw_home_estop_notice(p):
     notice = phrase("stimulation.estop_notice", "en")
     HomeScreen().draw(p, HomeModel(now=NOW, states={"camera": DeviceState("camera", "fake")}, notice=notice))
@@ -200,6 +215,7 @@ def draw_caregiver_estop_german_still_pressed(p):
 
 SCREENS = [
     draw_home,
+    draw_home_german,
     draw_home_estop_notice,
     draw_session,
     draw_rest,
@@ -314,8 +330,7 @@ def test_reminder_has_no_way_to_dismiss_it():
 def test_the_summary_is_spoken_in_the_plans_language():
     german = replace(SUMMARY, stimulation="finished", words=section("session", "de"), lang="de")
     assert german.spoken() == (
-        "Gut gemacht. Sie haben Ihre Übungen geschafft. Sie haben 2 Übungen in 12 Minuten gemacht. "
-        "Stimulation: fertig."
+        "Gut gemacht. Sie haben Ihre Übungen geschafft. Sie haben 2 Übungen in 12 Minuten gemacht. Stimulation: fertig."
     )
     assert SUMMARY.spoken() == "Well done. You finished your exercises. You did 2 exercises in 12 minutes."
 

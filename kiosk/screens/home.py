@@ -7,18 +7,17 @@ from datetime import datetime
 
 import pygame
 
+from content.i18n import DEFAULT_LANGUAGE, phrase, section
 from kiosk.devices.base import DeviceState
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
 
-STATE_WORDS = {"found": "ready", "fake": "demo", "missing": "not found", "error": "problem"}
 STATUS_ORDER = ("camera", "microphone", "voice", "hat")
-STATUS_LABELS = {"camera": "Camera", "microphone": "Microphone", "voice": "Voice", "hat": "Stimulation"}
 
 
 @dataclass(frozen=True)
 class HomeModel:
-    """Everything the home screen shows, as plain values."""
+    """Everything the home screen shows, as plain values; its words in ``lang`` (content [home])."""
 
     now: datetime
     next_session: str | None = None
@@ -26,30 +25,40 @@ class HomeModel:
     states: dict[str, DeviceState] = field(default_factory=dict)
     notice: str | None = None
     notice_page: int = 0  # a notice longer than its box is shown in turns (the app counts up)
+    lang: str = DEFAULT_LANGUAGE
+
+    def word(self, key: str, **values: object) -> str:
+        return phrase(f"home.{key}", self.lang, **values)
 
     def date_words(self) -> str:
-        return self.now.strftime("%A %d %B").replace(" 0", " ")
+        weekdays, months = self.word("weekdays").split(), self.word("months").split()
+        return self.word(
+            "date", weekday=weekdays[self.now.weekday()], day=self.now.day, month=months[self.now.month - 1]
+        )
 
     def lines(self) -> list[str]:
         """The words on the screen, in reading order (also used for speech and tests)."""
+        none = self.word("none_planned")
         out = [
             self.now.strftime("%H:%M"),
             self.date_words(),
-            f"Next session: {self.next_session or 'none planned'}",
-            f"Next eye care: {self.next_eye_care or 'none planned'}",
+            self.word("next_session", when=self.next_session or none),
+            self.word("next_eye_care", when=self.next_eye_care or none),
         ]
         if self.notice:
             out.append(self.notice)
-        out.append("Start")
+        out.append(self.word("start"))
         out.extend(self.status_words())
         return out
 
     def status_words(self) -> list[str]:
         words = []
+        screen = section("home", self.lang)
         for key in STATUS_ORDER:
             state = self.states.get(key)
             if state is not None:
-                words.append(f"{STATUS_LABELS[key]}: {STATE_WORDS.get(state.state, state.state)}")
+                label, said = screen[f"status_{key}"], screen.get(f"state_{state.state}", state.state)
+                words.append(f"{label}: {said}")
         return words
 
 
@@ -86,9 +95,10 @@ class HomeScreen:
                 p.text("   ".join(row), "small", theme.MUTED, topleft=(m, box.y + i * p.px(36)))
         bh = p.px(theme.TOUCH_MIN_PX + 4)
         bottom = h - bh - p.px(10)
-        p.button("Start", pygame.Rect(w - p.px(290) - m, bottom, p.px(290), bh), "start_session")
-        p.button("Progress", pygame.Rect(m, bottom, p.px(210), bh), "progress", role="body")
-        p.button("Caregiver", pygame.Rect(m + p.px(226), bottom, p.px(210), bh), "caregiver", theme.MUTED, role="body")
+        p.button(model.word("start"), pygame.Rect(w - p.px(290) - m, bottom, p.px(290), bh), "start_session")
+        p.button(model.word("progress"), pygame.Rect(m, bottom, p.px(210), bh), "progress", role="body")
+        caregiver = pygame.Rect(m + p.px(226), bottom, p.px(210), bh)
+        p.button(model.word("caregiver"), caregiver, "caregiver", theme.MUTED, role="body")
 
     @staticmethod
     def action_for_key(key: str) -> str | None:
