@@ -480,7 +480,7 @@ class Kiosk:
         assert self.session is not None
         view = self.session.view(t)
         if view.stim_stage == "checklist":
-            self.stim_checklist_screen.draw(self.painter, view)
+            self.stim_checklist_screen.draw(self.painter, view, self.session.flow.plan.lang)
             return
         model = self.stim_model(view.notice, view.confirm_raise)
         if view.stim_stage == "offer":
@@ -496,7 +496,7 @@ class Kiosk:
         else:
             model = StimulationModel(offer.side, 0.0, offer.max_ma, offer.block_minutes * 60, "waiting", notice)
         reminder = self.reminder.model.instruction if self.reminder is not None else ""
-        return replace(model, reminder=reminder, block_minutes=offer.block_minutes)
+        return replace(model, reminder=reminder, block_minutes=offer.block_minutes, lang=self.session.flow.plan.lang)
 
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language

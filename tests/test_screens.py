@@ -97,6 +97,17 @@ def draw_summary_german_with_stimulation(p):
     return ["Gut gemacht", "Brow lift: 5 von 5, rechts 21 %, links 40 % (Schätzung)", "Stimulation: früher beendet."]
 
 
+def draw_stimulation_german_running(p):
+    StimulationScreen().draw(p, StimulationModel("left", 2.5, 4.0, 125, lang="de"))
+    return ["Stimulation: Ihre linke Seite", "Stärke 2.5 mA", "Noch 2:05", "STOPP", "Schwächer", "Stärker"]
+
+
+def draw_stimulation_german_offer(p):
+    model = StimulationModel("right", 0.0, 4.0, 600, "waiting", block_minutes=10, lang="de")
+    StimOfferScreen().draw(p, model)
+    return ["Ihre rechte Seite, 10 Minuten.", "Stimulation starten", "Überspringen", "STOPP"]
+
+
 def draw_stimulation(p):
     StimulationScreen().draw(p, StimulationModel("left", 2.5, 4.0, 125))
     return ["Stimulation: your left side", "Intensity 2.5 mA", "Time left 2:05", "STOP", "Lower", "Stronger"]
@@ -133,6 +144,15 @@ def draw_stimulation_checklist(p):
     )
     StimChecklistScreen().draw(p, view)
     return ["Safety questions", "Question 1 of 9", "pacemaker", "Yes", "No", "STOP"]
+
+
+def draw_stimulation_checklist_german(p):
+    question = section("stim_checklist", "de")["implant"]
+    view = SessionView(
+        Phase.STIMULATION, "", "", stim_stage="checklist", question=question, question_number=1, questions=9
+    )
+    StimChecklistScreen().draw(p, view, "de")
+    return ["Sicherheitsfragen", "Frage 1 von 9", "Herzschrittmacher", "Ja", "Nein", "STOPP"]
 
 
 def draw_summary(p):
@@ -225,10 +245,13 @@ SCREENS = [
     draw_reminder_german,
     draw_summary_german_with_stimulation,
     draw_stimulation,
+    draw_stimulation_german_running,
+    draw_stimulation_german_offer,
     draw_stimulation_confirm_stronger,
     draw_stimulation_with_reminder,
     draw_stimulation_offer,
     draw_stimulation_checklist,
+    draw_stimulation_checklist_german,
     draw_summary,
     draw_progress,
     draw_progress_two_exercises,
@@ -340,3 +363,12 @@ def test_the_english_summary_defaults_are_the_english_content():
 
     english = section("session", "en")
     assert {key: english[key] for key in SUMMARY_WORDS} == SUMMARY_WORDS
+
+
+def test_a_longer_stop_word_stays_big():
+    """German STOPP does not fit the STOP button at clock size; it drops one size at a time, not to body."""
+    pygame.init()
+    p = Painter(pygame.Surface((800, 480)))
+    draw_stimulation_german_running(p)
+    stop = next(t for t in p.texts if t.words == "STOPP")
+    assert stop.px >= theme.HEADING_PX, stop

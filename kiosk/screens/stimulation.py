@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.session.flow import SessionView
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
@@ -30,6 +31,19 @@ class StimulationModel:
     confirm_raise: bool = False  # "make it stronger?" is asked
     reminder: str = ""  # an eye-care reminder shown during the block (Done acknowledges it)
     block_minutes: float = 0.0
+    lang: str = DEFAULT_LANGUAGE
+
+    def word(self, key: str, **values: object) -> str:
+        """The screen word ``key`` (content [stimulation] screen_*) in the patient's language."""
+        return _word(self.lang, key, **values)
+
+    @property
+    def side_word(self) -> str:
+        return self.word(f"side_{self.side}")
+
+
+def _word(lang: str, key: str, **values: object) -> str:
+    return phrase(f"stimulation.screen_{key}", lang, **values)
 
 
 def _bottom_button(p: Painter, x: int, width: int, label: str, action: str, **kw: object) -> pygame.Rect:
@@ -40,10 +54,10 @@ def _bottom_button(p: Painter, x: int, width: int, label: str, action: str, **kw
     return rect
 
 
-def _stop_button(p: Painter) -> None:
+def _stop_button(p: Painter, lang: str) -> None:
     w, _ = p.size
     bw = p.px(170)
-    _bottom_button(p, w - bw - p.px(16), bw, "STOP", "stop", fill=theme.STOP, ink=theme.STOP_TEXT)
+    _bottom_button(p, w - bw - p.px(16), bw, phrase("screen.stop", lang), "stop", fill=theme.STOP, ink=theme.STOP_TEXT)
 
 
 class StimChecklistScreen:
@@ -51,17 +65,18 @@ class StimChecklistScreen:
 
     name = "stimulation-checklist"
 
-    def draw(self, p: Painter, view: SessionView) -> None:
+    def draw(self, p: Painter, view: SessionView, lang: str = DEFAULT_LANGUAGE) -> None:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        p.text("Safety questions", "heading", topleft=(m, m))
-        p.text(f"Question {view.question_number} of {view.questions}", "small", theme.MUTED, topleft=(m, p.px(84)))
+        p.text(_word(lang, "safety_questions"), "heading", topleft=(m, m))
+        number = _word(lang, "question_of", number=view.question_number, total=view.questions)
+        p.text(number, "small", theme.MUTED, topleft=(m, p.px(84)))
         p.paragraph(view.question, "body", pygame.Rect(m, p.px(130), w - 2 * m, p.px(200)), max_lines=4)
         bw = p.px(200)
-        _bottom_button(p, m, bw, "Yes", "answer_yes", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
-        _bottom_button(p, 2 * m + bw, bw, "No", "answer_no", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
-        _stop_button(p)
+        _bottom_button(p, m, bw, _word(lang, "yes"), "answer_yes", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+        _bottom_button(p, 2 * m + bw, bw, _word(lang, "no"), "answer_no", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+        _stop_button(p, lang)
 
 
 class StimOfferScreen:
@@ -73,10 +88,11 @@ class StimOfferScreen:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        p.text("Stimulation", "heading", topleft=(m, m))
-        p.text(f"Your {model.side} side, {model.block_minutes:g} minutes.", "body", topleft=(m, p.px(84)))
+        p.text(model.word("title"), "heading", topleft=(m, m))
+        side = model.word("offer_side", side=model.side_word, minutes=f"{model.block_minutes:g}")
+        p.text(side, "body", topleft=(m, p.px(84)))
         y = p.paragraph(
-            "Put the pads on as you were shown. Then touch Start.",
+            model.word("pads"),
             "body",
             pygame.Rect(m, p.px(130), w - 2 * m, p.px(90)),
             max_lines=2,
@@ -85,9 +101,10 @@ class StimOfferScreen:
             p.paragraph(
                 model.notice, "small", pygame.Rect(m, y + p.px(8), w - 2 * m, p.px(110)), theme.BUTTON, max_lines=3
             )
-        _bottom_button(p, m, p.px(330), "Start stimulation", "start_stimulation", role="body")
-        _bottom_button(p, p.px(362), p.px(180), "Skip", "skip", fill=theme.MUTED, ink=theme.BUTTON_TEXT, role="body")
-        _stop_button(p)
+        _bottom_button(p, m, p.px(330), model.word("start"), "start_stimulation", role="body")
+        skip = model.word("skip")
+        _bottom_button(p, p.px(362), p.px(236), skip, "skip", fill=theme.MUTED, ink=theme.BUTTON_TEXT, role="body")
+        _stop_button(p, model.lang)
 
 
 class StimulationScreen:
@@ -102,41 +119,44 @@ class StimulationScreen:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        p.text(f"Stimulation: your {model.side} side", "heading", topleft=(m, m))
+        p.text(model.word("running_title", side=model.side_word), "heading", topleft=(m, m))
         stop = pygame.Rect(w // 2 + m, p.px(80), w // 2 - 2 * m, h - p.px(100))
-        p.button("STOP", stop, "stop", theme.STOP, theme.STOP_TEXT, role="clock")
+        p.button(phrase("screen.stop", model.lang), stop, "stop", theme.STOP, theme.STOP_TEXT, role="clock")
         if model.reminder:
-            self._reminder(p, model.reminder, pygame.Rect(m, p.px(80), w // 2 - m, h - p.px(80 + 96 + 48)))
+            box = pygame.Rect(m, p.px(80), w // 2 - m, h - p.px(80 + 96 + 48))
+            self._reminder(p, model.reminder, box, phrase("screen.done", model.lang))
         else:
             # One short line each: the left column is half the screen wide, the STOP button the other half.
-            p.text(f"Intensity {model.amplitude_ma:.1f} mA", "body", topleft=(m, p.px(84)))
-            p.text(f"Most {model.max_ma:.1f} mA", "small", theme.MUTED, topleft=(m, p.px(128)))
+            p.text(model.word("intensity", ma=f"{model.amplitude_ma:.1f}"), "body", topleft=(m, p.px(84)))
+            p.text(model.word("most", ma=f"{model.max_ma:.1f}"), "small", theme.MUTED, topleft=(m, p.px(128)))
             minutes, seconds = divmod(max(0, math.ceil(model.seconds_left)), 60)
-            p.text(f"Time left {minutes}:{seconds:02d}", "body", topleft=(m, p.px(170)))
+            p.text(model.word("time_left", time=f"{minutes}:{seconds:02d}"), "body", topleft=(m, p.px(170)))
             if model.confirm_raise:
-                p.paragraph("Make it one step stronger?", "body", pygame.Rect(m, p.px(216), w // 2 - m, p.px(90)))
+                box = pygame.Rect(m, p.px(216), w // 2 - m, p.px(90))
+                p.paragraph(model.word("confirm_raise"), "body", box)
             elif model.notice:
                 box = pygame.Rect(m, p.px(216), w // 2 - m, p.px(110))
                 p.paragraph(model.notice, "small", box, theme.BUTTON, max_lines=3)
         bw = p.px(180)
         if model.confirm_raise and not model.reminder:
-            _bottom_button(p, m, bw, "Yes", "confirm_stronger", role="body")
-            _bottom_button(p, 2 * m + bw, bw, "No", "cancel_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+            _bottom_button(p, m, bw, model.word("yes"), "confirm_stronger", role="body")
+            no = model.word("no")
+            _bottom_button(p, 2 * m + bw, bw, no, "cancel_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
         else:
-            _bottom_button(p, m, bw, "Lower", "lower", role="body")
+            _bottom_button(p, m, bw, model.word("lower"), "lower", role="body")
             if not model.reminder:
-                label = "Stronger"
+                label = model.word("stronger")
                 _bottom_button(p, 2 * m + bw, bw, label, "propose_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
 
     @staticmethod
-    def _reminder(p: Painter, text: str, box: pygame.Rect) -> None:
+    def _reminder(p: Painter, text: str, box: pygame.Rect, done_label: str) -> None:
         """The eye-care card: shown at once, spoken when the block has ramped down."""
         pygame.draw.rect(p.surface, theme.WARNING_BG, box, border_radius=p.px(14))
         inner = box.inflate(-2 * p.px(12), -2 * p.px(12))
         p.paragraph(text, "small", inner, theme.WARNING_TEXT, theme.WARNING_BG, max_lines=3)
         bw, bh = p.px(200), p.px(theme.TOUCH_MIN_PX)
         done = pygame.Rect(inner.right - bw, inner.bottom - bh, bw, bh)
-        p.button("Done", done, "acknowledge", theme.BACKGROUND, theme.TEXT, role="body")
+        p.button(done_label, done, "acknowledge", theme.BACKGROUND, theme.TEXT, role="body")
 
     @staticmethod
     def action_for_key(key: str) -> str | None:

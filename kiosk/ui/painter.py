@@ -111,13 +111,14 @@ class Painter:
     ) -> Button:
         """A big touch target; it is remembered for hit-testing.
 
-        A label too wide for its button in ``role`` is drawn one size smaller (body, then small, the
-        smallest readable size), so a longer word in another language still fits.
+        A label too wide for its button in ``role`` is drawn in the next smaller role that fits (down to
+        small, the smallest readable size), so a longer word in another language still fits.
         """
         button = Button(label, rect, action, fill, ink)
         pygame.draw.rect(self.surface, fill, rect, border_radius=self.px(14))
         room = rect.width - 2 * self.px(BUTTON_PADDING_PX)
-        role = next((r for r in (role, "body", "small") if font(self.px(ROLES[r])).size(label)[0] <= room), "small")
+        smaller = [r for r in sorted(ROLES, key=ROLES.__getitem__, reverse=True) if ROLES[r] <= ROLES[role]]
+        role = next((r for r in smaller if font(self.px(ROLES[r])).size(label)[0] <= room), "small")
         self.text(label, role, ink, paper=fill, centre=rect.center)
         self.buttons.append(button)
         return button
