@@ -7,6 +7,7 @@ is created with mode 0600 because it holds health data. Use ``Store.memory()`` i
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import sqlite3
@@ -28,6 +29,25 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says why in plain words."""
 
 
+@contextlib.contextmanager
+def _one_process_at_a_time(path: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock on ``<data file>.lock`` while a process sets the file up.
+
+    The kiosk and ``facecoach sync`` can start together (at boot). Both read which migrations are
+    pending and then write; SQLite refuses the second writer at once ("database is locked") rather
+    than waiting, because its snapshot is stale. The lock makes the second process wait its turn.
+    """
+    if path is None:
+        yield
+        return
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 class Store:
     """A thread-safe wrapper around one sqlite-utils Database."""
 
@@ -35,11 +55,12 @@ class Store:
         self.db = db
         self.path = path
         self.lock = threading.RLock()
-        if path is not None:
-            db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA foreign_keys=ON")
-        migrations.apply(db)
+        with _one_process_at_a_time(path):
+            if path is not None:
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(db)
 
     # Set by open() when the file was damaged and rebuilt: plain words the home screen can show.
     notice: str | None = None
@@ -98,7 +119,7 @@ class Store:
         with self.lock:
             self.db.execute("PRAGMA synchronous=FULL")
             try:
-                with self.db.atomic():
+                with self._transaction():
                     yield self.db
             finally:
                 self.db.execute("PRAGMA synchronous=NORMAL")
@@ -106,8 +127,36 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
         """An ordinary transaction."""
-        with self.lock, self.db.atomic():
+        with self.lock, self._transaction():
             yield self.db
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Database]:
+        """A transaction that takes the write lock first (``BEGIN IMMEDIATE``).
+
+        The kiosk and ``facecoach sync`` write the same file. A transaction that reads first and
+        writes later is refused at once ("database is locked") when the other process wrote in
+        between; taking the lock first makes it wait instead, up to the 10 s busy timeout. Nested
+        use is a savepoint inside the outer transaction.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:  # a failed commit (a full disk) leaves nothing half-written behind
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def log_event(self, kind: str, now: datetime, data: dict[str, Any] | None = None) -> int:
         """Append one row to the append-only event log."""
