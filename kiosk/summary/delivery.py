@@ -11,7 +11,9 @@ import contextlib
 import errno
 import hashlib
 import http.client
+import logging
 import os
+import secrets
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.summary.outbox import Outbox
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(RuntimeError):
@@ -33,6 +37,13 @@ class Target(Protocol):
 
     def put(self, name: str, data: bytes) -> None:
         """Store the file under ``name`` (replacing it) and confirm it, or raise DeliveryError."""
+
+    def _forget(self, part: str) -> None:
+        """Best effort: remove a failed attempt's part file (a hidden name; a later pass never reuses it)."""
+        try:
+            self._request("DELETE", part)
+        except DeliveryError as exc:
+            log.info("could not remove %s after a failed upload: %s", part, exc)
 
     def list_inbox(self) -> list[str]:
         """Names of the files in the inbox."""
@@ -79,6 +90,13 @@ class FolderTarget:
             raise DeliveryError(f"The folder {self.root} {_folder_reason(exc)}.") from exc
         if not _same(data, stored):
             raise DeliveryError(f"The copy in {self.root} does not match (size or checksum); will try again.")
+
+    def _forget(self, part: str) -> None:
+        """Best effort: remove a failed attempt's part file (a hidden name; a later pass never reuses it)."""
+        try:
+            self._request("DELETE", part)
+        except DeliveryError as exc:
+            log.info("could not remove %s after a failed upload: %s", part, exc)
 
     def list_inbox(self) -> list[str]:
         if not self.inbox.is_dir():
@@ -129,9 +147,15 @@ class WebDavTarget:
 
     def put(self, name: str, data: bytes) -> None:
         path = self.base_path + urllib.parse.quote(name)
-        part = self.base_path + urllib.parse.quote(f".{name}.part")
-        status, _ = self._request("PUT", part, data, {"Content-Type": "application/octet-stream"})
-        self._check(status, f"uploading {name}")
+        # A part name of its own for every attempt: a cut earlier upload that the server finishes
+        # writing late can then never overwrite this one's part file before it is renamed.
+        part = self.base_path + urllib.parse.quote(f".{name}.{secrets.token_hex(4)}.part")
+        try:
+            status, _ = self._request("PUT", part, data, {"Content-Type": "application/octet-stream"})
+            self._check(status, f"uploading {name}")
+        except DeliveryError:
+            self._forget(part)
+            raise
         # Upload beside, then rename: the therapist never sees half a file under the real name.
         destination = urllib.parse.urlunsplit((self.parts.scheme, self.parts.netloc, path, "", ""))
         status, _ = self._request("MOVE", part, None, {"Destination": destination, "Overwrite": "T"})
@@ -140,6 +164,13 @@ class WebDavTarget:
         self._check(status, f"checking {name}")
         if not _same(data, stored):
             raise DeliveryError(f"The server's copy of {name} does not match (size or checksum); will try again.")
+
+    def _forget(self, part: str) -> None:
+        """Best effort: remove a failed attempt's part file (a hidden name; a later pass never reuses it)."""
+        try:
+            self._request("DELETE", part)
+        except DeliveryError as exc:
+            log.info("could not remove %s after a failed upload: %s", part, exc)
 
     def list_inbox(self) -> list[str]:
         status, body = self._request("PROPFIND", self.inbox_path, b"", {"Depth": "1"})

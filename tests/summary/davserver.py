@@ -109,13 +109,16 @@ class CutProxy:
             except OSError:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            threading.Thread(target=self._pump, args=(client, upstream, self.cut_after), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
-    def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, from_client: bool) -> None:
         sent = 0
         try:
             while chunk := src.recv(8192):
+                # Read the limit for every chunk: once the line is good again, a kept-alive
+                # connection opened while it was bad is not cut either.
+                limit = self.cut_after if from_client else None
                 if limit is not None and sent + len(chunk) > limit:
                     dst.sendall(chunk[: limit - sent])
                     self.cuts += 1

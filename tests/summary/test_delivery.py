@@ -176,3 +176,26 @@ def test_retrying_a_delivered_name_overwrites_instead_of_duplicating(tmp_path):
         target.put("same.fcsum", b"one")
         target.put("same.fcsum", b"one")  # a retry after a lost confirmation
     assert visible(root) == ["same.fcsum"]
+
+
+def test_every_upload_attempt_writes_a_part_file_of_its_own(tmp_path, monkeypatch):
+    """A cut upload the server finishes writing late must not land in the next attempt's part file
+    (seen once in CI: the next attempt's rename then moved the cut copy; the GET check caught it)."""
+    root = tmp_path / "dav"
+    root.mkdir()
+    with dav_server(root) as server:
+        target = WebDavTarget(server.url, USER, PASSWORD)
+        puts = []
+        request = target._request
+
+        def recording(method, path, body=None, headers=None):
+            if method == "PUT":
+                puts.append(path)
+            return request(method, path, body, headers)
+
+        monkeypatch.setattr(target, "_request", recording)
+        target.put("same.fcsum", b"one")
+        target.put("same.fcsum", b"two")
+    assert len(set(puts)) == 2 and all(p.endswith(".part") and "/.same.fcsum." in p for p in puts), puts
+    assert visible(root) == ["same.fcsum"] and (root / "same.fcsum").read_bytes() == b"two"
+    assert not [p for p in root.iterdir() if p.name.endswith(".part")], "no part file left behind"
