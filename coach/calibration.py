@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from coach.align import AlignTarget, FaceFrame, align_onto
-from coach.face import BY_SIDE, FaceLandmarks, eye_opening, eye_opening_px, interocular_px, iris_diameter_px
+from coach.face import BY_SIDE, FaceLandmarks, eye_opening_px, interocular_px, iris_diameter_px
 
 IRIS_DIAMETER_MM = 11.7
 INTEROCULAR_MM = 62.0  # fallback only: eye-centre distance of an average adult
@@ -58,8 +58,8 @@ class Calibration:
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def eye_opening_mm(self, side: str) -> float:
-        """Neutral lid-to-lid opening of one eye in mm."""
-        return eye_opening_px(self.neutral, side) * self.mm_per_px
+        """Neutral lid-to-lid opening of one eye in mm (worked out once per calibration)."""
+        return self._eye_openings_mm[side]
 
     def to_mm(self, face: FaceLandmarks) -> np.ndarray:
         """Any face aligned onto this neutral and expressed in face-frame mm, (478, 2), read-only.
@@ -74,9 +74,8 @@ class Calibration:
         return self.memo["face_mm"]
 
     @cached_property
-    def neutral_openings_mm(self) -> dict[str, float]:
-        """Lid-to-lid opening of each eye of the neutral face in face-frame mm (worked out once)."""
-        return {side: eye_opening(self.neutral_mm, side) for side in BY_SIDE}
+    def _eye_openings_mm(self) -> dict[str, float]:
+        return {side: eye_opening_px(self.neutral, side) * self.mm_per_px for side in BY_SIDE}
 
     @cached_property
     def _target(self) -> AlignTarget:

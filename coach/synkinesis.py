@@ -87,8 +87,7 @@ def assess_synkinesis(exercise: str, cal: Calibration, face: FaceLandmarks) -> S
     flags: list[str] = []
     narrowing = mouth = None
     if exercise in EYE_NARROWING_MM:
-        rest = cal.neutral_openings_mm
-        narrowing = {s: round(rest[s] - eye_opening(moved, s), 2) for s in SIDES}
+        narrowing = {s: round(cal.eye_opening_mm(s) - eye_opening(moved, s), 2) for s in SIDES}
         flags += [f"eye_narrowing_{s}" for s in SIDES if narrowing[s] >= EYE_NARROWING_MM[exercise]]
     if exercise in EYE_CLOSURES:
         corner = {s: BY_SIDE[s].mouth_corner for s in SIDES}

@@ -147,13 +147,8 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        try:
             conn.execute("COMMIT")
-        except BaseException:  # a failed commit (a full disk) leaves nothing half-written behind
+        except BaseException:  # the block failed, or the commit did (a full disk): nothing half-written stays
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise

@@ -53,11 +53,11 @@ class HomeModel:
 
     def status_words(self) -> list[str]:
         words = []
-        screen = section("home", self.lang)
+        home = section("home", self.lang)
         for key in STATUS_ORDER:
             state = self.states.get(key)
             if state is not None:
-                label, said = screen[f"status_{key}"], screen.get(f"state_{state.state}", state.state)
+                label, said = home[f"status_{key}"], home.get(f"state_{state.state}", state.state)
                 words.append(f"{label}: {said}")
         return words
 

@@ -38,13 +38,6 @@ class Target(Protocol):
     def put(self, name: str, data: bytes) -> None:
         """Store the file under ``name`` (replacing it) and confirm it, or raise DeliveryError."""
 
-    def _forget(self, part: str) -> None:
-        """Best effort: remove a failed attempt's part file (a hidden name; a later pass never reuses it)."""
-        try:
-            self._request("DELETE", part)
-        except DeliveryError as exc:
-            log.info("could not remove %s after a failed upload: %s", part, exc)
-
     def list_inbox(self) -> list[str]:
         """Names of the files in the inbox."""
 
@@ -90,13 +83,6 @@ class FolderTarget:
             raise DeliveryError(f"The folder {self.root} {_folder_reason(exc)}.") from exc
         if not _same(data, stored):
             raise DeliveryError(f"The copy in {self.root} does not match (size or checksum); will try again.")
-
-    def _forget(self, part: str) -> None:
-        """Best effort: remove a failed attempt's part file (a hidden name; a later pass never reuses it)."""
-        try:
-            self._request("DELETE", part)
-        except DeliveryError as exc:
-            log.info("could not remove %s after a failed upload: %s", part, exc)
 
     def list_inbox(self) -> list[str]:
         if not self.inbox.is_dir():
