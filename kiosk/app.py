@@ -162,6 +162,8 @@ class Kiosk:
         if latched:
             words = phrase("stimulation.estop_pressed", lang)
             self.notice = notice
+            if self.mode == "session" and self.session is not None and not self.session.ended:
+                self.act_safety("stop", t, "emergency stop")  # the big red button stops the session too
             if self.caregiver is not None:
                 self.caregiver.estop_words = words
             self.devices.speaker.say(words, PRIORITY_REMINDER)

@@ -69,6 +69,7 @@ class Phase(Enum):
 
 # Seconds each spoken phase lasts at normal speed (speech of ~130 words per minute plus a pause).
 GREETING_S = 6.0
+RAISE_CONFIRM_S = 8.0  # "one step stronger?" left unanswered this long is taken as no
 CAMERA_CHECK_MAX_S = 10.0
 CAMERA_OK_S = 1.0
 CALIBRATION_S = 4.0
@@ -133,6 +134,7 @@ class SessionFlow:
     stopped_early: bool = False
     stim: StimulationPart | None = None
     stop_asked_at: float | None = None
+    raise_asked_at: float | None = None  # when "one step stronger?" was put on screen
     synkinesis_reps: int = 0
     explain_marks: tuple[tuple[float, str], ...] = ()  # (seconds left when said, sentence)
     _frozen_left: float | None = None
@@ -179,6 +181,7 @@ class SessionFlow:
         """
         if self.phase is Phase.STIMULATION and self.stim is not None and self._for_stimulation(intent):
             self._from_stim(self.stim.command(intent, source))
+            self.raise_asked_at = (self.raise_asked_at or now) if self.stim.confirm_raise else None
             if intent == "stop":
                 self.stopped_early = True
                 self.stop_asked_at = now
@@ -470,6 +473,9 @@ class SessionFlow:
         waited = self.stop_asked_at is not None and now - self.stop_asked_at >= STOP_REPORT_WAIT_S
         if waited and stim.stage is StimStage.RUNNING:
             stim.outcome = "stopped"
+        if stim.confirm_raise and self.raise_asked_at is not None and now - self.raise_asked_at >= RAISE_CONFIRM_S:
+            self._from_stim(stim.command("cancel_stronger", "timeout"))  # an unanswered "stronger?" means no
+            self.raise_asked_at = None
         if stim.over or waited:
             self._end(now)  # a stop whose report is late still ends the session (outputs are already cut)
 
