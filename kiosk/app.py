@@ -519,7 +519,13 @@ class Kiosk:
         else:
             model = StimulationModel(offer.side, 0.0, offer.max_ma, offer.block_minutes * 60, "waiting", notice)
         reminder = self.reminder.model.instruction if self.reminder is not None else ""
-        return replace(model, reminder=reminder, block_minutes=offer.block_minutes, lang=self.session.flow.plan.lang)
+        return replace(
+            model,
+            reminder=reminder,
+            block_minutes=offer.block_minutes,
+            lang=self.session.flow.plan.lang,
+            blocked=self.session.view(self.now).stim_blocked,
+        )
 
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language

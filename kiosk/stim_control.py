@@ -129,7 +129,12 @@ class StimControl:
         if runner is not None:
             runner.stop(reason, code)
 
-    def precheck(self) -> Decision:
+    def precheck(self) -> tuple[bool, str]:
+        """StimPort: (allowed, reason) before the safety questions and the offer."""
+        decision = self.precheck_decision()
+        return decision.allowed, decision.reason
+
+    def precheck_decision(self) -> Decision:
         """Would the rules refuse a block now for a reason a touch cannot change (rest, dose, co-movement…)?
 
         Asked before the safety questions and the offer, so nobody answers nine questions for a

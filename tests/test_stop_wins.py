@@ -403,3 +403,23 @@ def test_space_pauses_and_never_ends_the_session_during_the_safety_questions(mak
     k.events.put(KeyPressed(at=k.loop.clock.t, key="space"))
     tick(k)
     assert not k.session.ended and k.session.flow.phase is Phase.STIMULATION
+
+
+def test_no_safety_questions_and_no_start_when_the_rules_refuse_anyway(fresh_store, make):
+    """A block ended an hour ago with 60 minutes' rest prescribed: the reason, not nine questions."""
+    from dataclasses import replace as dc_replace
+
+    k = make(checklist=QUESTIONS)
+    rx = dc_replace(RX, rest_between_blocks_minutes=60)
+    k.stim.plan = dc_replace(PLAN, rx=rx)
+    with fresh_store.critical() as db:
+        db["stim_log"].insert(
+            {"side": "left", "started_at": "2026-11-21T08:58:00+00:00", "stopped_at": "2026-11-21T08:59:00+00:00"}
+        )
+    to_phase(k, Phase.STIMULATION)
+    tick(k)
+    assert k.screen_key() == "session-stimulation-offer"
+    assert not any(b.action in ("start_stimulation", "answer_no") for b in k.painter.buttons)
+    notice = k.session.flow.stim.notice
+    assert notice.startswith("Rest between blocks") and notice in k.painter.all_words()
+    assert any(notice in text for text in k.devices.speaker.texts)

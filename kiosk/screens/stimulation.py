@@ -32,6 +32,7 @@ class StimulationModel:
     reminder: str = ""  # an eye-care reminder shown during the block (Done acknowledges it)
     block_minutes: float = 0.0
     lang: str = DEFAULT_LANGUAGE
+    blocked: bool = False  # the rules refuse a block now: the reason is shown, Start is not offered
 
     def word(self, key: str, **values: object) -> str:
         """The screen word ``key`` (content [stimulation] screen_*) in the patient's language."""
@@ -101,7 +102,8 @@ class StimOfferScreen:
             p.paragraph(
                 model.notice, "small", pygame.Rect(m, y + p.px(8), w - 2 * m, p.px(110)), theme.BUTTON, max_lines=3
             )
-        _bottom_button(p, m, p.px(330), model.word("start"), "start_stimulation", role="body")
+        if not model.blocked:
+            _bottom_button(p, m, p.px(330), model.word("start"), "start_stimulation", role="body")
         skip = model.word("skip")
         _bottom_button(p, p.px(362), p.px(236), skip, "skip", fill=theme.MUTED, ink=theme.BUTTON_TEXT, role="body")
         _stop_button(p, model.lang)

@@ -20,6 +20,7 @@ from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
 from kiosk.session.effects import (
     Calibrate,
     ChecklistDone,
+    CheckStimulation,
     Effect,
     ExerciseDone,
     LowerStimulation,
@@ -111,6 +112,7 @@ class SessionView:
     question_number: int = 0
     questions: int = 0
     confirm_raise: bool = False
+    stim_blocked: bool = False  # the rules refuse a block now: the offer shows the reason, no Start
     notice: str = ""  # a refusal or stop reason in plain words
 
 
@@ -236,6 +238,12 @@ class SessionFlow:
         return self._flush()
 
     # ---- the stimulation runner's answers ------------------------------------------------------
+    def stim_precheck_answer(self, allowed: bool, reason: str) -> list[Effect]:
+        """What the rules say before anything is asked: offer the block, or say why not (no questions)."""
+        if self.stim is not None and self.stim.stage is StimStage.CHECKLIST and not self.stim.answers:
+            self._from_stim(self.stim.begin() if allowed else self.stim.not_possible(reason))
+        return self._flush()
+
     def stim_start_answer(self, allowed: bool, reason: str) -> list[Effect]:
         if self.stim is not None:
             self._from_stim(self.stim.start_answer(allowed, reason))
@@ -308,6 +316,7 @@ class SessionFlow:
             question_number=stim.question + 1 if stim else 0,
             questions=len(stim.offer.checklist) if stim else 0,
             confirm_raise=bool(stim and stim.confirm_raise),
+            stim_blocked=bool(stim and stim.blocked),
             notice=stim.notice if stim else "",
         )
 
@@ -497,7 +506,7 @@ class SessionFlow:
             self.stim = StimulationPart(offer)
             self.phase, self.phase_until = Phase.STIMULATION, now
             self._pending.append(Measure(None))
-            self._from_stim(self.stim.begin())
+            self._pending.append(CheckStimulation())  # the answer comes back as stim_precheck_answer
             return
         minutes = (now - self.started_at) / 60
         status = "partial" if self.stopped_early else "done"
