@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from content import content_path
 from schedules.due import day_bounds, local_instant, occurrences, sessions_between
 from schedules.plan_section import ScheduleSection, default_section, parse_schedule
-from schedules.simulate import simulate
+from schedules.scenarios import SCENARIOS, scenario_section
+from schedules.simulate import Totals, simulate
 
 STARTER_PLAN = "plans/starter.toml"
 TOTAL_NAMES = ("due", "announced", "acknowledged", "late", "escalated", "missed", "duplicates", "lost")
@@ -32,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     sim.add_argument("--seed", type=int, default=1, help="seed of the scripted patient")
     sim.add_argument("--start", help="first day, as YYYY-MM-DD (default 2026-03-23: crosses the March DST change)")
     sim.add_argument("--plan", type=Path, help="plan file whose schedule to use")
+    sim.add_argument(
+        "--scenario",
+        default="default",
+        help=f"a realistic plan instead: default, {', '.join(SCENARIOS)}, or all",
+    )
+    sim.add_argument("--seeds", type=int, default=1, help="run this many seeds from --seed on (1 to 500)")
     sim.add_argument("--json", action="store_true", help="print the totals as JSON")
     sim.set_defaults(func=cmd_simulate)
     p.set_defaults(func=lambda args: p.print_help() or 2)
@@ -110,32 +117,71 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    if not 1 <= args.days <= 366:
-        print(f"--days must be from 1 to 366, got {args.days}.", file=sys.stderr)
+    if not 1 <= args.days <= 366 or not 1 <= args.seeds <= 500:
+        print(
+            f"--days must be from 1 to 366 and --seeds from 1 to 500, got {args.days} and {args.seeds}.",
+            file=sys.stderr,
+        )
         return 2
     try:
-        section, _, problems = (
-            load_section(args.plan) if args.plan else (default_section("Europe/London", "left"), "", [])
-        )
+        runs = _sections(args)
         day = _day(args.start) or date(2026, 3, 23)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     logging.getLogger("schedules").setLevel(logging.ERROR)
-    start = local_instant(day, time(6), ZoneInfo(section.timezone))
-    totals = simulate(args.days, args.seed, start=start, section=section)
-    data = totals.as_dict()
-    if args.json:
-        print(json.dumps({"days": args.days, "seed": args.seed, "start": day.isoformat(), **data}, indent=2))
-    else:
-        print(f"Simulated {args.days} day(s) from {day} (seed {args.seed}, time zone {section.timezone}):")
-        for name in TOTAL_NAMES:
-            print(f"  {name:<13}{data[name]:>6}")
+    failed = False
+    for name, section, problems in runs:
+        start = local_instant(day, time(6), ZoneInfo(section.timezone))
+        results = [(seed, simulate(args.days, seed, start=start, section=section)) for seed in _seeds(args)]
+        failed |= any(t.lost or t.duplicates for _, t in results)
+        if len(results) > 1 or len(runs) > 1:
+            _print_many(name, args, day, results)
+            continue
+        seed, totals = results[0]
+        data = totals.as_dict()
+        if args.json:
+            print(
+                json.dumps(
+                    {"days": args.days, "seed": seed, "start": day.isoformat(), "scenario": name, **data}, indent=2
+                )
+            )
+            continue
+        print(f"Simulated {args.days} day(s) from {day} (seed {seed}, {name}, time zone {section.timezone}):")
+        for total in TOTAL_NAMES:
+            print(f"  {total:<13}{data[total]:>6}")
         print(
             f"  ({data['restarts']} power cuts, {data['minutes_off']} minutes off, {data['clock_jumps']} clock jumps, "
             f"{data['interrupts']} coaching pauses, {data['after_stimulation']} spoken after stimulation, "
-            f"{data['caregiver_alerts']} caregiver alerts)"
+            f"{data['caregiver_alerts']} caregiver alerts; {data['answers']} answers, {data['early']} early, "
+            f"{data['repeats']} said again)"
         )
         for problem in problems + totals.problems:
             print(f"  problem: {problem}")
-    return 0 if totals.lost == 0 and totals.duplicates == 0 else 1
+    return 1 if failed else 0
+
+
+def _seeds(args: argparse.Namespace) -> range:
+    return range(args.seed, args.seed + args.seeds)
+
+
+def _sections(args: argparse.Namespace) -> list[tuple[str, ScheduleSection, list[str]]]:
+    """(name, schedule, problems) of each plan to simulate: --plan, one scenario, or all of them."""
+    if args.plan:
+        section, source, problems = load_section(args.plan)
+        return [(source, section, problems)]
+    names = ["default", *SCENARIOS] if args.scenario == "all" else [args.scenario]
+    return [(name, scenario_section(name), []) for name in names]
+
+
+def _print_many(name: str, args: argparse.Namespace, day: date, results: list[tuple[int, Totals]]) -> None:
+    """One line per plan: the sums over its seeds, then any seed that lost or duplicated something."""
+    sums = {total: sum(t.as_dict()[total] for _, t in results) for total in (*TOTAL_NAMES, "early", "repeats")}
+    if args.json:
+        print(json.dumps({"scenario": name, "days": args.days, "seeds": [s for s, _ in results], **sums}))
+    else:
+        words = ", ".join(f"{k} {v}" for k, v in sums.items())
+        print(f"{name}: {len(results)} seed(s) x {args.days} day(s) from {day}: {words}")
+    for seed, totals in results:
+        for problem in totals.problems[:5]:
+            print(f"  seed {seed}: problem: {problem}")

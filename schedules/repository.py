@@ -144,6 +144,19 @@ class ReminderRepository:
         db["reminder_events"].update(state.id, {"status": "acknowledged", "closed_at": iso(now)})
         return AckRecord(state.id, state.item_id, state.kind, now, via, late_seconds, is_late(state))
 
+    def last_before(self, kinds: tuple[str, ...], now: datetime) -> tuple[datetime | None, datetime | None]:
+        """The latest due instant (at or before ``now``) of a reminder of ``kinds``, and its latest acknowledgement."""
+        marks = ",".join("?" for _ in kinds)
+        sql = (
+            f"select (select max(due_at) from reminder_events where kind in ({marks}) and due_at <= ? "
+            "and status != 'cancelled'), "
+            f"(select max(a.at) from reminder_acks a join reminder_events e on e.id = a.reminder_id "
+            f"where e.kind in ({marks}) and a.at <= ?)"
+        )
+        with self.store.lock:
+            due, ack = self.store.db.execute(sql, [*kinds, iso(now), *kinds, iso(now)]).fetchone()
+        return parse_iso(due), parse_iso(ack)
+
     def cancel_future(self, now: datetime, keep: set[tuple[str, str]]) -> int:
         """Close not-yet-due rows the new plan no longer has (status 'cancelled'); return how many."""
         with self.store.write() as db:

@@ -17,11 +17,11 @@ from kiosk.store import Store
 from schedules import policy as pol
 from schedules.due import occurrences, sessions_between
 from schedules.escalation import (
+    EARLY_ACK,
     AlertCaregiver,
     Announce,
     MarkMissed,
     ReminderState,
-    can_acknowledge,
     next_wake,
     snooze,
     step,
@@ -40,6 +40,13 @@ INTENT_KINDS: dict[str, tuple[str, ...] | None] = {
     "ointment_done": ("ointment", "taping", "shield"),
     "taping_done": ("taping", "shield", "ointment"),
     "eye_care_done": None,
+}
+# The kinds an EARLY answer (nothing of that kind waiting yet) can mean: only its own kind, so
+# "ointment done" before 22:00 never closes a separate shield reminder due at 22:10.
+EARLY_KINDS: dict[str, tuple[str, ...]] = {
+    "drops_taken": ("drops",),
+    "ointment_done": ("ointment",),
+    "taping_done": ("taping", "shield"),
 }
 # Attempts to switch reminders off: always refused with the plain reason.
 REFUSED_INTENTS = ("cancel_reminder", "stop_reminder", "delete_reminder", "silence_reminder", "skip_reminder")
@@ -83,6 +90,7 @@ class ReminderService:
         self._resume: set[int] = set()
         self._until: datetime | None = None
         self._sessions_said: set[tuple[str, datetime]] = set()
+        self._card: int | None = None  # the reminder the kiosk's card shows (the last Show/ShowNow)
 
     # -- the three entry points of the main loop ------------------------------------------
     def start(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
@@ -127,32 +135,72 @@ class ReminderService:
         kinds: tuple[str, ...] | None = None,
         reminder_id: int | None = None,
         activity: str = "idle",
+        early: tuple[str, ...] = (),
     ) -> list[pol.Decision]:
-        """Record an acknowledgement durably, then confirm it (voice 'drops taken', touch, button)."""
-        targets = [r for r in self.rows.values() if can_acknowledge(r, now) and self._matches(r, kinds, reminder_id)]
-        if kinds is None and reminder_id is None:
-            targets = [r for r in targets if r.status == "announced"]
-        if not targets:
-            return [pol.Explain(phrase("reminder.nothing_waiting", self.lang))]
+        """Record ONE acknowledgement durably, then confirm it (voice 'drops taken', touch, button).
+
+        It closes the reminder given by id (a touch on its card), else the one on the card, else the
+        first waiting one of ``kinds``; only when none of those is waiting may an early answer close
+        the single upcoming reminder of an ``early`` kind that it can mean (see ``_early``).
+        """
+        row, repeated = self._target(now, kinds, reminder_id, early)
+        if row is None:
+            key = "reminder.already_noted" if repeated else "reminder.nothing_waiting"
+            return [pol.Explain(phrase(key, self.lang))]
+        record = self.repo.acknowledge(row.id, via, now)  # on disk before anything is said
+        self.rows.pop(row.id, None)
         decisions: list[pol.Decision] = []
-        confirmed: set[str] = set()
-        for row in sorted(targets, key=lambda r: r.due_at):
-            record = self.repo.acknowledge(row.id, via, now)  # on disk before anything is said
-            self.rows.pop(row.id, None)
-            text = confirmation(row.kind, self.lang)
-            if record is not None and text not in confirmed:
-                confirmed.add(text)
-                decisions.append(pol.Confirm(text, row.id))
-            decisions += self._after_close(row.id, activity)
+        if record is not None:
+            decisions.append(pol.Confirm(confirmation(row.kind, self.lang), row.id))
+        decisions += self._after_close(row.id, activity)
         self._refresh_wake()
         return decisions
+
+    def _target(
+        self, now: datetime, kinds: tuple[str, ...] | None, reminder_id: int | None, early: tuple[str, ...]
+    ) -> tuple[ReminderState | None, bool]:
+        """The one reminder an answer closes, and whether the answer repeats one already noted."""
+        if reminder_id is not None:
+            row = self.rows.get(reminder_id)
+            return (row, False) if row is not None and row.status == "announced" else (None, True)
+        waiting = [r for r in self._waiting_rows() if self._matches(r, kinds)]
+        if waiting:
+            return waiting[0], False
+        return self._early(now, early) if early else (None, False)
+
+    def _early(self, now: datetime, kinds: tuple[str, ...]) -> tuple[ReminderState | None, bool]:
+        """An answer given before the reminder: the nearest upcoming one of its kind, unless it repeats an answer.
+
+        It means the upcoming reminder only when that is due within ``EARLY_ACK``, no reminder of the
+        kind was acknowledged within ``EARLY_ACK`` before it (a second "drops taken"), and the
+        answer is nearer in time to it than to the previous reminder of the kind.
+        """
+        upcoming = sorted(
+            (
+                r
+                for r in self.rows.values()
+                if r.status == "due" and r.kind in kinds and now < r.due_at <= now + EARLY_ACK
+            ),
+            key=lambda r: r.due_at,
+        )
+        if not upcoming:
+            return None, False
+        row = upcoming[0]
+        last_due, last_ack = self.repo.last_before(kinds, now)
+        if last_ack is not None and now - last_ack <= EARLY_ACK:
+            return None, True
+        if last_due is not None and now - last_due <= row.due_at - now:
+            return None, last_ack is not None and last_ack >= last_due
+        return row, False
 
     def handle_intent(
         self, intent: str, now: datetime, activity: str = "idle", via: str = "voice"
     ) -> list[pol.Decision] | None:
         """Answer a voice intent about reminders; None when the intent is not about reminders."""
         if intent in INTENT_KINDS:
-            return self.acknowledge(now, via, INTENT_KINDS[intent], activity=activity)
+            return self.acknowledge(
+                now, via, INTENT_KINDS[intent], activity=activity, early=EARLY_KINDS.get(intent, ())
+            )
         if intent in REFUSED_INTENTS or (intent == "stop" and self.waiting()):
             self.store.log_event("reminder_switch_off_refused", now, {"intent": intent})
             return [pol.Explain(phrase("reminder.plan_sets_this", self.lang))]
@@ -176,9 +224,19 @@ class ReminderService:
 
     # -- what screens and the scheduler ask ---------------------------------------------------
     def waiting(self) -> list[pol.Announcement]:
-        """Reminders announced and not yet answered (for the reminder card)."""
+        """Reminders announced and not yet answered; the first is the one on the card."""
+        return [self._announcement(r, repeat=False) for r in self._waiting_rows()]
+
+    def shown(self) -> int | None:
+        """The id of the reminder on the card: the last one put on screen, else the first waiting."""
+        rows = self._waiting_rows()
+        return rows[0].id if rows else None
+
+    def _waiting_rows(self) -> list[ReminderState]:
         rows = sorted((r for r in self.rows.values() if r.status == "announced"), key=lambda r: (not r.night, r.due_at))
-        return [self._announcement(r, repeat=False) for r in rows]
+        if self._card is not None:
+            rows.sort(key=lambda r: r.id != self._card)  # stable: the card first, the rest in order
+        return rows
 
     def next_wake(self) -> datetime | None:
         """When the next tick has something to do (the APScheduler adapter wakes the kiosk then)."""
@@ -192,9 +250,7 @@ class ReminderService:
         return (upcoming[0].kind, local_clock(upcoming[0].due_at, self.section.timezone)) if upcoming else None
 
     # -- internals ---------------------------------------------------------------------------
-    def _matches(self, row: ReminderState, kinds: tuple[str, ...] | None, reminder_id: int | None) -> bool:
-        if reminder_id is not None:
-            return row.id == reminder_id
+    def _matches(self, row: ReminderState, kinds: tuple[str, ...] | None) -> bool:
         if kinds is None:
             return True
         item = self.items.get(row.item_id)
@@ -291,6 +347,9 @@ class ReminderService:
             routed = pol.route(announcement, activity, self.coaching_paused)
             self.coaching_paused |= any(isinstance(d, pol.Interrupt) for d in routed)
             decisions += routed
+        for d in decisions:
+            if isinstance(d, pol.Show | pol.ShowNow):
+                self._card = d.reminder_id  # the kiosk shows the last one it is given
         for reminder_id in closed:
             decisions += self._after_close(reminder_id, activity)
         return decisions

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from schedules import cli
+from schedules.scenarios import SCENARIOS
 
 
 def run(argv):
@@ -83,4 +84,14 @@ def test_simulate_prints_totals_as_text_and_json(capsys):
     assert run(["reminders", "simulate", "--days", "2", "--seed", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["due"] == 16 and data["lost"] == 0 and data["duplicates"] == 0
-    assert data["announced"] == 16 and data["acknowledged"] + data["missed"] == 16
+    assert data["announced"] + data["early"] == 16 and data["acknowledged"] + data["missed"] == 16
+
+
+def test_simulate_runs_every_scenario_over_several_seeds(capsys):
+    argv = ["reminders", "simulate", "--scenario", "all", "--seeds", "2", "--days", "1", "--start", "2026-03-29"]
+    assert run(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["default", *SCENARIOS]
+    assert all("lost 0" in line and "duplicates 0" in line for line in lines)
+    assert run(["reminders", "simulate", "--scenario", "weekly"]) == 2
+    assert "There is no scenario 'weekly'" in capsys.readouterr().err
