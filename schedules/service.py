@@ -193,6 +193,24 @@ class ReminderService:
             return None, last_ack is not None and last_ack >= last_due
         return row, False
 
+    def switch(
+        self, section: ScheduleSection, now: datetime, activity: str = "idle", since: datetime | None = None
+    ) -> list[pol.Decision]:
+        """Follow a newly applied plan at once: future rows it no longer has are cancelled, its own are
+        created from ``since`` (when it was applied), and what is already due is announced late, or
+        recorded as missed and escalated; nothing in between is skipped."""
+        fingerprint = section_fingerprint(section)
+        self.section, self.policy = section, section.policy
+        self.items = {item.id: item for item in section.items}
+        if self.repo.value("plan_fingerprint") == fingerprint:
+            return []
+        self._replan(now)
+        self._until = min(since or now, now)
+        self.repo.set_values(plan_fingerprint=fingerprint)
+        self._materialize(now)
+        self.store.log_event("reminders_plan_switched", now, {"since": iso(self._until)})
+        return self._run(now, activity, force=True)
+
     def handle_intent(
         self, intent: str, now: datetime, activity: str = "idle", via: str = "voice"
     ) -> list[pol.Decision] | None:
