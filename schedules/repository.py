@@ -10,15 +10,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from kiosk.store import Store
 from schedules.due import Occurrence
 from schedules.escalation import ReminderState, is_late
+
+
+class ReminderStore(Protocol):
+    """The storage schedules/ needs (the kiosk's Store provides it): one SQLite database behind a lock."""
+
+    db: Database
+    lock: AbstractContextManager[Any]  # re-entrant: held around several statements
+
+    def write(self) -> AbstractContextManager[Database]:
+        """An ordinary transaction that takes the write lock first."""
+        ...
+
+    def critical(self) -> AbstractContextManager[Database]:
+        """A transaction that is on disk when the block ends (synchronous=FULL)."""
+        ...
+
+    def log_event(self, kind: str, now: datetime, data: dict[str, Any] | None = None) -> int:
+        """Append one row to the event log."""
+        ...
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -81,7 +100,7 @@ def _columns(state: ReminderState) -> dict[str, Any]:
 class ReminderRepository:
     """Reads and writes reminder rows through the kiosk's Store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ReminderStore) -> None:
         self.store = store
 
     def materialize(self, found: Iterable[Occurrence]) -> int:
@@ -114,6 +133,16 @@ class ReminderRepository:
                 "status in ('due', 'announced')", order_by="due_at, night desc, id"
             )
             return [_state(r) for r in rows]
+
+    def id_of(self, item_id: str, due_at: datetime) -> int:
+        """The row id of the reminder for ``item_id`` due at ``due_at`` (it must exist)."""
+        with self.store.lock:
+            row = self.store.db.execute(
+                "select id from reminder_events where item_id = ? and due_at = ?", [item_id, iso(due_at)]
+            ).fetchone()
+        if row is None:
+            raise LookupError(f"no reminder row for {item_id} at {iso(due_at)}")
+        return int(row[0])
 
     def get(self, reminder_id: int) -> ReminderState:
         with self.store.lock:

@@ -13,9 +13,9 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 
-from kiosk.store import Store
 from schedules import policy as pol
-from schedules.due import occurrences, sessions_between
+from schedules.due import Occurrence, occurrences, sessions_between
+from schedules.durable import STORE_ERRORS, WriteBehind
 from schedules.escalation import (
     EARLY_ACK,
     AlertCaregiver,
@@ -29,7 +29,7 @@ from schedules.escalation import (
 from schedules.notifier import CaregiverNotifier
 from schedules.plan_section import ScheduleSection
 from schedules.reconcile import detect_jump, reconcile, supersede
-from schedules.repository import ReminderRepository, iso, parse_iso
+from schedules.repository import ReminderRepository, ReminderStore, iso, parse_iso
 from schedules.texts import caregiver_text, confirmation, local_clock, phrase, reminder_text
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class ReminderService:
 
     def __init__(
         self,
-        store: Store,
+        store: ReminderStore,
         section: ScheduleSection,
         notifier: CaregiverNotifier | None = None,
         lang: str = "en",
@@ -75,6 +75,7 @@ class ReminderService:
     ) -> None:
         self.store = store
         self.repo = ReminderRepository(store)
+        self.writes = WriteBehind(self.repo, store)  # holds writes while the store refuses them
         self.section = section
         self.policy = section.policy
         self.notifier = notifier or CaregiverNotifier(store)
@@ -91,33 +92,35 @@ class ReminderService:
         self._until: datetime | None = None
         self._sessions_said: set[tuple[str, datetime]] = set()
         self._card: int | None = None  # the reminder the kiosk's card shows (the last Show/ShowNow)
+        self._storage_said = False
+        self._memory_id = 0  # reminders the store could not take get ids -1, -2, ... until written
 
     # -- the three entry points of the main loop ------------------------------------------
     def start(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
         """Start-up: materialise, reconcile the time the kiosk was off, announce what is due."""
-        last_seen = parse_iso(self.repo.value("last_seen"))
-        self._until = parse_iso(self.repo.value("materialized_until"))
+        last_seen = parse_iso(self._value("last_seen"))
+        self._until = parse_iso(self._value("materialized_until"))
+        self.rows = {r.id: r for r in self._read(self.repo.open_reminders, [])}
         fingerprint = section_fingerprint(self.section)
-        if self._until is not None and self.repo.value("plan_fingerprint") != fingerprint:
+        if self._until is not None and self._value("plan_fingerprint") != fingerprint:
             self._replan(now)
-        self.repo.set_values(plan_fingerprint=fingerprint)
+        self.writes.set_values(now, plan_fingerprint=fingerprint)
         self._materialize(now)
-        self.rows = {r.id: r for r in self.repo.open_reminders()}
         decisions: list[pol.Decision] = []
         if last_seen is not None:
             decisions += self._reconcile(last_seen, now, "kiosk_off")
         self._prev = (now, mono)
         decisions += self._run(now, activity, force=True)
         self._beat(now, force=True)
-        return decisions
+        return decisions + self._say_storage(now)
 
     def tick(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
         """One main-loop tick: clock-jump check, escalation of what is due, heartbeat."""
-        decisions: list[pol.Decision] = []
+        decisions: list[pol.Decision] = self._flush(now)
         self._materialize(now)
         if self._prev is not None and (offset := detect_jump(self._prev[0], self._prev[1], now, mono)) is not None:
             log.warning("wall clock jumped by %s; reconciling reminders", offset)
-            self.store.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
+            self.writes.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
             decisions += self._reconcile(now - offset, now, "clock_jump")
         previous = self._prev[0] if self._prev is not None else now
         self._prev = (now, mono)
@@ -126,7 +129,7 @@ class ReminderService:
         decisions += self._sessions(previous, now)
         decisions += self._run(now, activity)
         self._beat(now)
-        return decisions
+        return decisions + self._say_storage(now)
 
     def acknowledge(
         self,
@@ -147,21 +150,22 @@ class ReminderService:
         if row is None:
             key = "reminder.already_noted" if repeated else "reminder.nothing_waiting"
             return [pol.Explain(phrase(key, self.lang))]
-        record = self.repo.acknowledge(row.id, via, now)  # on disk before anything is said
+        # On disk before anything is said; while the store refuses writes it is held and retried.
+        new, _on_disk = self.writes.acknowledge(row, via, now)
         self.rows.pop(row.id, None)
         decisions: list[pol.Decision] = []
-        if record is not None:
+        if new:
             decisions.append(pol.Confirm(confirmation(row.kind, self.lang), row.id))
         decisions += self._after_close(row.id, activity)
         self._refresh_wake()
-        return decisions
+        return decisions + self._say_storage(now)
 
     def _target(
         self, now: datetime, kinds: tuple[str, ...] | None, reminder_id: int | None, early: tuple[str, ...]
     ) -> tuple[ReminderState | None, bool]:
         """The one reminder an answer closes, and whether the answer repeats one already noted."""
         if reminder_id is not None:
-            row = self.rows.get(reminder_id)
+            row = self.rows.get(self.writes.aliases.get(reminder_id, reminder_id))
             return (row, False) if row is not None and row.status == "announced" else (None, True)
         waiting = [r for r in self._waiting_rows() if self._matches(r, kinds)]
         if waiting:
@@ -186,7 +190,7 @@ class ReminderService:
         if not upcoming:
             return None, False
         row = upcoming[0]
-        last_due, last_ack = self.repo.last_before(kinds, now)
+        last_due, last_ack = self._read(lambda: self.repo.last_before(kinds, now), (None, None))
         if last_ack is not None and now - last_ack <= EARLY_ACK:
             return None, True
         if last_due is not None and now - last_due <= row.due_at - now:
@@ -202,13 +206,13 @@ class ReminderService:
         fingerprint = section_fingerprint(section)
         self.section, self.policy = section, section.policy
         self.items = {item.id: item for item in section.items}
-        if self.repo.value("plan_fingerprint") == fingerprint:
+        if self._value("plan_fingerprint") == fingerprint:
             return []
         self._replan(now)
         self._until = min(since or now, now)
-        self.repo.set_values(plan_fingerprint=fingerprint)
+        self.writes.set_values(now, plan_fingerprint=fingerprint)
         self._materialize(now)
-        self.store.log_event("reminders_plan_switched", now, {"since": iso(self._until)})
+        self.writes.log_event("reminders_plan_switched", now, {"since": iso(self._until)})
         return self._run(now, activity, force=True)
 
     def handle_intent(
@@ -220,7 +224,7 @@ class ReminderService:
                 now, via, INTENT_KINDS[intent], activity=activity, early=EARLY_KINDS.get(intent, ())
             )
         if intent in REFUSED_INTENTS or (intent == "stop" and self.waiting()):
-            self.store.log_event("reminder_switch_off_refused", now, {"intent": intent})
+            self.writes.log_event("reminder_switch_off_refused", now, {"intent": intent})
             return [pol.Explain(phrase("reminder.plan_sets_this", self.lang))]
         if intent in SNOOZE_INTENTS:
             return self.snooze(now)
@@ -235,7 +239,7 @@ class ReminderService:
         outcome = "ok" if all(res == "ok" for _, res in results) else next(res for _, res in results if res != "ok")
         if outcome != "ok":
             return [pol.Explain(phrase(f"reminder.snooze_{outcome}", self.lang))]
-        self.repo.save([state for state, _ in results])
+        self.writes.save([state for state, _ in results], now)
         self.rows.update({state.id: state for state, _ in results})
         self._refresh_wake()
         return [pol.Explain(phrase("reminder.snooze_ok", self.lang, minutes=self.policy.snooze_minutes))]
@@ -279,19 +283,40 @@ class ReminderService:
             return
         start = now if self._until is None else max(self._until, now - MAX_BACKFILL)
         until = now + self.horizon
-        if until > start:
-            self.repo.materialize(occurrences(self.section, start, until))
+        found = occurrences(self.section, start, until) if until > start else []
+        if self.writes.materialize(found, now):
+            self.rows = {r.id: r for r in self._read(self.repo.open_reminders, self.rows.values())}
+        else:
+            self._remember(found, start, until)
         self._until = max(until, self._until or until)
-        self.repo.set_values(materialized_until=iso(self._until) or "")
-        self.rows = {r.id: r for r in self.repo.open_reminders()}
+        self.writes.set_values(now, materialized_until=iso(self._until) or "")
         self._refresh_wake()
+
+    def _remember(self, found: list[Occurrence], start: datetime, until: datetime) -> None:
+        """The store cannot take new rows: keep them in memory (negative ids) so they are still announced."""
+        stored = self._read(lambda: self.repo.rows_between(start, until), [])
+        known = {(r["item_id"], r["due_at"]) for r in stored}
+        known |= {(r.item_id, iso(r.due_at)) for r in self.rows.values()}
+        for o in found:
+            if (o.item_id, iso(o.due_at)) not in known:
+                self._memory_id -= 1
+                self.rows[self._memory_id] = ReminderState(
+                    self._memory_id, o.item_id, o.kind, o.due_at, o.due_at, night=o.night
+                )
 
     def _replan(self, now: datetime) -> None:
         """A new plan: future rows it no longer has are cancelled, new ones are materialised from now."""
         until = max(self._until or now, now + self.horizon)
-        keep = {(o.item_id, iso(o.due_at) or "") for o in occurrences(self.section, now, until)}
-        cancelled = self.repo.cancel_future(now, keep)
-        self.store.log_event("reminders_replanned", now, {"cancelled": cancelled})
+        keep = {(o.item_id, o.due_at) for o in occurrences(self.section, now, until)}
+        gone = [
+            dataclasses.replace(r, status="cancelled", closed_at=now)
+            for r in self.rows.values()
+            if r.status == "due" and r.due_at > now and (r.item_id, r.due_at) not in keep
+        ]
+        self.writes.save(gone, now, {r.id: {"closed": "plan changed"} for r in gone})
+        for row in gone:
+            self.rows.pop(row.id, None)
+        self.writes.log_event("reminders_replanned", now, {"cancelled": len(gone)})
         self._until = now
 
     def _reconcile(self, gap_start: datetime, now: datetime, reason: str) -> list[pol.Decision]:
@@ -299,7 +324,7 @@ class ReminderService:
         details = {r.id: {"closed": "superseded", "gap": reason} for r in result.superseded}
         for row in result.swallowed:
             details.setdefault(row.id, {})["fell_due_during"] = reason
-        self.repo.save(result.keep + result.superseded, details)
+        self.writes.save(result.keep + result.superseded, now, details)
         self.rows.update({r.id: r for r in result.keep})
         decisions: list[pol.Decision] = []
         for row in result.superseded:
@@ -355,7 +380,7 @@ class ReminderService:
             if new != row:
                 changed.append(new)
         self._resume.clear()
-        self.repo.save(changed)
+        self.writes.save(changed, now)
         self.rows.update({r.id: r for r in changed})
         for reminder_id in closed:
             self.rows.pop(reminder_id, None)
@@ -405,5 +430,39 @@ class ReminderService:
 
     def _beat(self, now: datetime, force: bool = False) -> None:
         if force or self._beat_at is None or abs(now - self._beat_at) >= self.heartbeat:
-            self.repo.set_values(last_seen=iso(now) or "")
+            self.writes.set_values(now, last_seen=iso(now) or "")
             self._beat_at = now
+
+    # -- a store that refuses writes (disk full, locked by another process) ----------------------
+    def _read(self, read, default):
+        """A read from the store, or ``default`` when it fails (the reminders go on from memory)."""
+        try:
+            return read()
+        except STORE_ERRORS as exc:
+            log.error("reminder store could not be read: %s", exc)
+            return default
+
+    def _value(self, key: str) -> str | None:
+        return self.writes.values.get(key) or self._read(lambda: self.repo.value(key), None)
+
+    def _flush(self, now: datetime) -> list[pol.Decision]:
+        """Retry held writes; once they are on disk, read the rows back and say storage is fine again."""
+        if not self.writes.flush(now):
+            return []
+        alias = self.writes.aliases
+        self.rows = {r.id: r for r in self._read(self.repo.open_reminders, self.rows.values())}
+        self._card = alias.get(self._card, self._card) if self._card is not None else None
+        self._refresh_wake()
+        if not self._storage_said:
+            return []
+        self._storage_said = False
+        return [pol.Explain(phrase("reminder.storage_ok", self.lang))]
+
+    def _say_storage(self, now: datetime) -> list[pol.Decision]:
+        """Once per outage: tell the patient's screen plainly and the caregiver by the channels needing no disk."""
+        if not self.writes.held or self._storage_said:
+            return []
+        self._storage_said = True
+        title = phrase("reminder.caregiver_storage_title", self.lang)
+        self.notifier.alert("storage", title, phrase("reminder.caregiver_storage", self.lang), now)
+        return [pol.Explain(phrase("reminder.storage_problem", self.lang))]
