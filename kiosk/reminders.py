@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 PLAN_CHECK_S = 30.0
+PROBLEM_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class ReminderBridge:
         self._scheduled: datetime | None = None
         self._checked: float | None = None
         self._plan_fingerprint: str | None = None
+        self._problem: str | None = None
+        self._problem_at: float | None = None
 
     def poll(self, mono: float, activity: str, force: bool = False) -> list[pol.Decision]:
         """Start-up reconciliation on the first call, then the service's tick (about once a second)."""
@@ -124,6 +128,21 @@ class ReminderBridge:
         back = timedelta(seconds=mono - since + POLL_S) if since is not None else timedelta(0)
         log.info("plan version %s applied: reminders follow it now", getattr(plan, "version", "?"))
         return self.service.switch(schedule, now, activity, since=now - back)
+
+    def problem(self, lang: str = DEFAULT_LANGUAGE) -> str | None:
+        """A plain sentence for the screen while reminders need help (storage, caregiver alerts), else None.
+
+        The alert part reads the store, so it is looked up at most every ``PROBLEM_S``."""
+        if self.service.writes.held:
+            return phrase("reminder.storage_problem", lang)
+        mono = time.monotonic()
+        if self._problem_at is None or mono - self._problem_at >= PROBLEM_S:
+            self._problem_at = mono
+            try:
+                self._problem = self.service.notifier.problem(lang)
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("caregiver alert state unreadable: %s", exc)
+        return self._problem
 
     def acknowledge(self, reminder_id: int, via: str, activity: str) -> list[pol.Decision]:
         return self.service.acknowledge(self.wall_clock(), via, reminder_id=reminder_id, activity=activity)

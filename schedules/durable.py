@@ -120,8 +120,8 @@ class WriteBehind:
         if not self.held or (waiting and not force):
             return False
         try:
-            with self._short_wait(), self.store.critical():
-                self._write_held()
+            with self._short_wait(), self.store.critical() as db:
+                self._write_held(db)
         except STORE_ERRORS as exc:
             self._fail(exc, now)
             return False
@@ -130,7 +130,7 @@ class WriteBehind:
         self.events, self.occurrences, self.error = [], [], None
         return True
 
-    def _write_held(self) -> None:
+    def _write_held(self, db: Any) -> None:
         if self.occurrences:
             self.repo.materialize(self.occurrences)
         for state in [*self.states.values(), *(s for s, _, _ in self.acks.values())]:
@@ -142,7 +142,7 @@ class WriteBehind:
             {real(k, k): v for k, v in self.details.items() if real(k, k) > 0},
         )
         for state, via, at in self.acks.values():
-            self.repo.acknowledge(real(state.id, state.id), via, at)
+            self.repo.acknowledge_in(db, real(state.id, state.id), via, at)
         if self.values:
             self.repo.set_values(**self.values)
         for kind, at, data in self.events:

@@ -162,10 +162,14 @@ class ReminderRepository:
     def acknowledge(self, reminder_id: int, via: str, now: datetime) -> AckRecord | None:
         """Durably record an acknowledgement; None when the reminder is already closed."""
         with self.store.critical() as db:
-            state = _state(db["reminder_events"].get(reminder_id))
-            if not state.is_open:
-                return None
-            return self._write_ack(db, state, via, now)
+            return self.acknowledge_in(db, reminder_id, via, now)
+
+    def acknowledge_in(self, db: Database, reminder_id: int, via: str, now: datetime) -> AckRecord | None:
+        """The acknowledgement inside a transaction the caller holds; None when already closed."""
+        state = _state(db["reminder_events"].get(reminder_id))
+        if not state.is_open:
+            return None
+        return self._write_ack(db, state, via, now)
 
     def _write_ack(self, db: Database, state: ReminderState, via: str, now: datetime) -> AckRecord:
         late_seconds = max(0.0, (now - state.due_at).total_seconds())
