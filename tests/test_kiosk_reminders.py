@@ -30,26 +30,31 @@ class Wall:
         return self.now
 
 
-@pytest.fixture
-def kiosk(fresh_store):
+def kiosk_on(store, start, size=(800, 480)):
+    """The kiosk with the real reminder service, the starter plan's schedule and a settable wall clock."""
     plan, problems = parse_plan(content_path("plans", "starter.toml").read_bytes())
     assert plan is not None, problems
     section, _ = parse_schedule(plan.raw)
-    wall = Wall(datetime(2026, 11, 21, 9, 58, tzinfo=LONDON))
-    service = ReminderService(fresh_store, section)
+    wall = Wall(start)
     pygame.init()
-    surface = pygame.display.set_mode((800, 480))
+    surface = pygame.display.set_mode(size)
     k = Kiosk(
         Settings(),
         None,
         build_devices(Settings(), "fake"),
-        fresh_store,
+        store,
         surface,
         lambda: PLAN,
         wall_clock=wall,
-        reminders=ReminderBridge(service, wall),
+        reminders=ReminderBridge(ReminderService(store, section), wall),
     )
     k.wall = wall
+    return k
+
+
+@pytest.fixture
+def kiosk(fresh_store):
+    k = kiosk_on(fresh_store, datetime(2026, 11, 21, 9, 58, tzinfo=LONDON))
     yield k
     k.devices.close()  # the simulated board too: a board left open answers later tests' ADC reads
     pygame.quit()
@@ -128,27 +133,6 @@ def fill(folder):
             while True:  # the last partial block too
                 out.write(b"\0")
     return filler
-
-
-def kiosk_on(store, start):
-    plan, problems = parse_plan(content_path("plans", "starter.toml").read_bytes())
-    assert plan is not None, problems
-    section, _ = parse_schedule(plan.raw)
-    wall = Wall(start)
-    pygame.init()
-    surface = pygame.display.set_mode((800, 480))
-    k = Kiosk(
-        Settings(),
-        None,
-        build_devices(Settings(), "fake"),
-        store,
-        surface,
-        lambda: PLAN,
-        wall_clock=wall,
-        reminders=ReminderBridge(ReminderService(store, section), wall),
-    )
-    k.wall = wall
-    return k
 
 
 def touch_done(k):
