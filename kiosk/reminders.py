@@ -165,6 +165,16 @@ class ReminderBridge:
                 part.close()
 
 
+def wake_into(events) -> Callable[[float, int, str, str], None]:
+    """The ReminderWaker's call, as a ReminderDue event on the kiosk's queue."""
+    from kiosk.events import ReminderDue
+
+    def wake(at: float, reminder_id: int, item_id: str, kind: str) -> None:
+        events.put(ReminderDue(at=at, reminder_id=reminder_id, item_id=item_id, kind=kind))
+
+    return wake
+
+
 def plan_watch(settings, store) -> PlanWatch:
     """Watches ``plan_versions`` for a newly applied plan and reads the plan in force (kiosk.plan)."""
     from kiosk.plan.current import current_plan
@@ -188,7 +198,7 @@ def open_reminders(settings, store, plan, events, wall_clock: Callable[[], datet
     notifier = CaregiverNotifier(store, settings.caregiver.ntfy_url, settings.caregiver.alert_command)
     thread = NotifierThread(notifier)
     thread.start()
-    waker = ReminderWaker(events)
+    waker = ReminderWaker(wake_into(events))
     waker.start()
     service = ReminderService(store, section, notifier, lang=settings.display.language)
     return ReminderBridge(service, wall_clock, waker, thread, plan_watch(settings, store), notice)

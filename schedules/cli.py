@@ -1,4 +1,8 @@
-"""`facecoach reminders list|simulate`: today's schedule, and the real code in accelerated time."""
+"""`facecoach reminders list|simulate`: today's schedule, and the real code in accelerated time.
+
+The kiosk registers it (``kiosk.reminders_cli``) and supplies what schedules/ may not import: the
+plan in force (``in_force``) and how to open its store (``open_store``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import json
 import logging
 import sys
 import tomllib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from content import content_path
@@ -21,13 +27,20 @@ STARTER_PLAN = "plans/starter.toml"
 TOTAL_NAMES = ("due", "announced", "acknowledged", "late", "escalated", "missed", "duplicates", "lost")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+# in_force(config) -> (decoded plan, its text, where it comes from); raises ValueError with plain words.
+InForce = Callable[[str | None], tuple[dict[str, Any], str, str]]
+
+
+def register(
+    sub: argparse._SubParsersAction, in_force: InForce | None = None, open_store: Callable[[Path], Any] | None = None
+) -> None:
     p = sub.add_parser("reminders", help="eye-care reminders and sessions: list today's, simulate days")
     rsub = p.add_subparsers(dest="reminders_command", metavar="ACTION")
     ls = rsub.add_parser("list", help="today's eye-care reminders and exercise sessions from the plan")
-    ls.add_argument("--plan", type=Path, help="plan file (default: the starter plan, else a safe built-in one)")
+    ls.add_argument("--plan", type=Path, help="another plan file (default: the plan in force on this kiosk)")
     ls.add_argument("--date", help="another day, as YYYY-MM-DD")
-    ls.set_defaults(func=cmd_list)
+    ls.add_argument("--config", help="settings file (where the kiosk keeps its data and plan)")
+    ls.set_defaults(func=cmd_list, in_force=in_force)
     sim = rsub.add_parser("simulate", help="run the real reminder code over N days in accelerated time")
     sim.add_argument("--days", type=int, default=14, help="days to simulate (1 to 366)")
     sim.add_argument("--seed", type=int, default=1, help="seed of the scripted patient")
@@ -40,12 +53,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     sim.add_argument("--seeds", type=int, default=1, help="run this many seeds from --seed on (1 to 500)")
     sim.add_argument("--json", action="store_true", help="print the totals as JSON")
-    sim.set_defaults(func=cmd_simulate)
+    sim.set_defaults(func=cmd_simulate, open_store=open_store)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
 
-def load_section(path: Path | None) -> tuple[ScheduleSection, str, list[str]]:
-    """The schedule from a plan file, the starter plan, or the safe default; plus its source and problems."""
+def load_section(
+    path: Path | None, in_force: InForce | None = None, config: str | None = None
+) -> tuple[ScheduleSection, str, list[str]]:
+    """The schedule from a plan file, the plan in force, the starter plan or the safe default; source; problems."""
+    if path is None and in_force is not None:
+        raw, text, source = in_force(config)
+        section, problems = parse_schedule(raw, text, source, default_timezone=_local_zone())
+        return section, source, [str(p) for p in problems]
     if path is None:
         starter = content_path(STARTER_PLAN)
         if not starter.exists():
@@ -88,7 +107,7 @@ def _day(text: str | None) -> date | None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
-        section, source, problems = load_section(args.plan)
+        section, source, problems = load_section(args.plan, getattr(args, "in_force", None), args.config)
         day = _day(args.date)
     except ValueError as exc:
         print(exc, file=sys.stderr)
@@ -117,6 +136,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    if args.open_store is None:
+        print("The simulation needs the kiosk's store: run it as facecoach reminders simulate.", file=sys.stderr)
+        return 2
     if not 1 <= args.days <= 366 or not 1 <= args.seeds <= 500:
         print(
             f"--days must be from 1 to 366 and --seeds from 1 to 500, got {args.days} and {args.seeds}.",
@@ -133,7 +155,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     failed = False
     for name, section, problems in runs:
         start = local_instant(day, time(6), ZoneInfo(section.timezone))
-        results = [(seed, simulate(args.days, seed, start=start, section=section)) for seed in _seeds(args)]
+        results = [
+            (seed, simulate(args.days, seed, start=start, section=section, open_store=args.open_store))
+            for seed in _seeds(args)
+        ]
         failed |= any(t.lost or t.duplicates for _, t in results)
         if len(results) > 1 or len(runs) > 1:
             _print_many(name, args, day, results)

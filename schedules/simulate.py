@@ -14,19 +14,21 @@ from __future__ import annotations
 import random
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.store import DB_NAME, Store
 from schedules import policy as pol
 from schedules.due import local_instant, occurrences
 from schedules.patient import Answer, Patient
 from schedules.plan_section import ScheduleSection, default_section
-from schedules.repository import ReminderRepository, iso
+from schedules.repository import ReminderRepository, ReminderStore, iso
 from schedules.service import ReminderService
 
+DB_NAME = "facecoach.db"
 STEP = timedelta(minutes=1)
 TAIL = timedelta(hours=3)  # keep running after the last day so every reminder can close
 
@@ -106,7 +108,7 @@ def build_script(start: datetime, days: int, seed: int) -> Script:
 
 @dataclass
 class _Kiosk:
-    store: Store
+    store: ReminderStore
     service: ReminderService
     booted_at: datetime
     stale_until: datetime | None
@@ -119,8 +121,13 @@ def simulate(
     start: datetime | None = None,
     section: ScheduleSection | None = None,
     folder: Path | None = None,
+    *,
+    open_store: Callable[[Path], Any],
 ) -> Totals:
-    """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``)."""
+    """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``).
+
+    ``open_store(path)`` opens the kiosk's store (``kiosk.store.Store.open``): schedules/ does not import it.
+    """
     section = section or default_section("Europe/London", "left")
     tz = ZoneInfo(section.timezone)
     start = (start or datetime(2026, 3, 23, 6, 0, tzinfo=tz)).astimezone(UTC)
@@ -129,11 +136,17 @@ def simulate(
     patient = Patient(random.Random(seed))
     with tempfile.TemporaryDirectory() as scratch:
         path = (folder or Path(scratch)) / DB_NAME
-        return _run(section, script, patient, start, end, path)
+        return _run(section, script, patient, start, end, path, open_store)
 
 
 def _run(
-    section: ScheduleSection, script: Script, patient: Patient, start: datetime, end: datetime, path: Path
+    section: ScheduleSection,
+    script: Script,
+    patient: Patient,
+    start: datetime,
+    end: datetime,
+    path: Path,
+    open_store: Callable[[Path], Any],
 ) -> Totals:
     totals = Totals()
     kiosk: _Kiosk | None = None
@@ -158,7 +171,7 @@ def _run(
         wall = t + script.offset(t)
         mono = (t - start).total_seconds()
         if kiosk is None:
-            store = Store.open(path)
+            store = open_store(path)
             service = ReminderService(store, section, heartbeat=timedelta(minutes=5))
             stale_wall = last_seen_wall if stale and last_seen_wall else None
             kiosk = _Kiosk(store, service, t, t + timedelta(minutes=3) if stale_wall else None, stale_wall)
@@ -206,7 +219,7 @@ def _run(
         kiosk.store.close()
     totals.clock_jumps = len(script.wrong_clock) * 2 + sum(1 for _, _, s in script.off if s)
     totals.duplicates = duplicates
-    _count(totals, section, start, end, path, meant_early)
+    _count(totals, section, start, end, open_store(path), meant_early)
     return totals
 
 
@@ -243,7 +256,7 @@ def _count(
     section: ScheduleSection,
     start: datetime,
     end: datetime,
-    path: Path,
+    store: Any,
     meant_early: set[tuple[str, str]] | frozenset = frozenset(),
 ) -> None:
     """Compare the database with the schedule computed independently in true time.
@@ -251,7 +264,6 @@ def _count(
     A reminder acknowledged without ever being shown is lost unless the patient answered it early.
     """
     expected = {(o.item_id, iso(o.due_at)) for o in occurrences(section, start, end)}
-    store = Store.open(path)
     try:
         rows = ReminderRepository(store).rows_between(start - timedelta(days=2), end + timedelta(days=2))
         totals.caregiver_alerts = store.db["caregiver_alerts"].count

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.store import Store
 from schedules import policy as pol
 from schedules.scenarios import SCENARIOS, scenario_section
 from schedules.service import ReminderService
@@ -106,7 +107,7 @@ def test_realistic_plans_lose_and_duplicate_nothing_for_50_seeds(scenario):
     start = datetime(2026, 3, 28, 6, tzinfo=LONDON)  # crosses the March clock change
     early = 0
     for seed in range(1, 51):
-        totals = simulate(days=2, seed=seed, start=start, section=section)
+        totals = simulate(days=2, seed=seed, start=start, section=section, open_store=Store.open)
         assert (totals.lost, totals.duplicates) == (0, 0), (seed, totals.problems)
         assert totals.acknowledged + totals.missed == totals.due
         early += totals.early
