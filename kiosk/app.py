@@ -530,11 +530,12 @@ class Kiosk:
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language
         eye_care = self.reminders.next_eye_care(lang) if self.reminders is not None else None
+        problem = self.reminders.problem(lang) if self.reminders is not None else None  # storage, alerts
         return HomeModel(
             now=self.wall_clock(),
             next_eye_care=eye_care,
             states=self.devices.states,
-            notice=self.notice,
+            notice=" ".join(dict.fromkeys(n for n in (problem, self.notice) if n)) or None,
             notice_page=int(self.now // NOTICE_PAGE_S),
             lang=lang,
         )
