@@ -18,7 +18,7 @@ from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
 from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
 from kiosk.summary.fhir_out import to_fhir_bytes
-from kiosk.summary.inbox import Verifier
+from kiosk.plan.inbox import Verifier
 from kiosk.summary.json_out import to_json_bytes
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.pdf_out import to_pdf_bytes

@@ -15,7 +15,7 @@ from kiosk.summary import service
 from kiosk.summary.cli import _settings
 from kiosk.summary.crypto import SummaryCryptoError
 from kiosk.summary.delivery import DeliveryError, deliver_pass
-from kiosk.summary.inbox import Inbox
+from kiosk.plan.inbox import Inbox
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.periodic import build_due
 

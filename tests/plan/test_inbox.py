@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.plan.inbox import NOTICE_APPLIED, NOTICE_REFUSED, Inbox
 from kiosk.plan.loader import inbox_verifier, load_plan
 from kiosk.plan.signing import PUBLIC_NAME, keygen, read_private_key, read_public_key, sign_bytes
 from kiosk.summary.builder import build_summary
 from kiosk.summary.delivery import FolderTarget, WebDavTarget
-from kiosk.summary.inbox import NOTICE_APPLIED, NOTICE_REFUSED, Inbox
 from kiosk.summary.rows import read_rows
 from stim_hat.prescription import DeviceLimits
 from tests.summary.davserver import PASSWORD, USER, dav_server
@@ -88,22 +88,27 @@ def test_bad_plans_are_refused_with_reasons_that_reach_the_next_summary(fresh_st
     inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
     assert inbox.poll(NOW, session_running=False).applied
     drop(share / "inbox", "old-v2.toml", plan_bytes(2), private)  # a replay of an older plan
-    drop(share / "inbox", "forged-v9.toml", plan_bytes(9), read_private_key(intruder))
-    tampered = plan_bytes(7)
-    (share / "inbox" / "tampered-v7.toml").write_bytes(tampered.replace(b"reps = 1", b"reps = 9", 1))
-    (share / "inbox" / "tampered-v7.toml.sig").write_text(sign_bytes(tampered, private))
+    drop(share / "inbox", "patient-v9.toml", plan_bytes(9).replace(b'"P-7F3A"', b'"P-SOMEONE-ELSE"'), private)
+    drop(share / "inbox", "typo-v8.toml", plan_bytes(8).replace(b'"brow_lift"', b'"brow_lfit"'), private)
+    forged = plan_bytes(7)
+    drop(share / "inbox", "forged-v7.toml", forged, read_private_key(intruder))
     report = inbox.poll(NOW, session_running=False)
     reasons = dict(report.refused)
-    assert set(reasons) == {"old-v2.toml", "forged-v9.toml", "tampered-v7.toml"}
+    assert set(reasons) == {"old-v2.toml", "patient-v9.toml", "typo-v8.toml"}
     assert "not newer" in reasons["old-v2.toml"]
-    assert "different key" in reasons["forged-v9.toml"]
-    assert "changed after it was signed" in reasons["tampered-v7.toml"]
+    assert "for patient P-SOMEONE-ELSE, but this kiosk is set up for patient P-7F3A" in reasons["patient-v9.toml"]
+    assert "brow_lfit' in content/exercises — did you mean brow_lift?" in reasons["typo-v8.toml"]
+    # A signature by another key may yet be replaced by the right one: it waits, it is not refused for good.
+    assert "different key" in dict(report.waiting)["forged-v7.toml"]
     assert report.notices == [NOTICE_REFUSED] * 3
     assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(4)  # the good plan stays
     rows, period = read_rows(fresh_store, date(2026, 11, 3), date(2026, 11, 9), UTC)
     summary = build_summary(rows, period, NOW, patient="P", device_id="d", software_version="v")
     assert summary["plan"]["refused"] == 3 and summary["plan"]["current_version"] == 4
-    assert {p["reason"] for p in summary["plan"]["received"] if p["status"] == "refused"} == set(reasons.values())
+    stored = {p["reason"] for p in summary["plan"]["received"] if p["status"] == "refused"}
+    assert stored == {f"{name}: {reason}" for name, reason in reasons.items()}  # by name (and hash)
+    texts = [r["text"] for r in fresh_store.db["plan_versions"].rows_where("status != 'applied'")]
+    assert texts == [None] * 4, "refused and waiting files are never stored whole"
 
 
 def test_plan_from_a_webdav_inbox(fresh_store, therapist, tmp_path):
