@@ -46,10 +46,10 @@ def read_inbox_file(path: Path, limit: int = INBOX_MAX_BYTES) -> bytes:
         if exc.errno == errno.ELOOP:
             raise NotAPlanFile(f"{path.name} is a link, not a file; it is not read.") from exc
         raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotAPlanFile(f"{path.name} is not a regular file (a folder or device); it is not read.")
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise NotAPlanFile(f"{path.name} is not a regular file (a folder or device); it is not read.")
         data = f.read(limit + 1)
     if len(data) > limit:
         raise NotAPlanFile(f"{path.name} is larger than {limit // 1024} KB, too large for a plan; it is not read.")

@@ -9,7 +9,7 @@ from kiosk.plan.inbox import NOTICE_APPLIED, NOTICE_REFUSED, Inbox
 from kiosk.plan.loader import inbox_verifier, load_plan
 from kiosk.plan.signing import PUBLIC_NAME, keygen, read_private_key, read_public_key, sign_bytes
 from kiosk.summary.builder import build_summary
-from kiosk.summary.delivery import FolderTarget, WebDavTarget
+from kiosk.summary.delivery import DeliveryError, FolderTarget, WebDavTarget
 from kiosk.summary.rows import read_rows
 from stim_hat.prescription import DeviceLimits
 from tests.summary.davserver import PASSWORD, USER, dav_server
@@ -121,3 +121,94 @@ def test_plan_from_a_webdav_inbox(fresh_store, therapist, tmp_path):
         report = inbox.poll(NOW, session_running=False)
     assert report.applied == [("plan v5.toml", 5)]
     assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(5)
+
+
+def test_a_plan_whose_signature_arrives_later_is_applied_then(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    drop(share / "inbox", "plan-v4.toml", plan_bytes(4), private)
+    assert inbox.poll(NOW, session_running=False).applied == [("plan-v4.toml", 4)]
+    # The therapist's sync copies the new plan first; beside it lies the old signature for a moment.
+    (share / "inbox" / "plan-v4.toml").write_bytes(plan_bytes(5))
+    first = inbox.poll(NOW, session_running=False)
+    assert first.applied == [] and first.refused == []
+    assert "changed after it was signed" in dict(first.waiting)["plan-v4.toml"]
+    assert "checked again on every pass" in dict(first.waiting)["plan-v4.toml"]
+    (share / "inbox" / "plan-v4.toml.sig").write_text(sign_bytes(plan_bytes(5), private))  # it arrives
+    assert inbox.poll(NOW, session_running=False).applied == [("plan-v4.toml", 5)]
+    assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(5)
+    statuses = [r["status"] for r in fresh_store.db["plan_versions"].rows_where(order_by="id")]
+    assert statuses == ["applied", "applied"], "the waiting row became the applied one"
+
+
+def test_a_future_dated_plan_takes_effect_on_its_date(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    drop(share / "inbox", "plan-v4.toml", plan_bytes(4), private)
+    inbox.poll(NOW, session_running=False)
+    # Stimulation withdrawn from Monday 16 November.
+    monday = plan_bytes(5).replace(b"valid_from = 2026-11-01", b"valid_from = 2026-11-16")
+    drop(share / "inbox", "no-stim-v5.toml", monday.replace(b"enabled = true", b"enabled = false"), private)
+    report = inbox.poll(NOW, session_running=False)
+    assert report.applied == [] and report.refused == []
+    assert dict(report.waiting)["no-stim-v5.toml"].startswith("This plan starts on 2026-11-16")
+    assert (tmp_path / "plan" / "plan.toml").read_bytes() == plan_bytes(4)
+    assert inbox.poll(NOW, session_running=False).waiting == []  # kept, not fetched again
+    row = next(fresh_store.db["plan_versions"].rows_where("status = 'pending'"))
+    assert row["reason"] == "no-stim-v5.toml: This plan starts on 2026-11-16; until then the plan in force stays."
+    # Sunday evening: still waiting. Monday morning (the clock is passed in): in force.
+    sunday = datetime(2026, 11, 15, 23, 0, tzinfo=UTC)
+    assert make_inbox_on(fresh_store, share, public, tmp_path, sunday).poll(sunday, False).applied == []
+    monday_8 = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+    later = make_inbox_on(fresh_store, share, public, tmp_path, monday_8).poll(monday_8, False)
+    assert later.applied == [("no-stim-v5.toml", 5)] and later.notices == [NOTICE_APPLIED]
+    assert b"enabled = false" in (tmp_path / "plan" / "plan.toml").read_bytes()
+    assert not any((tmp_path / "plan" / "pending").iterdir())
+
+
+def make_inbox_on(store, share, public, tmp_path, now):
+    return Inbox(
+        store, FolderTarget(share), inbox_verifier(public, store, now.date(), DeviceLimits()), tmp_path / "plan"
+    )
+
+
+def test_links_folders_and_big_files_are_never_read(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    secret = tmp_path / "kiosk.db"
+    secret.write_bytes(b"x" * 1000)
+    inbox_dir = share / "inbox"
+    (inbox_dir / "evil.toml").symlink_to(secret)
+    (inbox_dir / "evil.toml.sig").write_text("x")
+    (inbox_dir / "dir.toml").mkdir()
+    (inbox_dir / "dir.toml.sig").write_text("x")
+    (inbox_dir / "huge.toml").write_bytes(b"#" * (300 * 1024))
+    (inbox_dir / "huge.toml.sig").write_text("x")
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    for _ in range(3):
+        reasons = dict(inbox.poll(NOW, session_running=False).refused)
+        assert "is a link, not a file" in reasons["evil.toml"]
+        assert "not a regular file" in reasons["dir.toml"]
+        assert "larger than 256 KB" in reasons["huge.toml"]
+    assert fresh_store.db["plan_versions"].count == 0, "nothing of them is stored"
+
+
+class FlakyFolder(FolderTarget):
+    """A folder whose share drops out for the first ``failures`` reads (a Wi-Fi share going away)."""
+
+    def __init__(self, root, failures: int) -> None:
+        super().__init__(root)
+        self.failures = failures
+
+    def get_inbox(self, name: str) -> bytes:
+        if self.failures > 0:
+            self.failures -= 1
+            raise DeliveryError("The folder is not there (is the share connected?).")
+        return super().get_inbox(name)
+
+
+def test_a_file_unreadable_for_now_is_tried_again(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    drop(share / "inbox", "plan-v4.toml", plan_bytes(4), private)
+    inbox = make_inbox(fresh_store, FlakyFolder(share, failures=1), public, tmp_path)
+    assert "not there" in dict(inbox.poll(NOW, session_running=False).waiting)["plan-v4.toml"]
+    assert inbox.poll(NOW, session_running=False).applied == [("plan-v4.toml", 4)]
