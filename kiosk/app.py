@@ -498,6 +498,14 @@ class Kiosk:
         reminder = self.reminder.model.instruction if self.reminder is not None else ""
         return replace(model, reminder=reminder, block_minutes=offer.block_minutes, lang=self.session.flow.plan.lang)
 
+    def announce_plan(self, words: str) -> bool:
+        """Show on Home and say once that the plan changed; False while busy (the plan watch asks again)."""
+        if self.mode != "home" or self.reminder is not None or self.estop_announced:
+            return False
+        self.notice = words
+        self.devices.speaker.say(words)
+        return True
+
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language
         eye_care = self.reminders.next_eye_care(lang) if self.reminders is not None else None

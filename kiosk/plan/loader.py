@@ -10,15 +10,15 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from nacl.signing import VerifyKey
 
+from kiosk.plan.library import library_stages
 from kiosk.plan.model import ANY_DEVICE, Plan, parse_plan
 from kiosk.plan.signing import SIG_SUFFIX, SigningError, parse_signature, read_public_key, verify_bytes
-from kiosk.plan.validate import check_plan, library_stages
+from kiosk.plan.validate import check_plan
 from kiosk.store import Store
 from stim_hat.prescription import DeviceLimits, Prescription, parse_prescription
 from stim_hat.safety import StimPlan
@@ -112,7 +112,7 @@ def evaluate(
     if plan is None:
         return Verdict(False, _problems_text(problems))
     text = data.decode("utf-8")
-    checked = check_plan(plan, text, filename, limits, library if library is not None else _library())
+    checked = check_plan(plan, text, filename, limits, library if library is not None else library_stages())
     if checked.problems:
         return Verdict(False, _problems_text(checked.problems), version=plan.version)
     stim_raw = plan.raw.get("stimulation")
@@ -140,11 +140,6 @@ def evaluate(
     # The plan in force is checked in full every time it is read (dates, stimulation), not trusted.
     reason = "This plan is already in force." if same else "signed" if plan.signed else UNSIGNED_NOTE
     return Verdict(True, reason, plan, plan.version, checked.stimulation)
-
-
-@lru_cache(maxsize=1)
-def _library() -> dict[str, dict[str, Any]]:
-    return library_stages()
 
 
 def last_applied(store: Store) -> LastApplied | None:

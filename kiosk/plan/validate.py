@@ -114,10 +114,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(problem.field)
             out.append(problem)
     return out
-
-
-def library_stages(lang: str = "en") -> dict[str, dict[str, Any]]:
-    """The content library as the exercise rules read it: id -> {"stages": [...], "name": ...}."""
-    from content.loader import load_exercises
-
-    return {ex.id: {"stages": list(ex.stages), "name": ex.name} for ex in load_exercises(lang).values()}
