@@ -77,7 +77,9 @@ def outline(plan: Plan, schedule: ScheduleSection, rx: Prescription, defaults: d
         sessions=tuple((_clock(s.at), _days(s.days)) for s in sorted(schedule.sessions, key=lambda s: s.at)),
         exercises=tuple(doses),
         eye=schedule.eye,
-        eye_care=tuple((it.kind, ", ".join(_clock(t) for t in it.times)) for it in schedule.items),
+        eye_care=tuple(
+            (" and ".join((it.kind, *it.also)), ", ".join(_clock(t) for t in it.times)) for it in schedule.items
+        ),
         stimulation=rx,
     )
 
@@ -115,9 +117,8 @@ def say_changes(found: list[Change], lang: str) -> str:
 
 def day_lines(o: Outline, names: dict[str, str]) -> list[str]:
     """What the kiosk does each day under this plan, in plain words (for the therapist)."""
-    kind = "signed" if o.signed else "UNSIGNED"
     lines = [
-        f"Plan version {o.version} ({kind}) for patient {o.patient}, stage {o.stage}, "
+        f"Plan version {o.version} for patient {o.patient}, stage {o.stage}, "
         f"in force from {o.valid_from} to {o.valid_until}.",
         "Exercise sessions: " + ("; ".join(f"{at} {days}" for at, days in o.sessions) or "none") + ".",
         "In each session:",
