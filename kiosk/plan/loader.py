@@ -20,7 +20,7 @@ from kiosk.plan.model import ANY_DEVICE, Plan, parse_plan
 from kiosk.plan.signing import SIG_SUFFIX, SigningError, parse_signature, read_public_key, verify_bytes
 from kiosk.plan.validate import check_plan
 from kiosk.store import Store
-from stim_hat.prescription import DeviceLimits, Prescription, parse_prescription
+from stim_hat.prescription import DeviceLimits, Prescription
 from stim_hat.safety import StimPlan
 
 UNSIGNED_NOTE = "unsigned starter plan"
@@ -76,7 +76,7 @@ def _problems_text(problems: list) -> str:
 
 def _identity_reason(plan: Plan, who: Identity) -> str | None:
     """Why the plan is not for this kiosk, or None (rule: docs/plan-format.md, "Patient and device")."""
-    if plan.signed and plan.device == ANY_DEVICE:
+    if plan.signed and plan.device in (ANY_DEVICE, ""):
         return f'This plan does not name the kiosk it is for; set device = "{who.device or "the kiosk id"}".'
     if who.device is not None and plan.device not in (who.device, ANY_DEVICE):
         return f"This plan is for the kiosk {plan.device}, but this kiosk is {who.device}."
@@ -219,9 +219,14 @@ def _keep_last(store: Store, last: LastApplied | None, reason: str, limits: Devi
     plan, _ = parse_plan(last.text.encode("utf-8"), "<last good plan>")
     if plan is None:
         return LoadResult(None, False, reason)
+    # Applied under older, looser checks it may hold what now fails (a dose of "5 s"): then it is not run.
+    checked = check_plan(plan, last.text, "<last good plan>", limits, library_stages())
+    if checked.problems:
+        return LoadResult(None, False, f"{reason} The plan it had fails the checks too: {checked.problems[0]}")
     plan = replace(plan, signed=last.signed)
-    rx, _problems = parse_prescription(plan.raw, limits)
-    return LoadResult(plan, False, f"{reason} The kiosk keeps the plan it had (version {plan.version}).", rx)
+    return LoadResult(
+        plan, False, f"{reason} The kiosk keeps the plan it had (version {plan.version}).", checked.stimulation
+    )
 
 
 def inbox_verifier(

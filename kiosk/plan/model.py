@@ -82,6 +82,8 @@ def _check_header(head: dict[str, Any], problem: Any) -> None:
             problem(key, f"unknown field{suggest(key, HEADER)} (known: {', '.join(HEADER)})")
     for key, tp in HEADER.items():
         value = head.get(key)
+        if value is None and key == "device":
+            continue  # plans written before the device was named: a signed one is refused by the loader
         if value is None:
             problem(key, "is missing")
         elif tp is int and (isinstance(value, bool) or not isinstance(value, int)):
@@ -129,7 +131,7 @@ def parse_plan(data: bytes, filename: str = "<plan>") -> tuple[Plan | None, list
         format=head["format"],
         version=head["version"],
         patient=head["patient"],
-        device=head["device"],
+        device=head.get("device", ""),
         therapist=head["therapist"],
         issued=head["issued"],
         valid_from=head["valid_from"],

@@ -150,3 +150,39 @@ def test_a_future_plan_is_good_but_waits_for_its_date(keys):
     verdict = _check(keys, text)
     assert not verdict.ok and verdict.starts == date(2026, 11, 23) and verdict.plan is not None
     assert "This plan starts on 2026-11-23; until then the plan in force stays." == verdict.reason
+
+
+def _in_force(store, text: str, version: int) -> None:
+    """A plan applied by an older kiosk version (its checks were looser)."""
+    store.db["plan_versions"].insert(
+        {"version": version, "sha256": "old", "received_at": "2026-11-01T09:00:00+00:00",
+         "applied_at": "2026-11-01T09:00:00+00:00", "status": "applied", "reason": "signed", "text": text}
+    )  # fmt: skip
+
+
+def _load(keys, store, text: str, tmp_path):
+    from datetime import datetime
+
+    from kiosk.plan.loader import load_plan
+
+    path = tmp_path / "plan.toml"
+    path.write_text(text)
+    (tmp_path / "plan.toml.sig").write_text(sign_bytes(text.encode(), read_private_key(keys[0])))
+    now = datetime(2026, 11, 20, 9, 0)
+    return load_plan(path, store=store, public_key=keys[1], today=TODAY, now=now, limits=DeviceLimits(), device=DEVICE)
+
+
+def test_an_old_plan_in_force_that_now_fails_is_not_run(keys, fresh_store, tmp_path):
+    _in_force(fresh_store, SAMPLE.replace("hold_seconds = 5", 'hold_seconds = "5 s"', 1), 3)
+    result = _load(keys, fresh_store, _sample().replace("version = 4", "version = 2"), tmp_path)
+    assert result.plan is None and "fails the checks too" in result.reason and "hold_seconds" in result.reason
+    assert session_plan_from(result.plan).steps, "the safe session (relaxation, massage) runs instead of a crash"
+
+
+def test_an_old_signed_plan_without_a_device_is_kept_until_a_new_one_comes(keys, fresh_store, tmp_path):
+    old = SAMPLE.replace('device = "fc-0000-0000-0000-0000"', "").replace("version = 3", "version = 2")
+    _in_force(fresh_store, old, 2)
+    result = _load(keys, fresh_store, old, tmp_path)  # the same plan, read again at the next session
+    assert not result.accepted and "does not name the kiosk it is for" in result.reason
+    assert result.plan is not None and result.plan.version == 2 and "keeps the plan it had" in result.reason
+    assert _load(keys, fresh_store, _sample(), tmp_path).accepted, "the therapist's next plan (with device) is taken"
