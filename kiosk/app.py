@@ -36,6 +36,7 @@ from kiosk.events import (
     VoiceCommand,
 )
 from kiosk.loop import MainLoop
+from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
@@ -364,6 +365,7 @@ class Kiosk:
                 estop_latched=self.stim is not None and self.stim.estop_latched,
                 estop_words=phrase("stimulation.estop_pressed", lang),
                 reset_label=phrase("stimulation.estop_reset_button", lang),
+                plan_status=waiting_plans(self.store),
             )
             self.mode = "caregiver"
         elif action == "estop_reset" and self.mode == "caregiver" and self.caregiver is not None:

@@ -166,6 +166,13 @@ class Inbox:
             report.notices.append(NOTICE_REFUSED)
 
 
+def waiting_plans(store: Store) -> str:
+    """For the caregiver screen: each new plan not in force yet and why (its start date, its signature)."""
+    with store.lock:
+        rows = list(store.db["plan_versions"].rows_where("status in ('pending', 'waiting')", order_by="id"))
+    return " ".join(f"New plan {r['version'] or ''}: {str(r['reason']).split(': ', 1)[-1]}" for r in rows[-2:])
+
+
 def install(plan_dir: Path, plan: bytes, sig: bytes) -> None:
     """Make ``plan`` the plan in force (signature first, so the pair is never half new)."""
     plan_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
