@@ -105,6 +105,7 @@ def test_bad_plans_are_refused_with_reasons_that_reach_the_next_summary(fresh_st
     rows, period = read_rows(fresh_store, date(2026, 11, 3), date(2026, 11, 9), UTC)
     summary = build_summary(rows, period, NOW, patient="P", device_id="d", software_version="v")
     assert summary["plan"]["refused"] == 3 and summary["plan"]["current_version"] == 4
+    assert summary["plan"]["in_force_since"] == NOW.isoformat()  # which version, and since when
     stored = {p["reason"] for p in summary["plan"]["received"] if p["status"] == "refused"}
     assert stored == {f"{name}: {reason}" for name, reason in reasons.items()}  # by name (and hash)
     texts = [r["text"] for r in fresh_store.db["plan_versions"].rows_where("status != 'applied'")]
