@@ -68,6 +68,11 @@ class PlanVersions:
             rows = list(self.store.db["plan_versions"].rows_where("sha256 = ?", [sha], order_by="-id", limit=1))
         return str(rows[0]["status"]) if rows else None
 
+    def waiting(self) -> list[dict[str, Any]]:
+        """Plans refused for now, checked again on every pass."""
+        with self.store.lock:
+            return list(self.store.db["plan_versions"].rows_where("status = 'waiting'", order_by="id"))
+
     def pending(self) -> list[dict[str, Any]]:
         """Plans kept until their start date, oldest version first."""
         with self.store.lock:
@@ -138,7 +143,16 @@ class Inbox:
                 report.waiting.append((name, "a session is running; the plan is checked after it"))
                 continue
             self._handle(name, plan, sig, sha, now, report)
+        self._forget_gone(set(names), now)
         return report
+
+    def _forget_gone(self, names: set[str], now: datetime) -> None:
+        """A waiting plan whose file left the inbox will not get its signature: it stops waiting."""
+        for row in self.versions.waiting():
+            name, _, reason = str(row["reason"] or "").partition(": ")
+            if name.endswith(".toml") and reason and name not in names:
+                gone = Verdict(False, row["version"], "it left the inbox before it could be used")
+                self.versions.set(str(row["sha256"]), "refused", gone, now, None, name)
 
     def _handle(self, name: str, plan: bytes, sig: bytes, sha: str, now: datetime, report: InboxReport) -> None:
         try:
@@ -170,7 +184,12 @@ def waiting_plans(store: Store) -> str:
     """For the caregiver screen: each new plan not in force yet and why (its start date, its signature)."""
     with store.lock:
         rows = list(store.db["plan_versions"].rows_where("status in ('pending', 'waiting')", order_by="id"))
-    return " ".join(f"New plan {r['version'] or ''}: {str(r['reason']).split(': ', 1)[-1]}" for r in rows[-2:])
+    lines = []
+    for row in rows[-2:]:
+        name, _, reason = str(row["reason"] or "").rpartition(".toml: ")
+        version = f"version {row['version']}" if row["version"] is not None else f"{name}.toml"
+        lines.append(f"New plan ({version}): {reason}")
+    return " ".join(lines)
 
 
 def install(plan_dir: Path, plan: bytes, sig: bytes) -> None:

@@ -107,7 +107,7 @@ def evaluate(
         except SigningError as exc:
             reason = str(exc)
         if reason:  # the signature file may still be on its way, or being replaced
-            return Verdict(False, reason, retry=True)
+            return Verdict(False, reason, version=_version_of(data), retry=True)
     plan, problems = parse_plan(data, filename)
     if plan is None:
         return Verdict(False, _problems_text(problems))
@@ -140,6 +140,12 @@ def evaluate(
     # The plan in force is checked in full every time it is read (dates, stimulation), not trusted.
     reason = "This plan is already in force." if same else "signed" if plan.signed else UNSIGNED_NOTE
     return Verdict(True, reason, plan, plan.version, checked.stimulation)
+
+
+def _version_of(data: bytes) -> int | None:
+    """The version a plan file claims (for the record; nothing else of an unverified file is used)."""
+    plan, _ = parse_plan(data)
+    return plan.version if plan is not None else None
 
 
 def last_applied(store: Store) -> LastApplied | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.plan.inbox import NOTICE_APPLIED, NOTICE_REFUSED, Inbox
+from kiosk.plan.inbox import NOTICE_APPLIED, NOTICE_REFUSED, Inbox, waiting_plans
 from kiosk.plan.loader import inbox_verifier, load_plan
 from kiosk.plan.signing import PUBLIC_NAME, keygen, read_private_key, read_public_key, sign_bytes
 from kiosk.summary.builder import build_summary
@@ -213,3 +213,17 @@ def test_a_file_unreadable_for_now_is_tried_again(fresh_store, share, therapist,
     inbox = make_inbox(fresh_store, FlakyFolder(share, failures=1), public, tmp_path)
     assert "not there" in dict(inbox.poll(NOW, session_running=False).waiting)["plan-v4.toml"]
     assert inbox.poll(NOW, session_running=False).applied == [("plan-v4.toml", 4)]
+
+
+def test_a_waiting_plan_whose_file_is_taken_away_stops_waiting(fresh_store, share, therapist, tmp_path):
+    private, public = therapist
+    intruder, _ = keygen(tmp_path / "intruder")
+    drop(share / "inbox", "forged.toml", plan_bytes(7), read_private_key(intruder))
+    inbox = make_inbox(fresh_store, FolderTarget(share), public, tmp_path)
+    assert "forged.toml" in dict(inbox.poll(NOW, session_running=False).waiting)
+    assert waiting_plans(fresh_store).startswith("New plan (version 7): The plan was signed with a different key")
+    (share / "inbox" / "forged.toml").unlink()
+    inbox.poll(NOW, session_running=False)
+    row = next(fresh_store.db["plan_versions"].rows_where("version = 7"))
+    assert row["status"] == "refused" and row["reason"] == "forged.toml: it left the inbox before it could be used"
+    assert waiting_plans(fresh_store) == "", "the caregiver screen no longer shows it"

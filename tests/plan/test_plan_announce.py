@@ -113,7 +113,7 @@ def test_a_future_plan_is_announced_on_its_date(setup, keys, fresh_store):
     assert said(kiosk) == [] and current_plan(settings, fresh_store, wall()).plan.version == 3
     kiosk.act("caregiver", 0.0, "touch")  # the caregiver screen says why until then
     assert kiosk.caregiver.plan_status == (
-        "New plan 4: This plan starts on 2026-11-23; until then the plan in force stays."
+        "New plan (version 4): This plan starts on 2026-11-23; until then the plan in force stays."
     )
     tick(kiosk, 1)
     kiosk.act("home", 0.0, "touch")
