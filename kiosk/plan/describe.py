@@ -1,4 +1,6 @@
-"""What a plan makes the kiosk do each day, and what changed from one plan to the next (pure).
+"""What a plan makes the kiosk do each day, and what changed from one plan to the next.
+
+Plain values in and out, no clock; only ``say_changes`` reads the phrase files (content/lang).
 
 ``outline`` reduces a checked plan to plain values; ``changes`` lists the differences as phrase
 keys with their values, so the kiosk says them in the patient's language (``say_changes``) and
