@@ -186,3 +186,43 @@ def test_an_old_signed_plan_without_a_device_is_kept_until_a_new_one_comes(keys,
     assert not result.accepted and "does not name the kiosk it is for" in result.reason
     assert result.plan is not None and result.plan.version == 2 and "keeps the plan it had" in result.reason
     assert _load(keys, fresh_store, _sample(), tmp_path).accepted, "the therapist's next plan (with device) is taken"
+
+
+VALUES = [
+    '"x"',
+    "5",
+    "-1",
+    "nan",
+    "inf",
+    "1e300",
+    "true",
+    "[]",
+    "{}",
+    '[1, "a"]',
+    "{a = 1}",
+    "2026-11-01",
+    '"25:00"',
+    '""',
+]
+
+
+def test_no_plan_that_passes_crashes_the_kiosk_later():
+    """Random typos in the sample plan: each is refused, or the session and the schedule can be built from it."""
+    import random
+    import re
+
+    lines = _sample().replace("enabled = true", "enabled = false").replace(f'"{DEVICE}"', '"any"').splitlines()
+    keys = [i for i, line in enumerate(lines) if re.match(r"^\s*\w+\s*=", line)]
+    rnd, passed = random.Random(18), 0
+    for _ in range(400):
+        mutated = list(lines)
+        for i in rnd.sample(keys, rnd.randint(1, 3)):
+            mutated[i] = mutated[i].split("=")[0] + "= " + rnd.choice(VALUES)
+        data = "\n".join(mutated).encode()
+        verdict = evaluate(data, None, None, last=None, today=TODAY, limits=DeviceLimits())
+        if verdict.ok:
+            passed += 1
+            session = session_plan_from(verdict.plan)
+            assert session.steps and all(s.reps >= 1 and 0 <= s.hold_seconds <= 300 for s in session.steps)
+            assert parse_schedule(verdict.plan.raw, data.decode())[1] == []
+    assert 0 < passed < 400
