@@ -6,21 +6,38 @@ language falls back to English (and a test fails for it, so translators see it).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from content import content_path
 
 DEFAULT_LANGUAGE = "en"
+_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")  # a language code: never a path
+
+
+@lru_cache(maxsize=1)
+def shipped_languages() -> tuple[str, ...]:
+    """The language codes shipped in content/lang (folders with a phrases.toml)."""
+    root = content_path("lang")
+    return tuple(sorted(p.name for p in root.iterdir() if _CODE.match(p.name) and (p / "phrases.toml").is_file()))
+
+
+def language_path(lang: str, *parts: str) -> Path:
+    """A file of a shipped language; ValueError for anything else, so no setting leads out of content/."""
+    if lang not in shipped_languages():
+        raise ValueError(f"{lang!r} is not a language this kiosk has (it has: {', '.join(shipped_languages())})")
+    return content_path("lang", lang, *parts)
 
 
 @lru_cache(maxsize=8)
 def phrases(lang: str) -> dict[str, str]:
-    """All phrases of a language as a flat {"dotted.key": text} dict."""
-    path = content_path("lang", lang, "phrases.toml")
-    if not path.exists():
+    """All phrases of a language as a flat {"dotted.key": text} dict ({} for a language not shipped)."""
+    if lang not in shipped_languages():
         return {}
+    path = language_path(lang, "phrases.toml")
     return dict(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
 
 

@@ -37,6 +37,7 @@ from kiosk.events import (
 )
 from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
+from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
@@ -394,6 +395,7 @@ class Kiosk:
             estop_latched=self.stim is not None and self.stim.estop_latched,
             estop_words=phrase("stimulation.estop_pressed", lang),
             reset_label=phrase("stimulation.estop_reset_button", lang),
+            plan_status=waiting_plans(self.store),
         )
         self.mode = "caregiver"
 
@@ -526,6 +528,14 @@ class Kiosk:
             lang=self.session.flow.plan.lang,
             blocked=self.session.view(self.now).stim_blocked,
         )
+
+    def announce_plan(self, words: str) -> bool:
+        """Show on Home and say once that the plan changed; False while busy (the plan watch asks again)."""
+        if self.mode != "home" or self.reminder is not None or self.estop_announced:
+            return False
+        self.notice = words
+        self.devices.speaker.say(words)
+        return True
 
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language

@@ -112,6 +112,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.watchdog import Notifier, WatchdogStep
 
     kiosk.loop.add_step("alive", AliveStep(store, kiosk.wall_clock))  # hourly mark for the summary's uptime
+    from kiosk.plan.current import PLAN_FILE, plan_dir
+    from kiosk.plan.watch import PlanWatch
+    from stim_hat.prescription import device_limits
+
+    kiosk.loop.add_step(
+        "plan",
+        PlanWatch(
+            store,
+            plan_dir(settings) / PLAN_FILE,
+            lambda: current_plan(settings, store, kiosk.wall_clock()),
+            kiosk.announce_plan,
+            lambda: kiosk.settings.display.language,
+            kiosk.wall_clock,
+            device_limits(settings.hat),
+        ),
+    )
 
     notifier = Notifier.from_env()
     # Last step: READY=1 once the home screen has been drawn, then WATCHDOG=1 only while healthy.

@@ -31,7 +31,7 @@ class DisplaySettings:
     show_camera: bool = setting(
         False, "Show the camera picture during exercises (off: many patients dislike seeing their face)."
     )
-    language: str = setting("en", "Language of screens and speech (a folder in content/lang).")
+    language: str = setting("en", "Language of screens and speech: a language code shipped in content/lang (en, de).")
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,11 @@ def _check_value(name: str, value: Any) -> str | None:
         return f"must be one of {', '.join(_CHOICES[name])}, got {value!r}"
     if name == "caregiver.pin" and value and not (value.isdigit() and 4 <= len(value) <= 8):
         return "must be 4 to 8 digits"
+    if name == "display.language":
+        from content.i18n import shipped_languages  # the shipped folders, read once
+
+        if value not in shipped_languages():
+            return f"must be a language this kiosk has ({', '.join(shipped_languages())}), got {value!r}"
     return None
 
 

@@ -43,6 +43,7 @@ class CaregiverState:
     estop_latched: bool = False
     estop_words: str = ""  # what the emergency-stop panel says (the pressed words, then any refusal)
     reset_label: str = "Reset emergency stop"
+    plan_status: str = ""  # a new plan waiting (for its date or its signature), in plain words
 
     @property
     def locked_out(self) -> bool:
@@ -132,7 +133,9 @@ class CaregiverScreen:
             "language_next",
             role="body",
         )
-        note = state.message or "Only the therapist's plan sets exercises, eye care and stimulation."
+        note = (
+            state.message or state.plan_status or "Only the therapist's plan sets exercises, eye care and stimulation."
+        )
         p.paragraph(note, "small", pygame.Rect(m, y + bh + p.px(8), w - p.px(220), p.px(80)), theme.MUTED, max_lines=2)
 
     @staticmethod

@@ -80,6 +80,7 @@ def plan_section(rows: Rows, period: Period) -> dict[str, Any]:
     current = max(applied, key=lambda p: p.version or 0, default=None)
     return {
         "current_version": current.version if current else None,
+        "in_force_since": iso(current.applied_at) if current else None,  # when that version took effect
         "received": [
             {
                 "version": p.version,

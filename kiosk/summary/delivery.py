@@ -14,6 +14,7 @@ import http.client
 import logging
 import os
 import secrets
+import stat
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -28,6 +29,31 @@ log = logging.getLogger(__name__)
 
 class DeliveryError(RuntimeError):
     """A target refused or could not take a file; the message says why in plain words."""
+
+
+class NotAPlanFile(DeliveryError):
+    """An inbox entry that is never read: not a regular file (a link, folder or device) or too large."""
+
+
+INBOX_MAX_BYTES = 256 * 1024  # a plan is a few kilobytes; anything this big is not one
+
+
+def read_inbox_file(path: Path, limit: int = INBOX_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never following a link, never more than ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotAPlanFile(f"{path.name} is a link, not a file; it is not read.") from exc
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotAPlanFile(f"{path.name} is not a regular file (a folder or device); it is not read.")
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise NotAPlanFile(f"{path.name} is larger than {limit // 1024} KB, too large for a plan; it is not read.")
+    return data
 
 
 class Target(Protocol):
@@ -87,10 +113,11 @@ class FolderTarget:
     def list_inbox(self) -> list[str]:
         if not self.inbox.is_dir():
             return []
-        return sorted(p.name for p in self.inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+        # Every entry is listed (links, folders and devices too) so get_inbox can say why it is not read.
+        return sorted(p.name for p in self.inbox.iterdir() if not p.name.startswith("."))
 
     def get_inbox(self, name: str) -> bytes:
-        return (self.inbox / name).read_bytes()
+        return read_inbox_file(self.inbox / name)
 
 
 class WebDavTarget:
@@ -177,6 +204,8 @@ class WebDavTarget:
     def get_inbox(self, name: str) -> bytes:
         status, body = self._request("GET", self.inbox_path + urllib.parse.quote(name))
         self._check(status, f"fetching {name}")
+        if len(body) > INBOX_MAX_BYTES:
+            raise NotAPlanFile(f"{name} is larger than {INBOX_MAX_BYTES // 1024} KB, too large for a plan.")
         return body
 
 

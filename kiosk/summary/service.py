@@ -12,13 +12,13 @@ from typing import Any
 from nacl.signing import SigningKey, VerifyKey
 
 from kiosk import __version__
+from kiosk.plan.inbox import Verifier
 from kiosk.settings import Settings
 from kiosk.store import Store
 from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
 from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
 from kiosk.summary.fhir_out import to_fhir_bytes
-from kiosk.summary.inbox import Verifier
 from kiosk.summary.json_out import to_json_bytes
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.pdf_out import to_pdf_bytes
@@ -144,14 +144,14 @@ def queue(settings: Settings, store: Store, packed: list[Packed], now: datetime)
 
 
 def plan_verifier(settings: Settings, store: Store, today: date) -> Verifier:
-    """The full plan check of ``kiosk.plan`` (signature, format, version must increase, dates, stimulation)."""
+    """The full plan check of ``kiosk.plan`` (signature, every section, this patient and device, version, dates)."""
     from kiosk.plan.loader import inbox_verifier
     from kiosk.plan.signing import read_public_key as read_plan_key
     from stim_hat.prescription import device_limits
 
     key_file = settings.sync.therapist_key
     public = read_plan_key(Path(key_file).expanduser()) if key_file else None
-    return inbox_verifier(public, store, today, device_limits(settings.hat))
+    return inbox_verifier(public, store, today, device_limits(settings.hat), device_id(device_key(settings)))
 
 
 def software_version() -> str:

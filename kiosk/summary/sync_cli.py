@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from datetime import datetime, timedelta
 
+from kiosk.plan.inbox import Inbox
 from kiosk.plan.signing import SigningError
 from kiosk.settings import Settings
 from kiosk.store import DB_NAME, Store, StoreError
@@ -15,7 +16,6 @@ from kiosk.summary import service
 from kiosk.summary.cli import _settings
 from kiosk.summary.crypto import SummaryCryptoError
 from kiosk.summary.delivery import DeliveryError, deliver_pass
-from kiosk.summary.inbox import Inbox
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.periodic import build_due
 
