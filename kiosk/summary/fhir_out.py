@@ -16,6 +16,7 @@ METRIC_SYSTEM = "https://facecoach.example/fhir/CodeSystem/metric"
 PATIENT_SYSTEM = "https://facecoach.example/fhir/NamingSystem/patient-pseudonym"
 DEVICE_SYSTEM = "https://facecoach.example/fhir/NamingSystem/device"
 UCUM = "http://unitsofmeasure.org"
+PROCEDURE_STATUS = {"finished": "completed", "running": "in-progress"}  # every other end: stopped
 ESTIMATE_NOTE = "Self-tracking estimate from camera landmarks; not a clinical grade."
 
 
@@ -195,7 +196,7 @@ class _BundleMaker:
             proc: dict[str, Any] = {
                 "resourceType": "Procedure",
                 "id": self.ids("Procedure", i, block["started_at"]),
-                "status": "stopped" if block["stopped_early"] else "completed",
+                "status": PROCEDURE_STATUS.get(block["end_code"], "stopped"),
                 "code": {"text": "Transcutaneous electrical stimulation of facial muscles (home device)"},
                 "subject": {"reference": f"urn:uuid:{self.patient_id}"},
                 "performedPeriod": {
@@ -212,7 +213,7 @@ class _BundleMaker:
                 ],
             }
             if block["stopped_early"]:
-                proc["statusReason"] = {"text": block["stop_reason"] or "stopped early"}
+                proc["statusReason"] = {"text": f"{block['end_words']}: {block['stop_reason'] or 'no reason stored'}"}
             self.add(proc)
 
 

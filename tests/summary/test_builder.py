@@ -134,12 +134,21 @@ def test_eye_care_outcomes_and_night_routine():
     )
     eye = build(Rows(reminders=r))["eye_care"]
     assert [x["outcome"] for x in eye["reminders"]] == ["on_time", "late", "missed", "on_time", "missed", "open"]
-    assert eye["items"][0] == {"item_id": "day_drops", "kind": "drops", "due": 4, "on_time": 1, "late": 1, "missed": 1}
+    assert eye["items"][0] == {
+        "item_id": "day_drops",
+        "kind": "drops",
+        "due": 4,
+        "on_time": 1,
+        "late": 1,
+        "missed": 1,
+        "open": 1,
+    }
     assert eye["night_routine"] == {
         "nights_due": 2,
         "nights_done": 1,
         "adherence": 0.5,
         "missed_nights": ["2026-11-03"],
+        "nights_pending": [],
     }
     assert eye["caregiver_alerts"] == 3
 

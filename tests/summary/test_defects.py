@@ -1,0 +1,93 @@
+"""One test per defect the real kiosk's data showed in the summary (issue 20)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from kiosk.summary.builder import build_summary
+from kiosk.summary.fhir_out import to_fhir_bundle
+from kiosk.summary.model import Period, ReminderRow, Rows, StimRow
+
+PERIOD = Period(date(2026, 11, 2), date(2026, 11, 8))
+
+
+def at(day: int, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+NOW = at(9, 12)
+
+
+def build(rows: Rows, now: datetime = NOW, period: Period = PERIOD) -> dict:
+    return build_summary(rows, period, now, patient="P-1", device_id="fc-x", software_version="0.1.0")
+
+
+def block(i: int, day: int, minutes: float | None, reason: str, end_code: str = "") -> StimRow:
+    start = at(day, 14)
+    stop = None if minutes is None else start + timedelta(minutes=minutes)
+    params = {"block_minutes": 10.0}
+    return StimRow(i, start, stop, "left", ("frontalis",), params, 3.0, reason, 3, end_code)
+
+
+def _procedures(summary: dict) -> list[dict]:
+    bundle = to_fhir_bundle(summary)
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"]
+
+
+def test_a_block_the_runner_ended_with_block_finished_is_a_normal_end():
+    s = build(Rows(stim=(block(1, 3, 10, "block finished"),)))
+    b = s["stimulation"]["blocks"][0]
+    assert (b["end_code"], b["stopped_early"], s["stimulation"]["stopped_early"]) == ("finished", False, 0)
+    (proc,) = _procedures(s)
+    assert proc["status"] == "completed" and "statusReason" not in proc
+
+
+def test_end_codes_from_the_words_of_todays_rows():
+    rows = (
+        block(1, 3, 4, "Stopped by you (touch)."),
+        block(2, 4, 2, "Stimulation is blocked while co-movement is flagged."),
+        block(3, 5, 1, "fault: the board cut the output by itself"),
+    )
+    s = build(Rows(stim=rows))
+    assert [b["end_code"] for b in s["stimulation"]["blocks"]] == ["patient_stop", "rule", "fault"]
+    assert s["stimulation"]["stopped_early"] == 3
+    assert [p["status"] for p in _procedures(s)] == ["stopped"] * 3
+    assert _procedures(s)[0]["statusReason"]["text"] == "stopped by the patient: Stopped by you (touch)."
+
+
+def test_the_ledgers_end_code_wins_over_the_words():
+    s = build(Rows(stim=(block(1, 3, 10, "the words say something else", end_code="finished"),)))
+    assert s["stimulation"]["blocks"][0]["end_code"] == "finished"
+
+
+def test_a_row_never_closed_is_interrupted_and_counts_its_whole_planned_length():
+    s = build(Rows(stim=(block(1, 3, None, ""),)))
+    b = s["stimulation"]["blocks"][0]
+    assert (b["end_code"], b["minutes"], b["stopped_early"]) == ("interrupted", 10.0, True)
+    assert s["stimulation"]["minutes_by_side"] == {"left": 10.0}
+    (proc,) = _procedures(s)
+    assert proc["status"] == "stopped"
+
+
+def test_a_block_still_running_is_neither_interrupted_nor_counted_yet():
+    s = build(Rows(stim=(block(1, 8, None, ""),)), now=at(8, 14, 5))
+    b = s["stimulation"]["blocks"][0]
+    assert (b["end_code"], b["stopped_early"]) == ("running", False)
+    assert _procedures(s)[0]["status"] == "in-progress"
+
+
+def test_tonights_ointment_is_not_a_missed_night_in_the_morning():
+    ointment = ReminderRow(1, "night_routine", "ointment", at(8, 22), "due")
+    drops = ReminderRow(2, "day_drops", "drops", at(8, 8), "acknowledged", 0, None, at(8, 8, 1), "touch", 60.0)
+    eye = build(Rows(reminders=(drops, ointment)), now=at(8, 9))["eye_care"]
+    assert eye["night_routine"]["missed_nights"] == [] and eye["night_routine"]["nights_due"] == 0
+    assert eye["night_routine"]["nights_pending"] == ["2026-11-08"]
+    assert [r["outcome"] for r in eye["reminders"]] == ["on_time", "upcoming"]
+    night_item = next(i for i in eye["items"] if i["item_id"] == "night_routine")
+    assert night_item["due"] == 0 and night_item["missed"] == 0
+
+
+def test_cancelled_reminders_are_not_listed_as_open():
+    cancelled = ReminderRow(1, "day_drops", "drops", at(5, 14), "cancelled")
+    open_one = ReminderRow(2, "day_drops", "drops", at(5, 16), "announced", 1)
+    eye = build(Rows(reminders=(cancelled, open_one)))["eye_care"]
+    assert [r["outcome"] for r in eye["reminders"]] == ["open"]
+    assert eye["cancelled"] == 1 and eye["items"][0]["due"] == 1
