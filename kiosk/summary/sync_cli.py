@@ -4,6 +4,7 @@ the plan inbox, then a report."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sqlite3
 import sys
 from datetime import datetime, timedelta
@@ -18,6 +19,8 @@ from kiosk.summary.delivery import DeliveryError, deliver_pass
 from kiosk.summary.inbox import Inbox
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.periodic import build_due
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,13 +78,28 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _build_failed(store: Store, now: datetime, exc: Exception) -> bool:
+    """Say why the due build failed and log it; the period stays unrecorded, so the next run tries again."""
+    print(
+        f"The summary that is due could not be built: {exc or type(exc).__name__} It will be tried again next time.",
+        file=sys.stderr,
+    )
+    try:
+        store.log_event("summary_build_failed", now, {"error": f"{type(exc).__name__}: {exc}"[:500]})
+    except (StoreError, sqlite3.Error) as log_exc:
+        log.error("could not log the failed summary build: %s", log_exc)
+    return False
+
+
 def _build(settings: Settings, store: Store, now: datetime) -> bool:
     """Build the periodic summary when it is due; False (after saying why) when it could not be built."""
     try:
         outcome = build_due(settings, store, now)
     except (OSError, SummaryCryptoError, StoreError, sqlite3.Error) as exc:
-        print(f"The summary that is due could not be built: {exc} It will be tried again next time.", file=sys.stderr)
-        return False
+        return _build_failed(store, now, exc)
+    except Exception as exc:  # noqa: BLE001 - a renderer bug must not stop delivery and plan collection
+        log.exception("summary build failed")
+        return _build_failed(store, now, exc)
     for problem in outcome.problems:
         print(f"plan: {problem}", file=sys.stderr)
     if outcome.built is not None:

@@ -91,3 +91,31 @@ def test_cancelled_reminders_are_not_listed_as_open():
     eye = build(Rows(reminders=(cancelled, open_one)))["eye_care"]
     assert [r["outcome"] for r in eye["reminders"]] == ["open"]
     assert eye["cancelled"] == 1 and eye["items"][0]["due"] == 1
+
+
+def test_the_pdf_says_no_none_draws_no_empty_chart_and_gives_units(tmp_path):
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from kiosk.summary.model import ExerciseRow, SessionRow
+    from kiosk.summary.pdf_charts import trend_chart
+    from kiosk.summary.pdf_out import to_pdf_bytes
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    sessions = (SessionRow(1, at(3), at(3), at(3, 10, 15), "done", 3, 15.0),)
+    measured = ExerciseRow(1, 1, "brow_lift", at(3), 5, 5, 5.0, 3.0, 6.0, 40.0, 80.0, 0.5)
+    unmeasured = ExerciseRow(2, 1, "cheek_puff", at(3), 5, 5, 5.0, quality="not measured")
+    s = build(Rows(sessions=sessions, exercises=(measured, unmeasured)))
+    by_name = {e["exercise"]: e for e in s["exercises"]}
+    assert trend_chart(by_name["cheek_puff"], s["period"]["from"]) is None
+    assert trend_chart(by_name["brow_lift"], s["period"]["from"]) is not None
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(to_pdf_bytes(s))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "None" not in text
+    assert "cheek_puff: not measured by the camera." in text
+    assert "15 min" in text and "3.0 mm to 3.0 mm" in text and "1 of 1 session" in text
+    assert "not estimated" in text  # Sunnybrook-style items without evidence say so in words
