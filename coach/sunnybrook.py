@@ -61,6 +61,43 @@ class SunnybrookEstimate:
         }
 
 
+def symmetry_ratio(left: float | None, right: float | None) -> float | None:
+    """THE symmetry ratio: weaker side over stronger side, 0..1 (1 = equal); None without movement.
+
+    Every part that shows symmetry (the kiosk's screens, the stored results, the summary's PDF,
+    JSON and FHIR) uses this one definition, on mm when the camera gave mm.
+    """
+    if left is None or right is None:
+        return None
+    weak, strong = sorted((max(left, 0.0), max(right, 0.0)))
+    return weak / strong if strong > 0 else None
+
+
+def period_symmetry(ratios: list[float]) -> float | None:
+    """The symmetry of a period: the median of the per-result ratios (one odd result moves it least)."""
+    values = sorted(r for r in ratios if r is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def voluntary_score(ratio: float) -> int:
+    """Sunnybrook-style voluntary movement 1..5 from the affected/other ratio (the VOLUNTARY_CUTS)."""
+    return 1 + sum(ratio >= cut for cut in VOLUNTARY_CUTS)
+
+
+# Synkinesis 0..3 from the share of results with a co-movement flag: none, <25 %, <60 %, more.
+SYNKINESIS_SHARE_CUTS = (0.25, 0.6)
+
+
+def synkinesis_share_score(share: float) -> int:
+    """Sunnybrook-style synkinesis 0..3 from the share of results in which the camera flagged co-movement."""
+    if share <= 0:
+        return 0
+    return 1 + sum(share >= cut for cut in SYNKINESIS_SHARE_CUTS)
+
+
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
@@ -89,7 +126,7 @@ def voluntary_item(score: ExerciseScore, affected: str) -> int | None:
         return None
     other = score.side(_other(affected)).excursion_mm
     ratio = score.side(affected).excursion_mm / other if other > 0 else 1.0
-    return 1 + sum(ratio >= cut for cut in VOLUNTARY_CUTS)
+    return voluntary_score(ratio)
 
 
 def synkinesis_item(exercise: str, synk: Synkinesis) -> int:

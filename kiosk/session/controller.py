@@ -27,6 +27,7 @@ from kiosk.session.flow import (
     StartStimulation,
     StopStimulation,
 )
+from kiosk.session.results import result_row
 from kiosk.session.steps import Measurement, SessionPlan
 from kiosk.store import Store
 
@@ -172,6 +173,8 @@ class SessionController:
                 self.stim.lower(effect.source)
             elif isinstance(effect, StartStimulation):
                 allowed, reason = self.stim.start(effect.source)
+                if not allowed:
+                    self._stimulation_refused(reason)
                 self._apply(self.flow.stim_start_answer(allowed, reason))
             elif isinstance(effect, RaiseStimulation):
                 self._apply(self.flow.stim_raise_answer(*self.stim.stronger(effect.source)))
@@ -179,27 +182,25 @@ class SessionController:
                 self.stim.record_checklist(effect.cleared, effect.answers)
 
     def _store_result(self, done: ExerciseDone) -> None:
+        """Store what the exercise measured now, so the therapist's summary reads what happened."""
         self.results.append(done)
-        left, right = done.left_pct, done.right_pct
-        symmetry = None
-        if left is not None and right is not None and max(left, right) > 0:
-            symmetry = min(left, right) / max(left, right)
         with self.store.write() as db:
-            db["exercise_results"].insert(
-                {
-                    "session_id": self.session_id,
-                    "exercise": done.exercise,
-                    "at": self.wall_clock().isoformat(),
-                    "reps_planned": done.reps_planned,
-                    "reps_done": done.reps_done,
-                    "hold_seconds": done.hold_seconds,
-                    "left_pct": left,
-                    "right_pct": right,
-                    "symmetry_ratio": symmetry,
-                    "quality": "measured" if done.measured else "not measured",
-                    "details": json.dumps({"estimate": True}),
-                }
-            )
+            db["exercise_results"].insert(result_row(done, self.session_id, self.wall_clock()))
+
+    def _stimulation_refused(self, reason: str) -> None:
+        """A refused start while co-movement is flagged: mark this session's results that showed it."""
+        if not self.flow.synkinesis_seen or self.session_id is None:
+            return
+        now = self.wall_clock()
+        with self.store.write() as db:
+            for row in list(db["exercise_results"].rows_where("session_id = ?", [self.session_id])):
+                details = json.loads(row["details"] or "{}")
+                if details.get("co_movement_holds"):
+                    details["blocked_stimulation"] = True
+                    db["exercise_results"].update(row["id"], {"details": json.dumps(details, sort_keys=True)})
+        self.store.log_event(
+            "stimulation_blocked", now, {"session_id": self.session_id, "by": "co_movement", "reason": reason}
+        )
 
     def _end(self, ended: SessionEnded) -> None:
         with self.store.critical() as db:

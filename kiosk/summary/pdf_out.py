@@ -168,7 +168,7 @@ def _estimates(s: dict[str, Any]) -> list[Any]:
         f"{num(sb['composite_score'], 'points', 0, 'not estimated')}. " + " ".join(sb["notes"])
     )
     out += [Spacer(1, 2 * mm), Paragraph(totals, SMALL), Spacer(1, 4 * mm), Paragraph("<b>Synkinesis flags</b>", BODY)]
-    flags = [["Exercise", "Flag", "Count", "Share", "First seen", "Last seen"]]
+    flags = [["Exercise", "Flag", "Seen in", "Share", "First seen", "Last seen", "Blocked stimulation"]]
     flags += [
         [
             f["exercise"],
@@ -177,6 +177,7 @@ def _estimates(s: dict[str, Any]) -> list[Any]:
             share(f["share_of_results"]),
             (f["first_seen"] or "")[:10],
             (f["last_seen"] or "")[:10],
+            count(f.get("blocked_stimulation", 0), "time"),
         ]
         for f in s["synkinesis_flags"]
     ]

@@ -112,6 +112,7 @@ def test_sunnybrook_estimate_with_evidence_and_synkinesis_flags():
             "share_of_results": 0.5,
             "first_seen": at(8).isoformat(),
             "last_seen": at(8).isoformat(),
+            "blocked_stimulation": 0,
         }
     ]
 

@@ -119,3 +119,44 @@ def test_the_pdf_says_no_none_draws_no_empty_chart_and_gives_units(tmp_path):
     assert "cheek_puff: not measured by the camera." in text
     assert "15 min" in text and "3.0 mm to 3.0 mm" in text and "1 of 1 session" in text
     assert "not estimated" in text  # Sunnybrook-style items without evidence say so in words
+
+
+def test_what_the_kiosk_stored_per_hold_and_co_movement_reaches_the_summary():
+    from kiosk.summary.model import ExerciseRow
+
+    details = {
+        "holds_measured": 3,
+        "holds_on_target": 2,
+        "hold_target_seconds": 5.0,
+        "frames": 120,
+        "frames_used": 100,
+        "rejected": {"too_dark": 20},
+        "co_movement_holds": 2,
+        "blocked_stimulation": True,
+    }
+    row = ExerciseRow(
+        1,
+        1,
+        "open_smile",
+        at(3),
+        3,
+        3,
+        5.0,
+        4.0,
+        8.0,
+        40.0,
+        80.0,
+        0.5,
+        "left",
+        ("eye_narrowing_left",),
+        "measured",
+        details,
+    )
+    s = build(Rows(exercises=(row,)))
+    (smile,) = s["exercises"]
+    assert (smile["hold"]["holds_meeting_target"], smile["hold"]["holds_with_target"]) == (2, 3)
+    assert smile["left"]["movement_mm"]["end"] == 4.0 and smile["right"]["pct_of_baseline"]["end"] == 80.0
+    (flag,) = s["synkinesis_flags"]
+    assert (flag["flag"], flag["blocked_stimulation"]) == ("eye_narrowing_left", 1)
+    dq = s["data_quality"]
+    assert (dq["frames_total"], dq["frames_rejected"], dq["results_without_measurement"]) == (120, 20, 0)
