@@ -28,6 +28,7 @@ from kiosk.session.flow import (
     StopStimulation,
 )
 from kiosk.session.results import result_row
+from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import Measurement, SessionPlan
 from kiosk.store import Store
 
@@ -101,8 +102,10 @@ class SessionController:
         movement: MovementSource,
         wall_clock: Callable[[], datetime],
         stim: StimPort | None = None,
+        slots: SlotLedger | None = None,
     ) -> None:
         self.flow = SessionFlow(plan)
+        self.slots = slots
         self.stim: StimPort = stim or NoStimulation()
         self.speaker = speaker
         self.store = store
@@ -114,13 +117,17 @@ class SessionController:
         self.names = {s.id: s.name for s in plan.steps}
 
     def start(self, t: float) -> None:
+        started = self.wall_clock()
+        slot = self.slots.claim(started) if self.slots is not None else None  # None: an extra session
         with self.store.write() as db:
             table = db["sessions"]
             table.insert(
                 {
-                    "started_at": self.wall_clock().isoformat(),
+                    "started_at": started.isoformat(),
                     "status": "running",
                     "plan_version": self.flow.plan.plan_version,
+                    "slot_id": slot.slot_id if slot else None,
+                    "planned_for": slot.planned_for.isoformat() if slot else None,
                 }
             )
             self.session_id = int(table.last_pk)  # type: ignore[arg-type]

@@ -80,7 +80,8 @@ def _front(s: dict[str, Any]) -> list[Any]:
         [
             "Sessions done / planned",
             f"{a['sessions_done']} of {count(a['sessions_planned'], 'session')}"
-            f" ({share(a['done_rate'], 'none planned')})",
+            f" ({share(a['done_rate'], 'none planned')})"
+            + (f", plus {count(a['sessions_extra'], 'extra session')}" if a.get("sessions_extra") else ""),
         ],
         [
             "Sessions partly done / missed",

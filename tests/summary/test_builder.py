@@ -58,6 +58,7 @@ def test_adherence_counts_minutes_calendar_and_windows():
         "done": 0,
         "partial": 1,
         "missed": 1,
+        "extra": 0,
         "minutes": 10.0,
     }
 

@@ -160,3 +160,17 @@ def test_what_the_kiosk_stored_per_hold_and_co_movement_reaches_the_summary():
     assert (flag["flag"], flag["blocked_stimulation"]) == ("eye_narrowing_left", 1)
     dq = s["data_quality"]
     assert (dq["frames_total"], dq["frames_rejected"], dq["results_without_measurement"]) == (120, 20, 0)
+
+
+def test_planned_counts_scheduled_slots_not_presses_of_start():
+    from kiosk.summary.model import SessionRow
+
+    sessions = (
+        SessionRow(1, at(2), at(2), at(2, 10, 15), "done", 3, 15.0),  # filled its slot
+        SessionRow(2, at(3), None, None, "missed", 3, 0.0),  # the kiosk recorded the slot missed
+        SessionRow(3, None, at(3, 18), at(3, 18, 12), "done", 3, 12.0),  # extra: outside every slot
+        SessionRow(4, None, at(4, 9), None, "running", 3, 0.0),  # started, never ended: no planned slot
+    )
+    a = build(Rows(sessions=sessions))["adherence"]
+    assert (a["sessions_planned"], a["sessions_done"], a["sessions_missed"], a["sessions_extra"]) == (2, 1, 1, 1)
+    assert a["done_rate"] == 0.5 and a["minutes"] == 27.0 and a["days_with_data"] == 2
