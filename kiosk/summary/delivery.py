@@ -25,6 +25,8 @@ from kiosk.summary.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
+FHIR_KIND = "fhir-transaction"  # the outbox kind of the plain FHIR transaction (only a FHIR server takes it)
+
 
 class DeliveryError(RuntimeError):
     """A target refused or could not take a file; the message says why in plain words."""
@@ -194,11 +196,24 @@ class PassReport:
         return not self.failed
 
 
-def deliver_pass(outbox: Outbox, target: Target, now: datetime, base: timedelta, cap: timedelta) -> PassReport:
-    """Try every due outbox item once; confirmed items leave the outbox, the rest wait with back-off."""
+def deliver_pass(
+    outbox: Outbox,
+    target: Target,
+    now: datetime,
+    base: timedelta,
+    cap: timedelta,
+    kinds: frozenset[str] | None = None,
+) -> PassReport:
+    """Try every due outbox item once; confirmed items leave the outbox, the rest wait with back-off.
+
+    ``kinds``: only items of these kinds (the FHIR target takes only the FHIR transaction); None:
+    every kind but the FHIR transaction, which only a FHIR server can use.
+    """
     report = PassReport()
     due = {i.id for i in outbox.due(now)}
     for item in outbox.pending():
+        if (item.kind not in kinds) if kinds is not None else item.kind == FHIR_KIND:
+            continue
         if item.id not in due:
             report.waiting.append(item.name)
             continue
