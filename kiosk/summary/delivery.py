@@ -59,6 +59,28 @@ def _folder_reason(exc: OSError) -> str:
     return f"could not be written: {exc.strerror or exc}"
 
 
+def http_request(
+    parts: urllib.parse.SplitResult,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    timeout: float,
+    who: str,
+) -> tuple[int, bytes]:
+    """One HTTP(S) request; (status, body), or DeliveryError naming ``who`` when there is no proper answer."""
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = cls(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (http.client.HTTPException, OSError) as exc:
+        raise DeliveryError(f"{who} did not answer properly ({type(exc).__name__}: {exc}).") from exc
+    finally:
+        conn.close()
+
+
 class FolderTarget:
     """A folder: a Syncthing or Nextcloud folder, a mounted share or a USB stick."""
 
@@ -113,16 +135,9 @@ class WebDavTarget:
     def _request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
-        cls = http.client.HTTPSConnection if self.parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(self.parts.hostname, self.parts.port, timeout=self.timeout)
-        try:
-            conn.request(method, path, body=body, headers={**self.headers, **(headers or {})})
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, OSError) as exc:
-            raise DeliveryError(f"The WebDAV server did not answer properly ({type(exc).__name__}: {exc}).") from exc
-        finally:
-            conn.close()
+        return http_request(
+            self.parts, method, path, body, {**self.headers, **(headers or {})}, self.timeout, "The WebDAV server"
+        )
 
     @staticmethod
     def _check(status: int, action: str) -> None:

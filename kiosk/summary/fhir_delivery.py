@@ -8,12 +8,11 @@ retries it with the same back-off as the other targets.
 
 from __future__ import annotations
 
-import http.client
 import json
 import urllib.parse
 from typing import Any
 
-from kiosk.summary.delivery import FHIR_KIND, DeliveryError
+from kiosk.summary.delivery import FHIR_KIND, DeliveryError, http_request
 
 __all__ = ["FHIR_KIND", "FhirTarget"]
 
@@ -43,16 +42,7 @@ class FhirTarget:
         self.description = f"FHIR server {parts.scheme}://{parts.hostname}:{parts.port or ''}{parts.path}"
 
     def _post(self, data: bytes) -> tuple[int, bytes]:
-        cls = http.client.HTTPSConnection if self.parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(self.parts.hostname, self.parts.port, timeout=self.timeout)
-        try:
-            conn.request("POST", self.path, body=data, headers=self.headers)
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, OSError) as exc:
-            raise DeliveryError(f"The FHIR server did not answer properly ({type(exc).__name__}: {exc}).") from exc
-        finally:
-            conn.close()
+        return http_request(self.parts, "POST", self.path, data, self.headers, self.timeout, "The FHIR server")
 
     def put(self, name: str, data: bytes) -> None:
         """Send one transaction and confirm that the server stored every entry."""
