@@ -120,6 +120,32 @@ def resting_items(cal: Calibration, affected: str) -> dict[str, int]:
     return {"rest_eye": eye, "rest_cheek": cheek, "rest_mouth": mouth}
 
 
+# Resting symmetry is withheld unless this much evidence was seen: relaxed frames in one calibration,
+# and calibrations (sessions) in the period.
+MIN_RESTING_FRAMES = 10
+MIN_RESTING_CALIBRATIONS = 3
+
+
+def resting_estimate(cal: Calibration) -> dict | None:
+    """Resting-symmetry items of one neutral calibration, for either side as the affected one; None when thin.
+
+    The summary picks the affected side later (the side weaker most often); a calibration with
+    fewer than MIN_RESTING_FRAMES relaxed frames is not evidence enough.
+    """
+    if cal.frames_used < MIN_RESTING_FRAMES:
+        return None
+    return {
+        "frames_used": cal.frames_used,
+        "items": {side: resting_items(cal, side) for side in ("left", "right")},
+        "label": LABEL,
+    }
+
+
+def resting_score(items: dict[str, int]) -> int:
+    """Sunnybrook resting symmetry score (0..20) from the three items (eye, cheek, mouth) x 5."""
+    return 5 * sum(items[k] for k in ("rest_eye", "rest_cheek", "rest_mouth"))
+
+
 def voluntary_item(score: ExerciseScore, affected: str) -> int | None:
     """1..5 from how far the affected side moved compared with the other; None without movement."""
     if score.symmetry_ratio is None:
@@ -168,7 +194,7 @@ def estimate(
             items[f"synkinesis_{name}"] = synkinesis_item(name, synk[name])
         else:
             missing.append(f"synkinesis_{name}")
-    resting = 5 * sum(items[k] for k in ("rest_eye", "rest_cheek", "rest_mouth"))
+    resting = resting_score(items)
     has_voluntary = all(f"voluntary_{n}" in items for n in VOLUNTARY_ITEMS)
     has_synkinesis = all(f"synkinesis_{n}" in items for n in VOLUNTARY_ITEMS)
     voluntary = 4 * sum(items[f"voluntary_{n}"] for n in VOLUNTARY_ITEMS) if has_voluntary else None

@@ -122,3 +122,24 @@ def test_the_stored_row_has_every_figure_and_a_refused_block_marks_the_co_moveme
     assert json.loads(row["details"])["blocked_stimulation"] is True
     assert json.loads(row["synkinesis"]) == ["eye_narrowing_left"]
     assert [json.loads(e["data"])["by"] for e in events] == ["co_movement"]
+
+
+class CalibratingCamera(Camera):
+    """A camera whose neutral calibration gives resting-symmetry evidence."""
+
+    def calibrate(self, start):
+        return None if start else {"frames_used": 30, "items": {"left": {"rest_eye": 1}, "right": {"rest_eye": 0}}}
+
+
+def test_the_resting_symmetry_evidence_of_each_calibration_is_stored(fresh_store):
+    plan = SessionPlan((SMILE,), camera_needed=True)
+    wall = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    ctl = SessionController(plan, FakeSpeaker(), fresh_store, CalibratingCamera(None), lambda: wall)
+    ctl.start(0.0)
+    t = 0.0
+    while ctl.flow.phase is not Phase.EXPLAIN and t < 60:
+        ctl.tick(t)
+        t += 0.1
+    (event,) = [r for r in fresh_store.db["event_log"].rows if r["kind"] == "resting_symmetry_estimated"]
+    data = json.loads(event["data"])
+    assert data["items"]["left"] == {"rest_eye": 1} and data["session_id"] == ctl.session_id

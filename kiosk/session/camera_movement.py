@@ -14,6 +14,7 @@ from coach.calibration import Calibration, CalibrationError, calibrate
 from coach.face import FaceLandmarks
 from coach.feedback import decide
 from coach.metrics import score
+from coach.sunnybrook import resting_estimate
 from coach.synkinesis import assess_synkinesis
 from content.i18n import phrase
 from kiosk.devices.base import Camera
@@ -49,16 +50,18 @@ class CameraMovement:
     def set_metric(self, metric: str | None) -> None:
         self.metric = metric
 
-    def calibrate(self, start: bool) -> None:
+    def calibrate(self, start: bool) -> dict | None:
+        """Start or finish the neutral calibration; on finishing, the resting-symmetry evidence (or None)."""
         if start:
             self.calibrating, self.relaxed = True, []
-            return
+            return None
         self.calibrating = False
         try:
             self.calibration = calibrate(self.relaxed) if self.relaxed else None
         except CalibrationError as exc:
             log.info("calibration not possible: %s", exc)
             self.calibration = None
+        return resting_estimate(self.calibration) if self.calibration is not None else None
 
     def latest(self, now: float, phase: Phase) -> Measurement | None:
         frame = self.camera.read()

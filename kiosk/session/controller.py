@@ -40,7 +40,9 @@ class MovementSource(Protocol):
 
     def set_metric(self, metric: str | None) -> None: ...
 
-    def calibrate(self, start: bool) -> None: ...
+    def calibrate(self, start: bool) -> dict | None:
+        """Start or finish the neutral calibration; finishing may give resting-symmetry evidence."""
+        ...
 
 
 class StimPort(Protocol):
@@ -87,7 +89,7 @@ class NoMovement:
     def set_metric(self, metric: str | None) -> None:
         return None
 
-    def calibrate(self, start: bool) -> None:
+    def calibrate(self, start: bool) -> dict | None:
         return None
 
 
@@ -169,7 +171,11 @@ class SessionController:
             elif isinstance(effect, Measure):
                 self.movement.set_metric(effect.metric)
             elif isinstance(effect, Calibrate):
-                self.movement.calibrate(effect.start)
+                resting = self.movement.calibrate(effect.start)
+                if resting is not None:
+                    self.store.log_event(
+                        "resting_symmetry_estimated", self.wall_clock(), {**resting, "session_id": self.session_id}
+                    )
             elif isinstance(effect, ExerciseDone):
                 self._store_result(effect)
             elif isinstance(effect, SessionEnded):

@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.summary.model import Period, Rows, SessionRow
 from kiosk.summary.movement import exercise_section, sunnybrook_estimate, synkinesis_section
+from kiosk.summary.resting import resting_from_calibrations
 from kiosk.summary.rules import done_rate
 from kiosk.summary.sections import data_quality, device_health, eye_care_section, patient_reports, stimulation_section
 from kiosk.summary.stats import iso
@@ -110,7 +111,7 @@ def plan_section(rows: Rows, period: Period) -> dict[str, Any]:
     }
 
 
-def _resting_symmetry(rows: Rows, period: Period) -> int | None:
+def _therapist_resting(rows: Rows, period: Period) -> int | None:
     """The therapist-rated resting symmetry (0-4), when an event recorded one."""
     rated = [e for e in rows.events if e.kind == "resting_symmetry_rated" and period.contains(e.at)]
     if not rated:
@@ -147,7 +148,9 @@ def build_summary(
         "plan": plan_section(rows, period),
         "adherence": adherence_section(rows, period),
         "exercises": exercise_section(exercises),
-        "sunnybrook_estimate": sunnybrook_estimate(exercises, period, _resting_symmetry(rows, period)),
+        "sunnybrook_estimate": sunnybrook_estimate(
+            exercises, period, _therapist_resting(rows, period), resting_from_calibrations(exercises, events, period)
+        ),
         "synkinesis_flags": synkinesis_section(exercises),
         "eye_care": eye_care_section(reminders, late_after, now),
         "stimulation": stimulation_section(stim, now),

@@ -143,8 +143,18 @@ def synkinesis_score(share: float) -> int:
     return synkinesis_share_score(share)
 
 
-def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetry: int | None) -> dict[str, Any]:
-    """Sunnybrook-style estimates from the last days of the period, each with its evidence."""
+def sunnybrook_estimate(
+    rows: list[ExerciseRow],
+    period: Period,
+    rated_resting: int | None,
+    resting: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Sunnybrook-style estimates from the last days of the period, each with its evidence.
+
+    Resting symmetry (0..4): the therapist's rating when one was stored, else the estimate from
+    the neutral calibrations (``resting``), which is withheld on thin evidence.
+    """
+    resting_symmetry = rated_resting if rated_resting is not None else (resting or {}).get("score")
     since = period.end - timedelta(days=RECENT_DAYS - 1)
     expressions = []
     for metric, name in SUNNYBROOK_EXPRESSIONS.items():
@@ -173,8 +183,11 @@ def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetr
     notes = []
     if not complete:
         notes.append("Not every Sunnybrook expression was measured in the last 7 days; no totals estimated.")
+    if rated_resting is None and resting_symmetry is not None:
+        notes.append("Resting symmetry is an estimate from the relaxed face at the start of each session.")
     if resting_symmetry is None:
-        notes.append("Resting symmetry is not measured by the kiosk; the composite needs the therapist's rating.")
+        why = (resting or {}).get("withheld_because") or "no relaxed-face calibration was stored"
+        notes.append(f"Resting symmetry withheld: {why}; the composite needs it (or the therapist's rating).")
     return {
         "is_estimate": True,
         "label": ESTIMATE_LABEL,
@@ -182,6 +195,7 @@ def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetr
         "voluntary_movement_score": vm,
         "synkinesis_score": syn,
         "resting_symmetry_score": resting_symmetry,
+        "resting_symmetry": {**(resting or {}), "source": "therapist" if rated_resting is not None else "camera"},
         "composite_score": composite,
         "notes": notes,
     }

@@ -164,7 +164,8 @@ def _estimates(s: dict[str, Any]) -> list[Any]:
         )
     out.append(_table(rows, [45 * mm, 22 * mm, 24 * mm, 80 * mm]))
     totals = (
-        f"Voluntary movement {num(sb['voluntary_movement_score'], 'of 100', 0, 'not estimated')}; synkinesis "
+        f"Resting symmetry {num(sb['resting_symmetry_score'], 'of 4', 0, 'withheld')}; "
+        f"voluntary movement {num(sb['voluntary_movement_score'], 'of 100', 0, 'not estimated')}; synkinesis "
         f"{num(sb['synkinesis_score'], 'of 15', 0, 'not estimated')}; composite "
         f"{num(sb['composite_score'], 'points', 0, 'not estimated')}. " + " ".join(sb["notes"])
     )
