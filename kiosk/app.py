@@ -48,6 +48,7 @@ from kiosk.screens.session import SessionScreen
 from kiosk.screens.stimulation import StimChecklistScreen, StimOfferScreen, StimulationModel, StimulationScreen
 from kiosk.session.controller import MovementSource, NoMovement, SessionController
 from kiosk.session.flow import Phase
+from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
 from kiosk.stim_control import StimControl
@@ -105,6 +106,7 @@ class Kiosk:
         self.notice = notice
         self.mode = "home"
         self.session: SessionController | None = None
+        self.slots: SlotLedger | None = None  # the plan's session slots (run.py sets it); None: not tied
         self.reminder: ActiveReminder | None = None
         self.home, self.session_screen = HomeScreen(), SessionScreen()
         self.summary_screen, self.reminder_overlay = SummaryScreen(), ReminderOverlay()
@@ -433,7 +435,7 @@ class Kiosk:
         if hasattr(self.movement, "lang"):
             self.movement.lang = self.settings.display.language
         self.session = SessionController(
-            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim
+            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim, slots=self.slots
         )
         self.mode = "session"
         self.session.start(t)

@@ -104,9 +104,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     from kiosk.reminders import open_reminders
 
-    kiosk.reminders = open_reminders(
-        settings, store, current_plan(settings, store, datetime.now().astimezone()).plan, kiosk.events, kiosk.wall_clock
-    )
+    plan_now = current_plan(settings, store, datetime.now().astimezone()).plan
+    kiosk.reminders = open_reminders(settings, store, plan_now, kiosk.events, kiosk.wall_clock)
     from kiosk import __version__
     from kiosk.lifecycle import AliveStep, log_started, log_stopped
     from kiosk.watchdog import Notifier, WatchdogStep
@@ -128,6 +127,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             device_limits(settings.hat),
         ),
     )
+
+    from kiosk.session.slot_ledger import SlotStep, open_slot_ledger
+
+    kiosk.slots = open_slot_ledger(store, plan_now.raw if plan_now is not None else None)
+    if kiosk.slots is not None:  # sessions tied to the plan's slots; a slot that passes is recorded missed
+        kiosk.loop.add_step("slots", SlotStep(kiosk.slots, kiosk.wall_clock))
 
     notifier = Notifier.from_env()
     # Last step: READY=1 once the home screen has been drawn, then WATCHDOG=1 only while healthy.

@@ -65,3 +65,10 @@ if ! { [ -f "$stamp" ] && grep -qxE "$hash (\[test\]|$(printf '%s' "$extras" | s
   { grep "^$hash " "$stamp" 2>/dev/null || true; echo "$hash $extras"; } > "$stamp.new"
   mv "$stamp.new" "$stamp"
 fi
+
+# Tests: a real FHIR server (Medplum's fhir-router, in memory) for the summary's FHIR round trip,
+# installed from tests/fhir_server/package-lock.json when node and npm are there (else that test skips).
+if [ "$want_test" = 1 ] && command -v npm >/dev/null 2>&1 \
+  && ! cmp -s tests/fhir_server/package-lock.json tests/fhir_server/node_modules/.facecoach-lock; then
+  (cd tests/fhir_server && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.facecoach-lock)
+fi
