@@ -13,6 +13,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from content.i18n import PLURAL
 from content.keys import matches
 from content.reading import Checked, check_file, read_toml, toml_files
 from content.rules import sentence_rules, text_rules
@@ -35,7 +36,7 @@ def check_language(
     avoid = settings.get("avoid", [])
     complete = code == ENGLISH or settings.get("complete", False)
     problems += check_phrases(root, code, used_keys if complete else {}, max_words)
-    words, found = _check_exercise_words(root, code, library, max_words, avoid)
+    words, found = _check_exercise_words(root, code, library, max_words, avoid, complete)
     problems += found
     topics, found = _check_education(root, code, max_words, avoid)
     problems += found
@@ -87,14 +88,15 @@ def _english_phrases(root: Path) -> dict[str, Any]:
 
 
 def _placeholders(text: str) -> set[str]:
+    plurals = {m.group(1) for m in PLURAL.finditer(text)}
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        return plurals | {name for _, name, _, _ in string.Formatter().parse(PLURAL.sub("", text)) if name}
     except ValueError:
         return {"(unbalanced braces)"}
 
 
 def _check_exercise_words(
-    root: Path, code: str, library: Library, max_words: int, avoid: list[str]
+    root: Path, code: str, library: Library, max_words: int, avoid: list[str], complete: bool = False
 ) -> tuple[int, list[Problem]]:
     folder = root / "lang" / code / "exercises"
     problems: list[Problem] = []
@@ -106,11 +108,13 @@ def _check_exercise_words(
             continue
         checked = check_file(path, EXERCISE_TEXT, lambda d, ex=exercise: text_rules(d, ex, max_words, avoid))
         problems += checked.problems
-    if code == ENGLISH:
+    if code == ENGLISH or complete:
+        # A complete language speaks and shows every exercise in its own words, never English.
         have = {p.stem for p in files}
         for missing in sorted(set(library) - have):
             path = root / "exercises" / f"{missing}.toml"
-            problems.append(Problem(str(path), 1, "(file)", f"no English words: add lang/en/exercises/{missing}.toml"))
+            what = "English words" if code == ENGLISH else "words in this complete language"
+            problems.append(Problem(str(path), 1, "(file)", f"no {what}: add lang/{code}/exercises/{missing}.toml"))
     return len(files), problems
 
 

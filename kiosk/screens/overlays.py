@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from content.i18n import DEFAULT_LANGUAGE, phrase
+from content.i18n import DEFAULT_LANGUAGE, fill, phrase
 from kiosk.ui import theme
+from kiosk.ui.movement_words import movement_words
 from kiosk.ui.painter import Painter
 
 # English defaults of the summary sentences (content/lang/en/phrases.toml [session] summary_* and
@@ -19,12 +20,12 @@ from kiosk.ui.painter import Painter
 SUMMARY_WORDS = {
     "summary_done": "Well done. You finished your exercises.",
     "summary_partial": "We stopped early. That is fine; what you did is saved.",
-    "summary_count": "You did {count} exercises in {minutes} minutes.",
+    "summary_count": "You did {count} {count|exercise|exercises} in {minutes} {minutes|minute|minutes}.",
     "summary_title_done": "Well done",
     "summary_title_partial": "Stopped early",
     "summary_line": "{name}: {done} of {planned}",
     "summary_not_measured": "(not measured)",
-    "summary_sides": "right {right}%, left {left}% (estimate)",
+    "summary_sides": "right side: {right}; left side: {left} (estimate)",
     "summary_note": "Movement is an estimate from the camera, not a diagnosis.",
     "stimulation_finished": "Stimulation: finished.",
     "stimulation_stopped": "Stimulation: stopped early.",
@@ -91,13 +92,13 @@ class SummaryLine:
     left_pct: float | None
     right_pct: float | None
 
-    def words(self, words: dict[str, str] = SUMMARY_WORDS) -> str:
-        """One line: the exercise, reps done of planned, and each side's estimate when measured."""
+    def words(self, words: dict[str, str] = SUMMARY_WORDS, lang: str = DEFAULT_LANGUAGE) -> str:
+        """One line: the exercise, reps done of planned, and each side's movement in words when measured."""
         done = words["summary_line"].format(name=self.name, done=self.reps_done, planned=self.reps_planned)
         if self.left_pct is None or self.right_pct is None:
             return f"{done} {words['summary_not_measured']}"
-        sides = words["summary_sides"].format(right=f"{self.right_pct:.0f}", left=f"{self.left_pct:.0f}")
-        return f"{done}, {sides}"
+        right, left = movement_words(self.right_pct, lang), movement_words(self.left_pct, lang)
+        return f"{done}, {words['summary_sides'].format(right=right, left=left)}"
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,12 @@ class SummaryModel:
     def word(self, key: str, **values: object) -> str:
         """The summary sentence ``key`` in the plan's language (English when it has none)."""
         text = self.words.get(key) or SUMMARY_WORDS[key]
-        return text.format(**values) if values else text
+        return fill(text, self.lang, **values) if values else text
 
     def spoken(self) -> str:
         head = self.word("summary_done" if self.status == "done" else "summary_partial")
         done = sum(1 for line in self.lines if line.reps_done)
-        words = f"{head} {self.word('summary_count', count=done, minutes=f'{self.minutes:.0f}')}"
+        words = f"{head} {self.word('summary_count', count=done, minutes=max(1, round(self.minutes)))}"
         return f"{words} {self.stimulation_words()}".strip()
 
     def stimulation_words(self) -> str:
@@ -129,7 +130,8 @@ class SummaryModel:
 
     def line_words(self, line: SummaryLine) -> str:
         """One exercise's line in the plan's language."""
-        return line.words({key: self.word(key) for key in ("summary_line", "summary_not_measured", "summary_sides")})
+        keys = ("summary_line", "summary_not_measured", "summary_sides")
+        return line.words({key: self.word(key) for key in keys}, self.lang)
 
 
 class SummaryScreen:

@@ -88,6 +88,7 @@ class CameraMovement:
             left_pct=result.left.percent_of_reference,
             right_pct=result.right.percent_of_reference,
             feedback=words,
+            phase=phase.value,
             synkinesis=any(flag.startswith(SYNKINESIS_FLAGS) for flag in flags),
         )
         self._scored = (key, measurement)
