@@ -14,7 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pygame
@@ -35,6 +35,7 @@ from kiosk.events import (
     Touched,
     VoiceCommand,
 )
+from kiosk.home_sessions import DONE_STATUSES, SessionStatus, session_status, when_words
 from kiosk.loop import MainLoop
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
@@ -131,6 +132,7 @@ class Kiosk:
         self.caregiver: CaregiverState | None = None
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self.exercise_names: dict[str, str] = {}
+        self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
@@ -224,7 +226,7 @@ class Kiosk:
             elif isinstance(d, pol.ResumeCoaching) and self.session is not None and self.mode == "session":
                 self.session.resume(t)
             elif isinstance(d, pol.SessionDue) and self.mode == "home":
-                self.notice = d.text
+                self.home_sessions_at = None  # Home shows the prompt while the session is due and not done
                 self.devices.speaker.say(d.text)
 
     def reminder_model(self, text: str) -> ReminderModel:
@@ -238,6 +240,7 @@ class Kiosk:
             self._update_stim()
             if self.session.ended:
                 self.mode = "summary"
+                self.home_sessions_at = None  # a finished session may end the Home prompt
 
     def _update_stim(self) -> None:
         """Tell the stimulation runner what the session knows (it stops the block if this stops coming)."""
@@ -306,7 +309,9 @@ class Kiosk:
             return SessionScreen.action_for_key(key, self.session.flow.paused)
         if self.mode == "summary":
             return SummaryScreen.action_for_key(key)
-        if self.mode in ("progress", "caregiver"):
+        if self.mode == "progress":
+            return ProgressScreen.action_for_key(key)
+        if self.mode == "caregiver":
             return "home" if key in ("escape", "h") else None
         return HomeScreen.action_for_key(key)
 
@@ -323,6 +328,8 @@ class Kiosk:
             self.act("start_session", command.at, via="voice")
         elif intent in SESSION_INTENTS | STIM_VOICE and self.mode == "session":
             self.act(intent, command.at, via="voice")
+        elif intent == "next" and self.mode == "progress":
+            self.act("next_chart", command.at, via="voice")
         elif intent in ("louder", "quieter") and callable(getattr(self.devices.speaker, intent, None)):
             getattr(self.devices.speaker, intent)()
         elif intent == "what_time":
@@ -364,12 +371,17 @@ class Kiosk:
                 estop_latched=self.stim is not None and self.stim.estop_latched,
                 estop_words=phrase("stimulation.estop_pressed", lang),
                 reset_label=phrase("stimulation.estop_reset_button", lang),
+                lang=lang,
             )
             self.mode = "caregiver"
+        elif self.mode == "progress" and action in ("next_chart", "previous_chart"):
+            self.progress_screen.act(action)
         elif action == "estop_reset" and self.mode == "caregiver" and self.caregiver is not None:
             self.reset_estop(t, via)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
+            if self.caregiver.unlocked and self.caregiver.prefs.pin != self.settings.caregiver.pin:
+                self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
 
     def reset_estop(self, t: float, via: str) -> None:
         """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
@@ -390,6 +402,7 @@ class Kiosk:
         if prefs == prefs_of(self.settings):
             return
         self.settings = apply_prefs(self.settings, prefs)
+        self.follow_language(prefs.language)
         speaker = self.devices.speaker
         for name, value in (("volume", prefs.volume), ("rate", prefs.speech_rate_wpm)):
             if hasattr(speaker, name):
@@ -399,7 +412,36 @@ class Kiosk:
             self.notice = None
         except OSError as exc:
             log.error("caregiver choices not saved: %s", exc)
-            self.notice = f"Your changes work now but could not be saved ({exc.strerror or exc}). Check the disk."
+            self.notice = phrase("caregiver.not_saved", prefs.language)
+
+    def follow_language(self, lang: str) -> None:
+        """A language switch takes effect at once: reminder words (shown and spoken), coaching feedback."""
+        if self.reminders is not None:
+            self.reminders.service.lang = lang
+            if self.reminder is not None:
+                waiting = {a.reminder_id: a.text for a in self.reminders.service.waiting()}
+                text = waiting.get(self.reminder.reminder_id, self.reminder.model.instruction)
+                self.reminder = ActiveReminder(self.reminder.reminder_id, self.reminder_model(text))
+        if hasattr(self.movement, "lang"):
+            self.movement.lang = lang
+
+    def home_session_status(self) -> SessionStatus:
+        """The plan's next session and whether one is due and not done (worked out at most every 30 s)."""
+        now = self.wall_clock()
+        if self.home_sessions_at is not None and abs((now - self.home_sessions_at).total_seconds()) < 30:
+            return self.home_sessions
+        self.home_sessions_at = now
+        section = self.reminders.service.section if self.reminders is not None else None
+        if section is None or not section.sessions:
+            self.home_sessions = SessionStatus(None, False)
+            return self.home_sessions
+        since = (now - timedelta(days=1)).isoformat()
+        rows = self.store.db.query(
+            "select ended_at from sessions where ended_at >= ? and status in (?, ?, ?)", [since, *DONE_STATUSES]
+        )
+        ended = [datetime.fromisoformat(row["ended_at"]) for row in rows]
+        self.home_sessions = session_status(section, now, ended)
+        return self.home_sessions
 
     def start_session(self, t: float) -> None:
         plan = self.session_plan()
@@ -465,9 +507,9 @@ class Kiosk:
                 p, self.session.view(t), t, preview() if preview else None, self.settings.display.language
             )
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
-            self.summary_screen.draw(p, self.session.summary)
+            self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names)
+            self.progress_screen.draw(p, self.progress_data, self.exercise_names, self.settings.display.language)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         else:
@@ -501,8 +543,16 @@ class Kiosk:
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language
         eye_care = self.reminders.next_eye_care(lang) if self.reminders is not None else None
+        now = self.wall_clock()
+        sessions = self.home_session_status()
+        if sessions.due_now:
+            next_session: str | None = phrase("home.due_now", lang)
+        else:
+            next_session = when_words(sessions.next_local, now.date(), lang) if sessions.next_local else None
         return HomeModel(
-            now=self.wall_clock(),
+            now=now,
+            next_session=next_session,
+            session_due=sessions.due_now,
             next_eye_care=eye_care,
             states=self.devices.states,
             notice=self.notice,

@@ -95,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     movement = open_movement(devices.camera, settings.display.language)
     kiosk = Kiosk(
         settings,
-        " ".join(n for n in (store.notice, loaded.notice, prefs_notice) if n) or None,
+        " ".join(n for n in (store.notice, loaded.notice_in(settings.display.language), prefs_notice) if n) or None,
         devices,
         store,
         surface,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pygame
 
 from content.i18n import DEFAULT_LANGUAGE, fill, phrase
-from kiosk.ui import theme
+from kiosk.ui import layout, theme
 from kiosk.ui.movement_words import movement_words
 from kiosk.ui.painter import Painter
 
@@ -134,26 +134,44 @@ class SummaryModel:
         return line.words({key: self.word(key) for key in keys}, self.lang)
 
 
+def summary_pages(p: Painter, entries: list[str], area: pygame.Rect) -> list[list[str]]:
+    """The summary's entries in pages of whole entries that fit ``area`` (an entry is never split)."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for entry in entries:
+        lines = len(layout.wrap(entry, p.measure("small"), area.width))
+        height = p.block_height("small", lines) + p.px(8)
+        if pages[-1] and used + height > area.height:
+            pages.append([])
+            used = 0
+        pages[-1].append(entry)
+        used += height
+    return pages
+
+
 class SummaryScreen:
     """What was done, with camera numbers labelled as estimates; one Home button."""
 
     name = "summary"
 
-    def draw(self, p: Painter, model: SummaryModel) -> None:
+    def draw(self, p: Painter, model: SummaryModel, page: int = 0) -> None:
+        """The title, then as many whole exercise lines as fit (more show in turns), the note, Home."""
         p.clear()
         w, h = p.size
         m = p.px(16)
         title = model.word("summary_title_done" if model.status == "done" else "summary_title_partial")
-        p.text(title, "heading", topleft=(m, m))
-        y = p.px(76)
-        stimulation = model.stimulation_words()
-        for line in model.lines[: 3 if stimulation else 4]:
-            y = p.paragraph(model.line_words(line), "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
-        if stimulation:
-            p.paragraph(stimulation, "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
-        note = model.word("summary_note")
-        p.paragraph(note, "small", pygame.Rect(m, h - p.px(110), w - p.px(300), p.px(90)), theme.MUTED, max_lines=2)
-        bw, bh = p.px(240), p.px(theme.TOUCH_MIN_PX + 8)
+        p.label(title, "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
+        bw, bh = p.px(180), p.px(theme.TOUCH_MIN_PX + 8)  # narrow Home: the note beside it needs the room
+        area = pygame.Rect(m, p.px(80), w - 2 * m, h - bh - 2 * m - p.px(86))
+        entries = [model.line_words(line) for line in model.lines]
+        if stimulation := model.stimulation_words():
+            entries.append(stimulation)
+        y = area.y
+        pages = summary_pages(p, entries, area)
+        for entry in pages[page % len(pages)]:
+            y = p.paragraph(entry, "small", pygame.Rect(area.x, y, area.width, area.bottom - y)) + p.px(4)
+        note = pygame.Rect(m, h - bh - m, w - bw - 3 * m, bh)
+        p.paragraph(model.word("summary_note"), "small", note, theme.MUTED)
         p.button(phrase("screen.home", model.lang), pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home")
 
     @staticmethod
