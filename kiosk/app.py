@@ -20,6 +20,7 @@ from pathlib import Path
 import pygame
 
 from content.i18n import phrase
+from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
@@ -282,6 +283,8 @@ class Kiosk:
                 self.show_reminder(event)
         elif isinstance(event, StimStopped):
             self.stimulation_stopped(event)
+        elif isinstance(event, Notice) and self.mode == "caregiver" and self.caregiver is not None:
+            self.caregiver.message = event.text  # e.g. the test alert's outcome, where the caregiver is looking
         elif isinstance(event, Notice):
             self.notice = event.text
             if event.speak:
@@ -372,16 +375,34 @@ class Kiosk:
                 estop_words=phrase("stimulation.estop_pressed", lang),
                 reset_label=phrase("stimulation.estop_reset_button", lang),
                 lang=lang,
+                alert_command=self.settings.caregiver.alert_command,
             )
             self.mode = "caregiver"
         elif self.mode == "progress" and action in ("next_chart", "previous_chart"):
             self.progress_screen.act(action)
         elif action == "estop_reset" and self.mode == "caregiver" and self.caregiver is not None:
             self.reset_estop(t, via)
+        elif action in ("alert_setup", "test_alert") and self.mode == "caregiver" and self.caregiver is not None:
+            self.caregiver_alert_action(action)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
             if self.caregiver.unlocked and self.caregiver.prefs.pin != self.settings.caregiver.pin:
                 self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
+
+    def caregiver_alert_action(self, action: str) -> None:
+        """Set up phone alerts (a new ntfy topic, kept at once) or send a test alert (off the loop)."""
+        assert self.caregiver is not None
+        if not self.caregiver.unlocked:
+            return
+        prefs = self.caregiver.prefs
+        if action == "alert_setup":
+            self.caregiver.prefs = replace(prefs, ntfy_url=new_topic_url(prefs.ntfy_url))
+            self.keep_caregiver_prefs(self.caregiver.prefs)
+            self.caregiver.message = ""
+            return
+        self.caregiver.message = phrase("caregiver.test_alert_sending", self.caregiver.lang)
+        alert_command = self.settings.caregiver.alert_command
+        start_test_alert(self.events, self.store, prefs.ntfy_url, alert_command, self.caregiver.lang)
 
     def reset_estop(self, t: float, via: str) -> None:
         """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
@@ -402,7 +423,7 @@ class Kiosk:
         if prefs == prefs_of(self.settings):
             return
         self.settings = apply_prefs(self.settings, prefs)
-        self.follow_language(prefs.language)
+        self.follow_choices(prefs.language)
         speaker = self.devices.speaker
         for name, value in (("volume", prefs.volume), ("rate", prefs.speech_rate_wpm)):
             if hasattr(speaker, name):
@@ -414,10 +435,13 @@ class Kiosk:
             log.error("caregiver choices not saved: %s", exc)
             self.notice = phrase("caregiver.not_saved", prefs.language)
 
-    def follow_language(self, lang: str) -> None:
-        """A language switch takes effect at once: reminder words (shown and spoken), coaching feedback."""
+    def follow_choices(self, lang: str) -> None:
+        """Caregiver choices take effect at once: the language of reminders (shown and spoken) and coaching
+        feedback, and phone alerts set up on the screen."""
         if self.reminders is not None:
             self.reminders.service.lang = lang
+            notifier = self.reminders.service.notifier
+            notifier.ntfy_url = self.settings.caregiver.ntfy_url or notifier.ntfy_url  # phone alerts set up now
             if self.reminder is not None:
                 waiting = {a.reminder_id: a.text for a in self.reminders.service.waiting()}
                 text = waiting.get(self.reminder.reminder_id, self.reminder.model.instruction)

@@ -36,6 +36,7 @@ def prefs_of(settings: Settings) -> CaregiverPrefs:
         settings.display.show_camera,
         settings.display.language,
         settings.caregiver.pin,
+        settings.caregiver.ntfy_url,
     )
 
 
@@ -46,7 +47,8 @@ def apply_prefs(settings: Settings, prefs: CaregiverPrefs) -> Settings:
         voice={"volume": prefs.volume, "speech_rate_wpm": prefs.speech_rate_wpm},
         display={"show_camera": prefs.show_camera, "language": prefs.language},
     )
-    return with_overrides(changed, caregiver={"pin": prefs.pin}) if prefs.pin else changed
+    caregiver = {key: value for key, value in (("pin", prefs.pin), ("ntfy_url", prefs.ntfy_url)) if value}
+    return with_overrides(changed, caregiver=caregiver) if caregiver else changed
 
 
 def prefs_text(prefs: CaregiverPrefs) -> str:
@@ -58,8 +60,14 @@ def prefs_text(prefs: CaregiverPrefs) -> str:
         f"speech_rate_wpm = {prefs.speech_rate_wpm}\n"
         "[display]\n"
         f"show_camera = {'true' if prefs.show_camera else 'false'}\n"
-        f'language = "{prefs.language}"\n' + (f'[caregiver]\npin = "{prefs.pin}"\n' if prefs.pin else "")
+        f'language = "{prefs.language}"\n' + caregiver_text(prefs)
     )
+
+
+def caregiver_text(prefs: CaregiverPrefs) -> str:
+    """The [caregiver] part: the PIN and phone alerts set up on the screen (nothing when neither is)."""
+    lines = [f'{key} = "{value}"' for key, value in (("pin", prefs.pin), ("ntfy_url", prefs.ntfy_url)) if value]
+    return "[caregiver]\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def save_prefs(settings: Settings, prefs: CaregiverPrefs) -> None:

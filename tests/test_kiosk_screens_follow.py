@@ -96,3 +96,38 @@ def test_with_no_pin_the_caregiver_chooses_one_on_the_screen_and_it_is_kept(kios
     touch(kiosk, "caregiver")
     assert phrase("caregiver.pin_title") in kiosk.painter.all_words(), "from now on the PIN is asked"
     assert kiosk.wall.now - datetime(2026, 11, 21, 9, 58, tzinfo=LONDON) < timedelta(minutes=1)
+
+
+def test_phone_alerts_are_set_up_and_tested_from_the_caregiver_screen(kiosk, tmp_path, monkeypatch):
+    from kiosk import caregiver_alerts
+
+    sent = []
+    monkeypatch.setattr(
+        caregiver_alerts.CaregiverNotifier,
+        "send_ntfy",
+        lambda self, title, text, priority=4: sent.append(self.ntfy_url),
+    )
+    kiosk.settings = replace(
+        kiosk.settings,
+        storage=replace(kiosk.settings.storage, data_dir=str(tmp_path)),
+        caregiver=replace(kiosk.settings.caregiver, pin="1357"),
+    )
+    run_for(kiosk, 0.5)
+    touch(kiosk, "caregiver")
+    for digit in "1357":
+        touch(kiosk, f"digit:{digit}")
+    touch(kiosk, "enter_pin")
+    touch(kiosk, "show_alerts")
+    assert "Caregiver alert: not set up" in kiosk.painter.all_words()
+    touch(kiosk, "alert_setup")
+    url = kiosk.settings.caregiver.ntfy_url
+    assert url.startswith("https://ntfy.sh/facecoach-") and len(url) > len("https://ntfy.sh/facecoach-") + 8
+    assert kiosk.reminders.service.notifier.ntfy_url == url, "alerts go there from now on, without a restart"
+    assert caregiver_alerts.topic_of(url) in kiosk.painter.all_words()
+    assert f'ntfy_url = "{url}"' in prefs_path(kiosk.settings).read_text(encoding="utf-8")
+    touch(kiosk, "test_alert")
+    for _ in range(20):
+        run_for(kiosk, 0.5)
+        if kiosk.caregiver.message == "The test alert was sent.":
+            break
+    assert sent == [url] and "The test alert was sent." in kiosk.painter.all_words()

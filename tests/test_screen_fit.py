@@ -143,6 +143,14 @@ def draw_caregiver_settings(p, lang):
     return [phrase("caregiver.title", lang), "English" if lang == "en" else "Deutsch"]
 
 
+def draw_caregiver_alerts(p, lang):
+    prefs = CaregiverPrefs(language=lang, ntfy_url="https://ntfy.sh/facecoach-0123456789ab")
+    state = CaregiverState("1234", prefs, ("en", "de"), lang=lang, alert_command="notify-send", page="alerts")
+    state.unlocked = True
+    CaregiverScreen().draw(p, state)
+    return ["facecoach-0123456789ab", phrase("caregiver.test_alert", lang), phrase("caregiver.alert_setup", lang)]
+
+
 SCREENS = [
     draw_home,
     draw_home_status,
@@ -156,6 +164,7 @@ SCREENS = [
     draw_progress,
     draw_caregiver_first_run,
     draw_caregiver_settings,
+    draw_caregiver_alerts,
 ]
 
 

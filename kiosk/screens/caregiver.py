@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import pygame
 
 from content.i18n import DEFAULT_LANGUAGE, language_name, phrase
+from kiosk.caregiver_alerts import channel_words, topic_of
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
 
@@ -31,6 +32,7 @@ class CaregiverPrefs:
     show_camera: bool = False
     language: str = "en"
     pin: str = ""  # the PIN chosen on the screen; "" keeps the settings file's
+    ntfy_url: str = ""  # phone alerts set up on the screen (an ntfy topic URL)
 
 
 @dataclass
@@ -49,6 +51,8 @@ class CaregiverState:
     reset_label: str = "Reset emergency stop"
     lang: str = DEFAULT_LANGUAGE
     chosen: str = ""  # first-run set-up: the new PIN typed once, waiting to be typed again
+    alert_command: str = ""  # the settings file's local alert command (shown and tested, not edited here)
+    page: str = "settings"  # settings | alerts
 
     @property
     def locked_out(self) -> bool:
@@ -77,6 +81,8 @@ class CaregiverState:
             "camera_toggle": {"show_camera": not p.show_camera},
             "language_next": {"language": self._next_language()},
         }.get(action)
+        if action in ("show_alerts", "show_settings"):
+            self.page, self.message = action.removeprefix("show_"), ""
         if changes:
             self.prefs = replace(p, **changes)
             self.lang = self.prefs.language  # the screen itself switches language at once
@@ -142,6 +148,9 @@ class CaregiverScreen:
         if state.estop_latched:
             self._estop(p, state)
             return
+        if state.page == "alerts":
+            self._alerts(p, state)
+            return
         prefs = state.prefs
         p.label(state.say("title"), "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
         rows = (
@@ -155,13 +164,37 @@ class CaregiverScreen:
             words = pygame.Rect(m + 2 * bh + p.px(32), y, w - 2 * bh - p.px(64), bh)
             p.label(label, "body", pygame.Rect(words.x, words.y + p.px(8), words.width, words.height - p.px(16)))
             y += bh + p.px(8)
-        bw = (w - 3 * m) // 2
+        bw = (w - 4 * m) // 3
         camera = state.say("camera_on" if prefs.show_camera else "camera_off")
         p.button(camera, pygame.Rect(m, y, bw, bh), "camera_toggle", role="body")
         language = state.say("language", name=language_name(prefs.language))
         p.button(language, pygame.Rect(2 * m + bw, y, bw, bh), "language_next", role="body")
+        p.button(state.say("alerts_button"), pygame.Rect(3 * m + 2 * bw, y, bw, bh), "show_alerts", role="body")
         note = state.message or state.say("plan_note")
         p.paragraph(note, "small", pygame.Rect(m, y + bh + p.px(8), w - p.px(220), h - y - bh - p.px(16)), theme.MUTED)
+
+    @staticmethod
+    def _alerts(p: Painter, state: CaregiverState) -> None:
+        """The alert channel: what is set up, the topic to subscribe to, set up phone alerts, test."""
+        w, h = p.size
+        m = p.px(16)
+        bh = p.px(theme.TOUCH_MIN_PX)
+        p.label(state.say("alerts_title"), "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
+        ntfy = state.prefs.ntfy_url
+        p.label(
+            channel_words(ntfy, state.alert_command, state.lang), "body", pygame.Rect(m, p.px(80), w - 2 * m, p.px(40))
+        )
+        if ntfy:
+            subscribe = state.say("alert_subscribe", topic=topic_of(ntfy))
+            p.paragraph(subscribe, "small", pygame.Rect(m, p.px(124), w - 2 * m, p.px(76)), theme.TEXT)
+        bw = (w - 3 * m) // 2
+        y = p.px(204)
+        p.button(state.say("alert_setup"), pygame.Rect(m, y, bw, bh), "alert_setup", role="body")
+        p.button(state.say("test_alert"), pygame.Rect(2 * m + bw, y, bw, bh), "test_alert", role="body")
+        words = state.message or state.say("alert_how")
+        p.paragraph(words, "small", pygame.Rect(m, y + bh + p.px(8), w - 2 * m, h - y - 2 * bh - p.px(32)), theme.MUTED)
+        back = pygame.Rect(w - 2 * p.px(180) - 2 * m, h - bh - m, p.px(180), bh)
+        p.button(state.say("back"), back, "show_settings", role="body")
 
     @staticmethod
     def _estop(p: Painter, state: CaregiverState) -> None:
