@@ -336,7 +336,8 @@ class Kiosk:
         elif intent in ("louder", "quieter") and callable(getattr(self.devices.speaker, intent, None)):
             getattr(self.devices.speaker, intent)()
         elif intent == "what_time":
-            self.devices.speaker.say(f"It is {self.wall_clock().strftime('%H:%M')}.")
+            lang = self.settings.display.language
+            self.devices.speaker.say(phrase("screen.it_is", lang, time=self.wall_clock().strftime("%H:%M")))
 
     def act(self, action: str, t: float, via: str) -> None:
         """One action from any input (touch, key, button, voice)."""
@@ -503,7 +504,8 @@ class Kiosk:
             return
         reply = self.on_acknowledge(self.reminder.reminder_id, via) if self.on_acknowledge else None
         self.reminder = None
-        self.devices.speaker.say(reply or "Thank you. That is saved.", PRIORITY_REMINDER)
+        thanks = phrase("reminder.confirmed", self.settings.display.language)
+        self.devices.speaker.say(reply or thanks, PRIORITY_REMINDER)
         if self.session is not None and self.mode == "session":
             self.session.resume(t)
 
