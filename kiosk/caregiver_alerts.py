@@ -38,9 +38,9 @@ def topic_of(url: str) -> str:
 
 
 def channel_words(ntfy_url: str, command: str, lang: str) -> str:
-    """'Caregiver alert: phone app (ntfy)', '... local command' or '... not set up', in ``lang``."""
+    """'Set up: phone app (ntfy)', 'Set up: local command' or 'No alert is set up yet.', in ``lang``."""
     how = [phrase(f"caregiver.alert_{name}", lang) for name, on in (("ntfy", ntfy_url), ("command", command)) if on]
-    return phrase("caregiver.alert", lang, how=", ".join(how) or phrase("caregiver.alert_none", lang))
+    return phrase("caregiver.alert", lang, how=", ".join(how)) if how else phrase("caregiver.alert_none", lang)
 
 
 def send_test_alert(store: Store, ntfy_url: str, command: str, lang: str) -> str:

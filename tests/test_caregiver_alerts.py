@@ -13,9 +13,9 @@ def test_a_new_topic_keeps_the_server_already_set_and_is_hard_to_guess():
 
 
 def test_the_channel_is_named_in_plain_words():
-    assert channel_words("", "", "en") == "Caregiver alert: not set up"
+    assert channel_words("", "", "en") == "No alert is set up yet."
     assert channel_words("https://ntfy.sh/x", "notify", "de") == (
-        "Nachricht an die Betreuung: Handy-App (ntfy), Befehl auf dem Gerät"
+        "Eingerichtet: Handy-App (ntfy), Befehl auf dem Gerät"
     )
 
 
@@ -26,7 +26,7 @@ def test_a_test_alert_runs_the_local_command_and_says_what_happened(fresh_store,
     assert "Test alert: This is a test" in out.read_text()
     failed = send_test_alert(fresh_store, "", "false", "en")
     assert failed.startswith("The test alert could not be sent: the alert command ended with code 1")
-    assert send_test_alert(fresh_store, "", "", "en") == "The test alert could not be sent: not set up"
+    assert send_test_alert(fresh_store, "", "", "en") == "The test alert could not be sent: No alert is set up yet."
 
 
 def test_selftest_reports_the_alert_channel(tmp_path):

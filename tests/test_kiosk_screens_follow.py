@@ -118,7 +118,7 @@ def test_phone_alerts_are_set_up_and_tested_from_the_caregiver_screen(kiosk, tmp
         touch(kiosk, f"digit:{digit}")
     touch(kiosk, "enter_pin")
     touch(kiosk, "show_alerts")
-    assert "Caregiver alert: not set up" in kiosk.painter.all_words()
+    assert "No alert is set up yet." in kiosk.painter.all_words()
     touch(kiosk, "alert_setup")
     url = kiosk.settings.caregiver.ntfy_url
     assert url.startswith("https://ntfy.sh/facecoach-") and len(url) > len("https://ntfy.sh/facecoach-") + 8

@@ -181,19 +181,19 @@ class CaregiverScreen:
         bh = p.px(theme.TOUCH_MIN_PX)
         p.label(state.say("alerts_title"), "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
         ntfy = state.prefs.ntfy_url
-        p.label(
-            channel_words(ntfy, state.alert_command, state.lang), "body", pygame.Rect(m, p.px(80), w - 2 * m, p.px(40))
-        )
+        channel = channel_words(ntfy, state.alert_command, state.lang)
+        p.label(channel, "small", pygame.Rect(m, p.px(80), w - 2 * m, p.px(74)))
         if ntfy:
             subscribe = state.say("alert_subscribe", topic=topic_of(ntfy))
-            p.paragraph(subscribe, "small", pygame.Rect(m, p.px(124), w - 2 * m, p.px(76)), theme.TEXT)
+            p.paragraph(subscribe, "small", pygame.Rect(m, p.px(158), w - 2 * m, p.px(76)), theme.TEXT)
         bw = (w - 3 * m) // 2
-        y = p.px(204)
+        y = p.px(240)
         p.button(state.say("alert_setup"), pygame.Rect(m, y, bw, bh), "alert_setup", role="body")
         p.button(state.say("test_alert"), pygame.Rect(2 * m + bw, y, bw, bh), "test_alert", role="body")
-        words = state.message or state.say("alert_how")
-        p.paragraph(words, "small", pygame.Rect(m, y + bh + p.px(8), w - 2 * m, h - y - 2 * bh - p.px(32)), theme.MUTED)
-        back = pygame.Rect(w - 2 * p.px(180) - 2 * m, h - bh - m, p.px(180), bh)
+        small_w = p.px(180)
+        words = pygame.Rect(m, h - bh - m, w - 2 * small_w - 4 * m, bh)
+        p.paragraph(state.message or state.say("alert_how"), "small", words, theme.MUTED)
+        back = pygame.Rect(w - 2 * small_w - 2 * m, h - bh - m, small_w, bh)
         p.button(state.say("back"), back, "show_settings", role="body")
 
     @staticmethod
