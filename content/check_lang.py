@@ -4,7 +4,8 @@ Policy: English is the fallback and must have every phrase key the code uses. An
 that declares ``complete = true`` in its language.toml must have every English phrase (so also
 every key the code uses, including keys built at run time); one that declares
 ``complete = false`` is reported only for what it has (unknown keys, placeholders, types).
-Exercise words and education may be partial in any language but English: missing ones fall back.
+A complete language also has every exercise's words and every education topic English has; in a
+partial one they may be missing and fall back to English.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def check_language(
     problems += check_phrases(root, code, used_keys if complete else {}, max_words)
     words, found = _check_exercise_words(root, code, library, max_words, avoid, complete)
     problems += found
-    topics, found = _check_education(root, code, max_words, avoid)
+    topics, found = _check_education(root, code, max_words, avoid, complete)
     problems += found
     problems += check_voice(root, code)
     return problems, {"exercises": words, "education": topics, "complete": complete}
@@ -118,7 +119,9 @@ def _check_exercise_words(
     return len(files), problems
 
 
-def _check_education(root: Path, code: str, max_words: int, avoid: list[str]) -> tuple[int, list[Problem]]:
+def _check_education(
+    root: Path, code: str, max_words: int, avoid: list[str], complete: bool = False
+) -> tuple[int, list[Problem]]:
     folder = root / "lang" / code / "education"
     english = {p.stem for p in toml_files(root / "lang" / ENGLISH / "education")}
     problems: list[Problem] = []
@@ -133,6 +136,10 @@ def _check_education(root: Path, code: str, max_words: int, avoid: list[str]) ->
     if code == ENGLISH:
         for missing in sorted(set(REQUIRED_EDUCATION) - {p.stem for p in files}):
             problems.append(Problem(str(folder / f"{missing}.toml"), 1, "(file)", "required education topic missing"))
+    elif complete:
+        for missing in sorted(english - {p.stem for p in files}):
+            where = str(folder / f"{missing}.toml")
+            problems.append(Problem(where, 1, "(file)", "missing: a complete language has every English topic"))
     return len(files), problems
 
 

@@ -111,6 +111,13 @@ def test_complete_language_without_an_exercise_text_fails(content_copy):
     assert "no words in this complete language: add lang/de/exercises/lip_press.toml" in messages
 
 
+def test_complete_language_without_an_education_topic_fails(content_copy):
+    (content_copy / "lang" / "de" / "education" / "eye_night.toml").unlink()
+    found = [(p.file, p.message) for p in check_content(content_copy).problems]
+    path = str(content_copy / "lang" / "de" / "education" / "eye_night.toml")
+    assert (path, "missing: a complete language has every English topic") in found
+
+
 def test_partial_language_may_leave_exercises_in_english(content_copy):
     (content_copy / "lang" / "de" / "exercises" / "lip_press.toml").unlink()
     edit(content_copy / "lang" / "de" / "language.toml", "complete = true", "complete = false")
