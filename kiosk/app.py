@@ -228,7 +228,8 @@ class Kiosk:
                 self.session.resume(t)
             elif isinstance(d, pol.SessionDue) and self.mode == "home":
                 self.home_sessions_at = None  # Home shows the prompt while the session is due and not done
-                self.devices.speaker.say(d.text)
+                if self.home_session_status().due_now:  # not when it was already done early
+                    self.devices.speaker.say(d.text)
 
     def reminder_model(self, text: str) -> ReminderModel:
         """The reminder card for words the reminder service chose, in the patient's language."""

@@ -131,3 +131,14 @@ def test_phone_alerts_are_set_up_and_tested_from_the_caregiver_screen(kiosk, tmp
         if kiosk.caregiver.message == "The test alert was sent.":
             break
     assert sent == [url] and "The test alert was sent." in kiosk.painter.all_words()
+
+
+def test_a_session_done_early_is_not_prompted_when_its_time_comes(kiosk):
+    kiosk.store.db["sessions"].insert(
+        {"started_at": kiosk.wall.now.isoformat(), "ended_at": kiosk.wall.now.isoformat(), "status": "done"}
+    )
+    run_for(kiosk, 150)  # 10:00 passes: the session was done at 09:58
+    touch(kiosk, "acknowledge")  # the 10:00 eye drops
+    said = " ".join(kiosk.devices.speaker.texts)
+    assert "time for your exercises" not in said
+    assert not kiosk.home_model().session_due and kiosk.home_model().next_session == "today at 16:00"
