@@ -55,6 +55,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"{exc}. Check that the disk is not full and the folder is writable.", file=sys.stderr)
         return 3
+    from kiosk.session_repair import close_cut_off_sessions
+
+    close_cut_off_sessions(store)  # a session the last run's stop cut off is closed with the reason
     devices = build_devices(settings, mode)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame  # heavy import only once we know we can show something
@@ -95,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     movement = open_movement(devices.camera, settings.display.language)
     kiosk = Kiosk(
         settings,
-        " ".join(n for n in (store.notice, loaded.notice, prefs_notice) if n) or None,
+        " ".join(n for n in (store.notice, loaded.notice_in(settings.display.language), prefs_notice) if n) or None,
         devices,
         store,
         surface,

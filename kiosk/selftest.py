@@ -189,6 +189,7 @@ def check_clock(now: datetime) -> Check:
 
 def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
     """Every row of the table, in a fixed order."""
+    from kiosk.caregiver_alerts import check_alerts  # imports Check from here
     from kiosk.selftest_appliance import check_delivery, check_units  # imports Check from here
 
     checks: list[Callable[[], Check]] = [
@@ -205,6 +206,7 @@ def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
         lambda: check_clock(now),
         check_units,
         lambda: check_delivery(settings, now),
+        lambda: check_alerts(settings),
     ]
     return [c() for c in checks]
 

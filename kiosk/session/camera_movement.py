@@ -92,6 +92,7 @@ class CameraMovement:
             left_pct=result.left.percent_of_reference,
             right_pct=result.right.percent_of_reference,
             feedback=words,
+            phase=phase.value,
             synkinesis=any(flag.startswith(SYNKINESIS_FLAGS) for flag in flags),
             left_mm=result.left.excursion_mm,
             right_mm=result.right.excursion_mm,

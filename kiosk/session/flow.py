@@ -295,15 +295,20 @@ class SessionFlow:
         m = self.measurement
         stim = self.stim if self.phase is Phase.STIMULATION else None
         title = step.name if step and self.phase in (Phase.EXPLAIN, Phase.MOVE, Phase.HOLD, Phase.RELAX) else ""
-        title = title or {
-            Phase.GREETING: "Welcome",
-            Phase.CAMERA_CHECK: "Camera check",
-            Phase.CALIBRATION: "Relax your face",
-            Phase.REST: "Rest",
-            Phase.STIMULATION: "Safety questions" if stim and stim.stage is StimStage.CHECKLIST else "Stimulation",
-            Phase.SUMMARY: "Well done",
-            Phase.DONE: "Well done",
-        }.get(self.phase, "")
+        stim_title = "safety_questions" if stim and stim.stage is StimStage.CHECKLIST else "stimulation"
+        title_key = {
+            Phase.GREETING: "greeting",
+            Phase.CAMERA_CHECK: "camera_check",
+            Phase.CALIBRATION: "calibration",
+            Phase.REST: "rest",
+            Phase.STIMULATION: stim_title,
+            Phase.SUMMARY: "done",
+            Phase.DONE: "done",
+        }.get(self.phase)
+        title = title or (self.word(f"title_{title_key}") if title_key else "")
+        # Feedback chosen for another phase (the camera scored the frame before the phase changed)
+        # is not shown: the relax phase never says "Hold it there".
+        feedback = m.feedback if m and (not m.phase or m.phase == self.phase.value) else ""
         return SessionView(
             phase=self.phase,
             title=title,
@@ -315,10 +320,12 @@ class SessionFlow:
             seconds_left=seconds_left,
             left_pct=m.left_pct if m and m.usable else 0.0,
             right_pct=m.right_pct if m and m.usable else 0.0,
-            hint=(m.hint if m and not m.usable else (m.feedback if m else "")),
+            hint=(m.hint if m and not m.usable else feedback),
             paused=self.paused,
             interrupted=self.interrupted,
-            progress=f"Exercise {min(self.index + 1, len(self.plan.steps))} of {len(self.plan.steps)}",
+            progress=self.word(
+                "title_progress", number=str(min(self.index + 1, len(self.plan.steps))), total=str(len(self.plan.steps))
+            ),
             animation=step.animation if step else None,
             stim_stage=stim.stage.value if stim else "",
             question=stim.current_question if stim else "",

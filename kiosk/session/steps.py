@@ -55,6 +55,15 @@ SESSION_WORDS = {
     "slowest": "This is already the slowest pace.",
     "rest_next": "Well done. Rest for a moment. Next: {name}.",
     "stopped": "Stopped. Relax your face.",
+    # Screen titles between exercises (content [session_titles]).
+    "title_greeting": "Welcome",
+    "title_camera_check": "Camera check",
+    "title_calibration": "Relax your face",
+    "title_rest": "Rest",
+    "title_stimulation": "Stimulation",
+    "title_safety_questions": "Safety questions",
+    "title_done": "Well done",
+    "title_progress": "Exercise {number} of {total}",
 }
 
 
@@ -81,6 +90,7 @@ class Measurement:
     left_pct: float = 0.0  # movement of the patient's left side, % of the reference movement
     right_pct: float = 0.0
     feedback: str = ""  # a short coaching sentence, already in words
+    phase: str = ""  # the Phase value the feedback was chosen for ("" when it fits any phase)
     synkinesis: bool = False  # the coach saw an unwanted co-movement in this frame (an indicator)
     left_mm: float | None = None  # excursion against the neutral face, mm (None: not scored)
     right_mm: float | None = None
