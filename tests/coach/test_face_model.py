@@ -67,3 +67,15 @@ def test_video_mode_accepts_frame_times_that_go_back():
     finally:
         video.close()
         video.close()  # idempotent
+
+
+def test_selftest_names_a_changed_model(tmp_path, monkeypatch):
+    from kiosk import selftest
+    from kiosk.vision import model_file
+
+    assert selftest.check_face_model().state == "found"
+    bad = tmp_path / "face_landmarker.task"
+    bad.write_bytes(b"not a model")
+    monkeypatch.setattr(model_file, "load_model", functools.partial(load_model, bad))
+    check = selftest.check_face_model()
+    assert check.state == "missing" and "reinstall FaceCoach" in check.hint
