@@ -52,7 +52,7 @@ def test_yale_surprise_lifts_both_brows(tables, validation):
 
 
 def test_yale_surprise_lifts_brows_at_the_recorded_rate(tables, validation):
-    """Guards the recorded figure (8 of 10: s14 barely lifts; s05 lifts her left brow 0.6 mm)."""
+    """Guards the recorded figure (8 of 10: s14 barely lifts; s05 lifts the left brow 0.6 mm)."""
     assert validation.share(tables["surprised"]) >= 0.8
 
 
