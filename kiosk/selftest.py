@@ -123,13 +123,15 @@ def check_speech_in(settings: Settings) -> Check:
 
 
 def check_face_model() -> Check:
-    spec = importlib.util.find_spec("mediapipe")
-    if spec is None or not spec.origin:
+    from kiosk.vision.model_file import ModelFileError, load_model
+
+    if importlib.util.find_spec("mediapipe") is None:
         return Check("face model", "missing", "", "Reinstall FaceCoach: mediapipe is missing.")
-    model = Path(spec.origin).parent / "modules" / "face_landmark" / "face_landmark_with_attention.tflite"
-    if model.exists():
-        return Check("face model", "found", "MediaPipe Face Mesh (bundled)")
-    return Check("face model", "missing", str(model), "Reinstall mediapipe==0.10.18.")
+    try:
+        load_model()
+    except ModelFileError as exc:
+        return Check("face model", "missing", "", str(exc))
+    return Check("face model", "found", "MediaPipe FaceLandmarker (shipped, checksum checked)")
 
 
 def check_hat(mode: str) -> Check:
