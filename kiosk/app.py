@@ -471,8 +471,7 @@ class Kiosk:
                 waiting = {a.reminder_id: a.text for a in self.reminders.service.waiting()}
                 text = waiting.get(self.reminder.reminder_id, self.reminder.model.instruction)
                 self.reminder = ActiveReminder(self.reminder.reminder_id, self.reminder_model(text))
-        if hasattr(self.movement, "lang"):
-            self.movement.lang = lang
+        self.movement.lang = lang
 
     def home_session_status(self) -> SessionStatus:
         """The plan's next session and whether one is due and not done (worked out at most every 30 s)."""
@@ -494,10 +493,8 @@ class Kiosk:
 
     def start_session(self, t: float) -> None:
         plan = self.session_plan()
-        if hasattr(self.movement, "stage"):
-            self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
-        if hasattr(self.movement, "lang"):
-            self.movement.lang = self.settings.display.language
+        self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
+        self.movement.lang = self.settings.display.language
         self.session = SessionController(
             plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim, slots=self.slots
         )
@@ -552,7 +549,7 @@ class Kiosk:
         elif self.reminder is not None:
             self.reminder_overlay.draw(p, self.reminder.model)
         elif self.mode == "session" and self.session is not None:
-            preview = getattr(self.movement, "preview", None) if self.settings.display.show_camera else None
+            preview = self.movement.preview if self.settings.display.show_camera else None
             self.session_screen.draw(
                 p, self.session.view(t), t, preview() if preview else None, self.settings.display.language
             )

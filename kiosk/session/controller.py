@@ -37,6 +37,13 @@ from kiosk.store import Store
 class MovementSource(Protocol):
     """The camera pipeline as the session sees it."""
 
+    stage: str  # the plan's recovery stage: feedback follows it
+    lang: str  # the patient's language for spoken feedback
+
+    def preview(self) -> tuple[object, object] | None:
+        """The newest camera picture and its landmarks, for the caregiver's camera view (None: none)."""
+        ...
+
     def latest(self, now: float, phase: Phase) -> Measurement | None: ...
 
     def set_metric(self, metric: str | None) -> None: ...
@@ -88,6 +95,12 @@ class NoStimulation:
 
 class NoMovement:
     """No camera: every exercise runs unmeasured."""
+
+    stage: str = ""
+    lang: str = ""
+
+    def preview(self) -> tuple[object, object] | None:
+        return None
 
     def latest(self, now: float, phase: Phase) -> Measurement | None:
         return None
@@ -171,9 +184,7 @@ class SessionController:
             if isinstance(effect, Say):
                 self.speaker.say(effect.text, effect.priority)
             elif isinstance(effect, SpeechRate):
-                slower = getattr(self.speaker, "slower", None)  # the real speaker; the fake has none
-                if slower is not None:
-                    slower()
+                self.speaker.slower()
             elif isinstance(effect, Measure):
                 self.movement.set_metric(effect.metric)
             elif isinstance(effect, Calibrate):
