@@ -24,6 +24,7 @@ logging.disable(logging.WARNING)
 
 from kiosk.events import EventQueue, Touched, VoiceCommand  # noqa: E402
 from kiosk.settings import HatSettings  # noqa: E402
+from kiosk.stim_ledger import StoreLedger  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from stim_hat.board_sim import BoardSim  # noqa: E402
 from stim_hat.driver import StimHat  # noqa: E402
@@ -51,7 +52,7 @@ CLEAR = Surroundings(contraindications_confirmed=True, face_visible=True)
 
 
 def new_runner(hat: StimHat, events: EventQueue) -> BlockRunner:
-    return BlockRunner(hat, PLAN, DeviceLimits(), events, Store.memory(), lambda: CLEAR)
+    return BlockRunner(hat, PLAN, DeviceLimits(), events.put, StoreLedger(Store.memory()), lambda: CLEAR)
 
 
 def wait_active(board: BoardSim) -> None:

@@ -35,6 +35,7 @@ from kiosk.events import (
     Touched,
     VoiceCommand,
 )
+from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
 from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
@@ -57,25 +58,6 @@ from schedules import policy as pol
 log = logging.getLogger(__name__)
 
 NOTICE_PAGE_S = 5.0  # a Home notice longer than its two lines shows its next lines every 5 s
-# Spoken intents that mean the same as a touch action on the current screen.
-SESSION_INTENTS = {"stop", "pause", "resume", "next", "repeat", "slower"}
-# Actions of the stimulation screens. The session flow takes starting, checklist answers and
-# "stronger" only from a touch or the button; voice can only ask for them (kiosk/session/stim_flow.py).
-STIM_ACTIONS = {
-    "answer_yes",
-    "answer_no",
-    "start_stimulation",
-    "skip",
-    "lower",
-    "too_strong",
-    "propose_stimulation",
-    "propose_stronger",
-    "confirm_stronger",
-    "cancel_stronger",
-}
-STIM_VOICE = {"too_strong", "propose_stimulation", "propose_stronger", "yes", "no"}
-SAFETY_ACTIONS = {"stop", "lower", "too_strong"}  # work under any overlay
-SESSION_ACTIONS = SESSION_INTENTS | STIM_ACTIONS | STIM_VOICE
 
 
 def local_now() -> datetime:
@@ -181,6 +163,8 @@ class Kiosk:
         if latched:
             words = phrase("stimulation.estop_pressed", lang)
             self.notice = notice
+            if self.mode == "session" and self.session is not None and not self.session.ended:
+                self.act_safety("stop", t, "emergency stop")  # the big red button stops the session too
             if self.caregiver is not None:
                 self.caregiver.estop_words = words
             self.devices.speaker.say(words, PRIORITY_REMINDER)
@@ -262,15 +246,15 @@ class Kiosk:
             log.info("quitting: %s", event.reason)
             self.loop.stop()
         elif isinstance(event, KeyPressed):
-            if event.key == "escape" and self.mode == "home" and not self.settings.display.fullscreen:
-                self.loop.stop()
-            elif (action := self._key_action(event.key)) is not None:
+            if event.key == "escape" and self._idle_home() and not self.settings.display.fullscreen:
+                self.loop.stop()  # a windowed demo closes with Esc on Home; the kiosk itself never does
+            elif (action := key_action(event.key)) is not None:
                 self.act(action, event.at, via="key")
         elif isinstance(event, Touched):
             if (action := self.painter.hit(event.x, event.y)) is not None:
                 self.act(action, event.at, via="touch")
         elif isinstance(event, ButtonPressed):
-            self.act("acknowledge" if self.reminder and event.button == "ok" else event.button, event.at, via="button")
+            self.act("primary" if event.button == "ok" else event.button, event.at, via="button")
         elif isinstance(event, VoiceCommand):
             self.voice(event)
         elif isinstance(event, ReminderDue):
@@ -297,81 +281,123 @@ class Kiosk:
     def _in_stimulation(self) -> bool:
         return self.mode == "session" and self.session is not None and self.session.flow.phase is Phase.STIMULATION
 
-    def _key_action(self, key: str) -> str | None:
-        if self._in_stimulation():
-            stim_key = StimulationScreen.action_for_key(key)
-            return stim_key or (ReminderOverlay.action_for_key(key) if self.reminder is not None else None)
-        if self.reminder is not None:
-            return ReminderOverlay.action_for_key(key)
-        if self.mode == "session" and self.session is not None:
-            return SessionScreen.action_for_key(key, self.session.flow.paused)
-        if self.mode == "summary":
-            return SummaryScreen.action_for_key(key)
-        if self.mode in ("progress", "caregiver"):
-            return "home" if key in ("escape", "h") else None
-        return HomeScreen.action_for_key(key)
+    def _card_beside_stop(self) -> bool:
+        """A block is running: a due reminder is a card beside STOP, not a full screen."""
+        return self._in_stimulation() and self.activity() == "stimulating"
+
+    def _idle_home(self) -> bool:
+        return self.mode == "home" and self.reminder is None
 
     def voice(self, command: VoiceCommand) -> None:
-        intent = command.intent
+        """A spoken intent: safety first, then reminders, then the same table as a touch."""
+        intent, at = command.intent, command.at
+        if intent in SAFETY_ACTIONS:
+            self.act(intent, at, via="voice")
+            return
         if self.reminders is not None:
             decisions = self.reminders.intent(intent, self.activity())
             if decisions is not None:
-                self.apply_reminder_decisions(decisions, command.at)
+                self.apply_reminder_decisions(decisions, at)
                 return
-        if intent in ("drops_taken", "ointment_done") and self.reminder is not None:
-            self.act("acknowledge", command.at, via="voice")
-        elif intent == "start_session" and self.mode == "home" and self.reminder is None:
-            self.act("start_session", command.at, via="voice")
-        elif intent in SESSION_INTENTS | STIM_VOICE and self.mode == "session":
-            self.act(intent, command.at, via="voice")
-        elif intent in ("louder", "quieter") and callable(getattr(self.devices.speaker, intent, None)):
-            getattr(self.devices.speaker, intent)()
+        if intent in REMINDER_INTENTS and self.reminder is not None:
+            self.act("acknowledge", at, via="voice")
+        elif intent == "start_session":
+            self.act("start_session", at, via="voice")
+        elif intent in SESSION_ACTIONS and self.mode == "session":
+            self.act(intent, at, via="voice")
+        elif intent == "louder":
+            self.devices.speaker.louder()
+        elif intent == "quieter":
+            self.devices.speaker.quieter()
         elif intent == "what_time":
             self.devices.speaker.say(f"It is {self.wall_clock().strftime('%H:%M')}.")
 
+    # ---- the input table (kiosk/input_routes.py) ------------------------------------------
     def act(self, action: str, t: float, via: str) -> None:
-        """One action from any input (touch, key, button, voice)."""
+        """One action from any input (touch, key, button, voice), routed by the layers in order."""
         self.actions.append(action)
-        if action == "stop" and self.stim is not None:
-            self.stim.stop(f"Stopped by you ({via}).")  # outputs off first, in this thread, before anything else
-        if self.reminder is not None:
-            if action == "acknowledge":
-                self.acknowledge(t, via)
-            elif action in SAFETY_ACTIONS and self.session is not None:
-                self.session.command(action, t, via)  # stop and lower always work, even under a reminder
+        if action in SAFETY_ACTIONS:
+            self.act_safety(action, t, via)
+        elif self.reminder is not None and self.act_reminder(action, t, via):
             return
-        if action == "stop" and callable(getattr(self.devices.speaker, "drop_coaching", None)):
+        else:
+            self.act_screen(action, t, via)
+
+    def act_safety(self, action: str, t: float, via: str) -> None:
+        """Stop and lower: the outputs first, in this thread, then the session; in every state."""
+        if action == "stop":
+            if self.stim is not None:
+                self.stim.stop(f"Stopped by you ({via}).")  # outputs off before anything else
             self.devices.speaker.drop_coaching()  # nothing queued keeps coaching after a stop
-        if action == "start_session" and self.mode == "home":
-            self.start_session(t)
-        elif self.mode == "session" and self.session is not None and action in SESSION_ACTIONS:
+        in_session = self.mode == "session" and self.session is not None and not self.session.ended
+        if action != "stop" and self.stim is not None and not in_session:
+            self.stim.lower(via)  # in a session the flow lowers it, in this same call (LowerStimulation)
+        if in_session:
+            assert self.session is not None
             self.session.command(action, t, via)
-        elif action == "home":
-            if self.mode == "caregiver" and self.caregiver is not None and self.caregiver.unlocked:
+        elif action == "stop" and self.mode in ("summary", "progress", "caregiver") and self.reminder is None:
+            self.act_screen("home", t, via)  # nothing runs here: stop means leave this screen
+        elif action == "stop" and self.reminders is not None and self.reminder is not None:
+            # Nothing was running, so the patient means the reminder: say it cannot be switched off.
+            decisions = self.reminders.intent("stop", self.activity())
+            if decisions:
+                self.apply_reminder_decisions(decisions, t)
+
+    def act_reminder(self, action: str, t: float, via: str) -> bool:
+        """The reminder layer; True when it took the action."""
+        if action in ("acknowledge", "primary"):
+            self.acknowledge(t, via)
+            return True
+        return not self._card_beside_stop()  # a full-screen card takes everything else; the card beside STOP does not
+
+    def act_screen(self, action: str, t: float, via: str) -> None:
+        """The screen layer: what the screen on show does with the action."""
+        mode = self.mode
+        if action not in SCREEN_ACTIONS.get(mode, frozenset()) and mode != "caregiver":
+            return
+        if mode == "home":
+            if action in ("start_session", "primary"):
+                self.start_session(t)
+            elif action == "progress":
+                self.open_progress()
+            elif action == "caregiver":
+                self.open_caregiver()
+        elif mode == "session" and self.session is not None:
+            if action == "primary":
+                return  # Enter never starts stimulation or answers a safety question
+            if action == "pause" and self.session.flow.paused:
+                action = "resume"  # Space and the button toggle
+            self.session.command(action, t, via)
+        elif action in ("home", "primary", "stop"):
+            if mode == "caregiver" and self.caregiver is not None and self.caregiver.unlocked:
                 self.keep_caregiver_prefs(self.caregiver.prefs)
             self.mode, self.caregiver = "home", None
-        elif action == "progress" and self.mode == "home":
-            self.progress_screen.index = 0
-            self.exercise_names = {s.id: s.name for s in self.session_plan().steps}
-            rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
-            self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
-            self.mode = "progress"
-        elif action == "caregiver" and self.mode == "home":
-            lang = self.settings.display.language
-            self.caregiver = CaregiverState(
-                self.settings.caregiver.pin,
-                prefs_of(self.settings),
-                languages(),
-                estop_latched=self.stim is not None and self.stim.estop_latched,
-                estop_words=phrase("stimulation.estop_pressed", lang),
-                reset_label=phrase("stimulation.estop_reset_button", lang),
-                plan_status=waiting_plans(self.store),
-            )
-            self.mode = "caregiver"
-        elif action == "estop_reset" and self.mode == "caregiver" and self.caregiver is not None:
+        elif mode == "caregiver" and action == "estop_reset" and self.caregiver is not None:
             self.reset_estop(t, via)
-        elif self.mode == "caregiver" and self.caregiver is not None:
+        elif mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
+        elif mode == "progress" and action in ("next", "previous"):
+            self.progress_screen.index += 1 if action == "next" else -1
+
+    def open_progress(self) -> None:
+        self.progress_screen.index = 0
+        self.exercise_names = {s.id: s.name for s in self.session_plan().steps}
+        rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
+        self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
+        self.mode = "progress"
+
+    def open_caregiver(self) -> None:
+        lang = self.settings.display.language
+        self.caregiver = CaregiverState(
+            self.settings.caregiver.pin,
+            prefs_of(self.settings),
+            languages(),
+            estop_latched=self.stim is not None and self.stim.estop_latched,
+            estop_words=phrase("stimulation.estop_pressed", lang),
+            reset_label=phrase("stimulation.estop_reset_button", lang),
+            plan_status=waiting_plans(self.store),
+        )
+        self.mode = "caregiver"
 
     def reset_estop(self, t: float, via: str) -> None:
         """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
@@ -392,10 +418,7 @@ class Kiosk:
         if prefs == prefs_of(self.settings):
             return
         self.settings = apply_prefs(self.settings, prefs)
-        speaker = self.devices.speaker
-        for name, value in (("volume", prefs.volume), ("rate", prefs.speech_rate_wpm)):
-            if hasattr(speaker, name):
-                setattr(speaker, name, value)
+        self.devices.speaker.volume, self.devices.speaker.rate = prefs.volume, prefs.speech_rate_wpm
         try:
             save_prefs(self.settings, prefs)
             self.notice = None
@@ -445,7 +468,7 @@ class Kiosk:
 
     # ---- drawing -------------------------------------------------------------------------
     def screen_key(self) -> str:
-        if self._in_stimulation():
+        if self._in_stimulation() and (self.reminder is None or self._card_beside_stop()):
             assert self.session is not None and self.session.flow.stim is not None
             reminder = "-reminder" if self.reminder is not None else ""
             return f"session-stimulation-{self.session.flow.stim.stage.value}{reminder}"
@@ -457,7 +480,7 @@ class Kiosk:
 
     def draw(self, t: float) -> None:
         p = self.painter
-        if self._in_stimulation():
+        if self._in_stimulation() and (self.reminder is None or self._card_beside_stop()):
             self.draw_stimulation(t)
         elif self.reminder is not None:
             self.reminder_overlay.draw(p, self.reminder.model)
@@ -498,7 +521,13 @@ class Kiosk:
         else:
             model = StimulationModel(offer.side, 0.0, offer.max_ma, offer.block_minutes * 60, "waiting", notice)
         reminder = self.reminder.model.instruction if self.reminder is not None else ""
-        return replace(model, reminder=reminder, block_minutes=offer.block_minutes, lang=self.session.flow.plan.lang)
+        return replace(
+            model,
+            reminder=reminder,
+            block_minutes=offer.block_minutes,
+            lang=self.session.flow.plan.lang,
+            blocked=self.session.view(self.now).stim_blocked,
+        )
 
     def announce_plan(self, words: str) -> bool:
         """Show on Home and say once that the plan changed; False while busy (the plan watch asks again)."""

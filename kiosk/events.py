@@ -81,6 +81,7 @@ class StimStopped(Event):
 
     reason: str = ""
     normal: bool = False
+    code: str = ""  # finished | patient_stop | rule | fault | interrupted (stim_hat.runner END_CODES)
 
 
 @dataclass(frozen=True)

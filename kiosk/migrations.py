@@ -185,3 +185,19 @@ def summary_001_periods(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def stim_002_dose_ledger(db: Database) -> None:
+    """The dose ledger: a stim_log row opens before current flows and is closed when the block ends."""
+    log = db["stim_log"]
+    for column, kind in (
+        ("planned_s", float),  # the whole block's length: what an unclosed row counts
+        ("elapsed_s", float),  # monotonic seconds at the end (NULL: no end recorded)
+        ("progress_s", float),  # monotonic seconds at the last update while it ran
+        ("boot_id", str),
+        ("boot_s_start", float),  # boot clock at the start and end (immune to wall clock steps)
+        ("boot_s_end", float),
+        ("end_code", str),  # finished | patient_stop | rule | fault | interrupted
+    ):
+        log.add_column(column, kind)

@@ -15,10 +15,9 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def setting(default: Any, doc: str) -> Any:
-    """A dataclass field with a default and a one-line description."""
-    return field(default=default, metadata={"doc": doc})
+# The HAT section and the file-problem record are declared by stim_hat (which never imports the
+# kiosk) and used here as they are; ``setting`` is the same helper for every section.
+from stim_hat.settings import HatSettings, Problem, setting
 
 
 @dataclass(frozen=True)
@@ -57,26 +56,6 @@ class VoiceSettings:
     push_to_talk_pin: int = setting(0, "GPIO pin of an optional push-to-talk button; 0 means none.")
     speech_rate_wpm: int = setting(130, "Speaking rate in words per minute (slow and clear by default).")
     volume: float = setting(0.9, "Speech volume, 0 to 1.")
-
-
-@dataclass(frozen=True)
-class HatSettings:
-    """Stimulation HAT pins (BCM numbering). See stim_hat/README.md."""
-
-    installed: bool = setting(
-        False, "A stimulation board is fitted. Off: the kiosk never drives the HAT pins and stimulation stays off."
-    )
-    left_enable_pin: int = setting(17, "Enable line of the LEFT channel.")
-    right_enable_pin: int = setting(27, "Enable line of the RIGHT channel.")
-    amplitude_pin: int = setting(18, "PWM set-point of the amplitude.")
-    heartbeat_pin: int = setting(22, "Heartbeat line the board watches (cuts output after 200 ms).")
-    estop_pin: int = setting(23, "Emergency-stop button input.")
-    output_active_pin: int = setting(24, "Output-active feedback line from the board.")
-    status_led_pin: int = setting(25, "Status LED.")
-    contact_adc_channel: int = setting(0, "MCP3008 channel of the electrode-contact sense.")
-    max_current_ma: float = setting(10.0, "Absolute device ceiling in mA; no plan can exceed it.")
-    amplitude_full_scale_ma: float = setting(10.0, "Calibration: current at 100 % set-point, in mA.")
-    contact_min_level: float = setting(0.5, "Electrode-contact reading (0 to 1) below which contact counts as lost.")
 
 
 @dataclass(frozen=True)
@@ -167,19 +146,6 @@ _RANGES: dict[str, tuple[float, float]] = {
     "hat.amplitude_full_scale_ma": (1.0, 25.0),
     "hat.contact_min_level": (0.05, 0.95),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in a settings (or plan, or content) file."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
 def key_lines(text: str) -> dict[str, int]:

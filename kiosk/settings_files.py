@@ -88,7 +88,7 @@ def _remember_good(text: str) -> None:
     """Keep a copy of the last file that loaded cleanly (best effort: a read-only home is fine)."""
     target = _last_good_path()
     try:
-        if target.exists() and target.read_text(encoding="utf-8") == text:
+        if target.exists() and target.read_bytes() == text.encode("utf-8"):
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
@@ -102,8 +102,13 @@ def _remember_good(text: str) -> None:
 
 def _fallback(problems: list[Problem]) -> LoadedSettings:
     good = _last_good_path()
-    if good.exists():
-        settings, good_problems = parse_settings(good.read_text(encoding="utf-8"), str(good))
+    try:
+        text = good.read_text(encoding="utf-8") if good.exists() else None
+    except (OSError, UnicodeDecodeError) as exc:  # a damaged copy is no reason to stop: safe defaults
+        problems = [*problems, Problem(str(good), 1, "(file)", f"the last good copy cannot be read: {exc}")]
+        text = None
+    if text is not None:
+        settings, good_problems = parse_settings(text, str(good))
         if not good_problems:
             return LoadedSettings(settings, "the last good settings", problems)
     return LoadedSettings(Settings(), "the safe defaults", problems)

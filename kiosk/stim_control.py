@@ -22,15 +22,19 @@ from collections.abc import Callable
 from datetime import datetime
 
 from content.i18n import DEFAULT_LANGUAGE, phrase
-from kiosk.events import EventQueue
+from kiosk.events import EventQueue, StimStopped
 from kiosk.plan.loader import LoadResult, stim_plan
 from kiosk.screens.stimulation import StimulationModel
 from kiosk.settings import Settings
+from kiosk.stim_ledger import StoreLedger
 from kiosk.store import Store
+from stim_hat.boot import boot_clock
 from stim_hat.exc import EStopLatched, SurroundingsStale
+from stim_hat.ledger import DoseLedger, dose_so_far
 from stim_hat.prescription import DeviceLimits, device_limits
-from stim_hat.runner import BlockRunner, Surroundings
-from stim_hat.safety import StimPlan
+from stim_hat.rules import block_seconds
+from stim_hat.runner import BlockEnded, BlockRunner, Surroundings
+from stim_hat.safety import Decision, Request, StimPlan, StimState, check
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +68,10 @@ class StimControl:
         contact_min_level: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
         max_snapshot_age_s: float = MAX_SNAPSHOT_AGE_S,
+        ledger: DoseLedger | None = None,
     ) -> None:
         self.hat, self.plan, self.limits, self.events, self.store = hat, plan, limits, events, store
+        self.ledger = ledger or StoreLedger(store)
         self.wall_clock, self.clock = wall_clock, clock
         self.contact_min_level = contact_min_level
         self.max_snapshot_age_s = max_snapshot_age_s
@@ -102,8 +108,8 @@ class StimControl:
             self.hat,  # type: ignore[arg-type]
             self.plan,
             self.limits,
-            self.events,
-            self.store,
+            self._report,
+            self.ledger,
             self.surroundings,
             contact_min_level=self.contact_min_level,
             clock=self.clock,
@@ -113,9 +119,61 @@ class StimControl:
         log.info("stimulation start (%s): %s", source, decision.reason)
         return decision.allowed, decision.reason
 
-    def stop(self, reason: str) -> None:
-        if self.runner is not None:
-            self.runner.stop(reason)
+    def _report(self, ended: BlockEnded) -> None:
+        """The runner's end report (runner thread) becomes an event for the main loop."""
+        self.events.put(StimStopped(at=ended.at, reason=ended.reason, normal=ended.normal, code=ended.code))
+
+    def stop(self, reason: str, code: str = "patient_stop") -> None:
+        """Outputs off at once (the runner cuts them in this thread, taking no storage lock)."""
+        runner = self.runner
+        if runner is not None:
+            runner.stop(reason, code)
+
+    def precheck(self) -> tuple[bool, str]:
+        """StimPort: (allowed, reason) before the safety questions and the offer."""
+        decision = self.precheck_decision()
+        return decision.allowed, decision.reason
+
+    def precheck_decision(self) -> Decision:
+        """Would the rules refuse a block now for a reason a touch cannot change (rest, dose, co-movement…)?
+
+        Asked before the safety questions and the offer, so nobody answers nine questions for a
+        block that cannot start. What only the moment decides (pads on, face in view) is assumed.
+        """
+        if self.hat is None:
+            return Decision(False, NO_BOARD, "board")
+        if self.estop_latched:
+            return Decision(False, "The emergency stop is pressed. Stimulation stays off until it is reset.", "estop")
+        now = self.wall_clock()
+        try:
+            dose = dose_so_far(self.ledger.recent(now), self.plan.rx.side, now, boot_clock())
+        except Exception as exc:  # noqa: BLE001 - an unreadable dose record refuses, with the reason
+            log.error("dose ledger unreadable: %s", exc)
+            return Decision(False, "Stimulation is not possible now: the kiosk cannot read its dose record.", "ledger")
+        rx = self.plan.rx
+        state = StimState(
+            contact_ok=True,
+            contraindications_confirmed=True,
+            synkinesis_flagged=self.snapshot.synkinesis_flagged,
+            face_visible=True,
+            side_minutes_today=dose.side_minutes,
+            minutes_today=dose.all_minutes,
+            last_block_end=dose.last_end,
+        )
+        request = Request(
+            "start",
+            rx.side,
+            rx.sites,
+            0.0,
+            rx.pulse_width_us,
+            rx.frequency_hz,
+            rx.on_seconds,
+            rx.off_seconds,
+            rx.ramp_seconds,
+            source="touch",
+            confirmed=True,
+        )
+        return check(request, state, self.plan, self.limits, now)
 
     def lower(self, source: str) -> None:
         if self.runner is not None and self.running:
@@ -175,13 +233,12 @@ class StimControl:
         rx = self.plan.rx
         runner = self.runner
         level = runner.level if runner is not None else rx.start_amplitude_ma
-        elapsed = runner.elapsed_seconds() if runner is not None else 0.0
         state = "running" if self.running else "waiting"
         return StimulationModel(
             side=rx.side,
             amplitude_ma=level,
             max_ma=min(rx.max_amplitude_ma, self.limits.ceiling_ma),
-            seconds_left=max(0.0, rx.block_minutes * 60 - elapsed),
+            seconds_left=runner.seconds_left() if runner is not None else block_seconds(rx),
             state=state,
             notice=notice,
             confirm_raise=confirm_raise,
@@ -190,7 +247,7 @@ class StimControl:
     def close(self) -> None:
         """The kiosk is closing: end any block (outputs off) and wait for its report."""
         if self.runner is not None and self.running:
-            self.runner.stop("The kiosk was closed.")
+            self.runner.stop("The kiosk was closed.", "interrupted")
             self.runner.join(2.0)
 
 

@@ -14,8 +14,8 @@ import socket
 import threading
 from typing import Any
 
-from kiosk.settings import HatSettings
 from stim_hat.board_sim import BoardSim, SimFactory, SimMCP3008
+from stim_hat.settings import HatSettings
 
 
 def _names(hat: HatSettings) -> dict[str, str]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from gpiozero.pins.mock import MockFactory, MockPWMPin, MockSPIDevice
 
-from kiosk.settings import HatSettings
+from stim_hat.settings import HatSettings
 
 HEARTBEAT_TIMEOUT_S = 0.2
 WATCHDOG_POLL_S = 0.005

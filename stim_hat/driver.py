@@ -25,9 +25,9 @@ from gpiozero import (
 )
 from gpiozero.exc import GPIOZeroError
 
-from kiosk.settings import HatSettings
 from stim_hat.exc import EStopLatched, HatUnavailable, OutputsInhibited, SafetyViolation
 from stim_hat.prescription import device_limits
+from stim_hat.settings import HatSettings
 
 log = logging.getLogger(__name__)
 

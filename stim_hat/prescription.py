@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from kiosk.settings import HatSettings, Problem
+from stim_hat.settings import HatSettings, Problem
 
 SECTION = "stimulation"
 

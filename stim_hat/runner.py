@@ -1,35 +1,42 @@
 """Plays one stimulation block in its own thread under a ~20 Hz safety loop.
 
-Each tick: read the surroundings, e-stop, electrode contact and board feedback; ask the pure
-rules (``stim_hat.safety.check``); only then set the outputs and toggle the heartbeat. Any
-failed check or exception cuts the outputs at once (a normal end has already ramped down),
-writes the log row durably and reports ``StimStopped``. The runner never restarts itself; the
-loop waits on its stop Event, so ``stop`` is immediate (it also cuts the outputs itself, in the
-caller's thread).
+Before current flows the block is written to the dose ledger (``stim_hat.ledger``); if that
+write fails, the block does not start. Each tick: read the surroundings, e-stop, electrode
+contact and board feedback; ask the pure rules (``stim_hat.safety.check``); only then set the
+outputs and toggle the heartbeat. The loop never touches storage: minutes used today are read
+once before the block, and time inside the block is the monotonic clock, so a stepped wall clock
+changes nothing. Any failed check or exception cuts the outputs at once (a normal end has
+already ramped down), closes the ledger row and reports a ``BlockEnded``. ``stop`` cuts the
+outputs first, in the caller's thread, without waiting for any lock the loop may hold.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from kiosk.events import EventQueue, StimStopped
-from kiosk.store import Store
+from stim_hat.boot import boot_clock
 from stim_hat.driver import StimHat
 from stim_hat.exc import BoardFault, StimError
+from stim_hat.ledger import BlockEnd, BlockStart, BootClock, DoseLedger, DoseSoFar, dose_so_far
 from stim_hat.prescription import DeviceLimits
-from stim_hat.rules import EPSILON_MA, lower_one_step, max_ramp_rate, profile, raise_one_step
+from stim_hat.rules import EPSILON_MA, block_seconds, lower_one_step, max_ramp_rate, profile, raise_one_step
 from stim_hat.safety import Decision, Request, StimPlan, StimState, check
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.05
 FEEDBACK_GRACE_TICKS = 2  # the board's feedback may lag the command by this many ticks
+PROGRESS_S = 5.0  # how often the ledger row is updated while the block runs (off the safety loop)
+END_CODES = ("finished", "patient_stop", "rule", "fault", "interrupted")
+LEDGER_FAILED = (
+    "Stimulation did not start: the kiosk could not write it into its dose record ({error}). "
+    "Ask your caregiver to check the storage."
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,16 @@ class Surroundings:
     face_visible: bool = False
 
 
+@dataclass(frozen=True)
+class BlockEnded:
+    """The runner's report: outputs are off; why, and whether it was the normal end."""
+
+    at: float  # the runner's monotonic clock
+    reason: str
+    normal: bool
+    code: str  # one of END_CODES
+
+
 class BlockRunner:
     """One block on one side; create a new runner for every block."""
 
@@ -50,55 +67,70 @@ class BlockRunner:
         hat: StimHat,
         plan: StimPlan,
         limits: DeviceLimits,
-        events: EventQueue,
-        store: Store,
+        report: Callable[[BlockEnded], None],
+        ledger: DoseLedger,
         surroundings: Callable[[], Surroundings],
         *,
         contact_min_level: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = datetime.now,
+        boot: Callable[[], BootClock] = boot_clock,
         tick_s: float = TICK_S,
     ) -> None:
-        self.hat, self.plan, self.limits, self.events, self.store = hat, plan, limits, events, store
+        self.hat, self.plan, self.limits, self.report, self.ledger = hat, plan, limits, report, ledger
         self.rx = plan.rx
         self.surroundings = surroundings
         self.contact_min_level = contact_min_level
-        self.clock, self.wall, self.tick_s = clock, wall, tick_s
+        self.clock, self.wall, self.boot, self.tick_s = clock, wall, boot, tick_s
         self.level = self.rx.start_amplitude_ma
         self.max_ma = 0.0
-        self.stopped: StimStopped | None = None
-        self._lock = threading.RLock()
+        self.stopped: BlockEnded | None = None
+        self.block_id: int | None = None
+        self._lock = threading.RLock()  # level and set-point; never held while waiting on storage
+        self._reason_lock = threading.Lock()  # only guards the first stop reason
         self._stop = threading.Event()
-        self._stop_reason: str | None = None
+        self._stop_reason: tuple[str, str] | None = None
         self._thread: threading.Thread | None = None
+        self._progress_thread: threading.Thread | None = None
         self._actual = 0.0
-        self._set_at: datetime | None = None
-        self._started_wall: datetime | None = None
+        self._set_at: float | None = None  # monotonic time of the last set-point
+        self._before = DoseSoFar()
         self._feedback_misses = 0
         self._started_m: float | None = None
+        self._started_wall: datetime | None = None
 
     # ----- controls (any thread) ---------------------------------------------------------
     def start(self, source: str = "touch", confirmed: bool = False) -> Decision:
-        """Start the block if every rule allows it; a runner starts at most once."""
+        """Start the block if every rule allows it and the ledger row is on disk; at most once."""
         if self._thread is not None:
             return Decision(False, "This block has already run.", "once")
-        now = self.wall()
+        now, boot = self.wall(), self.boot()
+        try:
+            self._before = dose_so_far(self.ledger.recent(now), self.rx.side, now, boot)
+        except Exception as exc:  # noqa: BLE001 - unreadable dose record: refuse, with the reason
+            log.error("dose ledger unreadable, block refused: %s", exc)
+            return Decision(False, LEDGER_FAILED.format(error=_plain(exc)), "ledger")
         request = self._request("start", 0.0, source, confirmed)
-        decision = check(request, self._state(now, self.surroundings(), started=None), self.plan, self.limits, now)
+        decision = check(request, self._state(now, self.surroundings(), None, 0.0), self.plan, self.limits, now)
         if not decision.allowed:
             return decision
+        try:
+            self.block_id = self.ledger.open_block(self._block_start(now, boot))
+        except Exception as exc:  # noqa: BLE001 - no durable row, no current
+            log.critical("dose ledger row not written, block refused: %s", exc)
+            return Decision(False, LEDGER_FAILED.format(error=_plain(exc)), "ledger")
         self.hat.rearm()
         self._thread = threading.Thread(target=self._run, name="stim-runner", daemon=True)
         self._thread.start()
         return decision
 
-    def stop(self, reason: str = "stopped") -> None:
-        """Outputs off now (in this thread), then the loop ends and reports."""
-        with self._lock:
+    def stop(self, reason: str = "stopped", code: str = "patient_stop") -> None:
+        """Outputs off now, in this thread and before anything else; then the loop ends and reports."""
+        self.hat.cut(reason)  # latches: the loop cannot turn them on again
+        with self._reason_lock:
             if self._stop_reason is None:
-                self._stop_reason = reason
-            self._stop.set()
-            self.hat.cut(reason)
+                self._stop_reason = (reason, code)
+        self._stop.set()
 
     def too_strong(self, source: str = "touch") -> float:
         """Lower one step at once (voice, button or touch); returns the new level."""
@@ -117,23 +149,28 @@ class BlockRunner:
             new = raise_one_step(self.level, self.rx, self.limits.ceiling_ma)
             if new <= self.level + EPSILON_MA:
                 return Decision(False, "This is already the most your plan allows.", "amplitude")
-            now = self.wall()
-            state = self._state(now, surroundings, started=self._started_wall, contact=contact)
+            now_m = self.clock()
+            now = self._rule_time(now_m)
+            state = self._state(now, surroundings, self._started_wall, self.elapsed_seconds(), contact=contact)
             state = replace(state, amplitude_ma=self.level)
             decision = check(self._request("raise", new, source, confirmed), state, self.plan, self.limits, now)
             if decision.allowed:
                 self.level = new
             return decision
 
-    def join(self, timeout: float | None = None) -> StimStopped | None:
-        """Wait for the block to end; the StimStopped it reported (None if still running)."""
+    def join(self, timeout: float | None = None) -> BlockEnded | None:
+        """Wait for the block to end; the BlockEnded it reported (None if still running)."""
         if self._thread is not None:
             self._thread.join(timeout)
         return self.stopped
 
     def elapsed_seconds(self) -> float:
-        """Seconds since the block started (0 before it starts)."""
+        """Seconds since the block started (0 before it starts), on the monotonic clock."""
         return 0.0 if self._started_m is None else max(0.0, self.clock() - self._started_m)
+
+    def seconds_left(self) -> float:
+        """Seconds until the block's normal end (its whole cycles, as the loop plays them)."""
+        return max(0.0, block_seconds(self.rx) - self.elapsed_seconds())
 
     @property
     def output_ma(self) -> float:
@@ -147,51 +184,64 @@ class BlockRunner:
 
     # ----- the safety loop ---------------------------------------------------------------
     def _run(self) -> None:
-        reason, normal = "fault: the block ended without a reason", False
+        reason, normal, code = "fault: the block ended without a reason", False, "fault"
         t0 = self.clock()
         self._started_m, self._started_wall = t0, self.wall()
         try:
-            reason, normal = self._loop(t0)
+            reason, normal, code = self._loop(t0)
         except StimError as exc:
-            reason = self._stop_reason or str(exc)
+            reason, code = self._stop_reason or (str(exc), "fault")
         except Exception as exc:  # noqa: BLE001 - any fault ends the block: outputs off, reported, logged
             log.exception("stimulation runner fault")
-            reason = self._stop_reason or f"fault: {exc}"
+            reason, code = self._stop_reason or (f"fault: {exc}", "fault")
         finally:
-            self._finish(reason, normal)
+            self._finish(reason, normal, code)
 
-    def _loop(self, t0: float) -> tuple[str, bool]:
+    def _loop(self, t0: float) -> tuple[str, bool, str]:
+        next_progress = t0 + PROGRESS_S
         while True:
             if self._stop.is_set():
-                return self._stop_reason or "stopped", False
+                reason, code = self._stop_reason or ("stopped", "patient_stop")
+                return reason, False, code
             surroundings = self.surroundings()
             contact = self.hat.contact_level()
-            now_m, now = self.clock(), self.wall()
-            phase = profile(self.rx, self.level, now_m - t0)
+            now_m = self.clock()
+            elapsed = now_m - t0
+            phase = profile(self.rx, self.level, elapsed)
             if phase.name == "done":
-                return "block finished", True
+                return "block finished", True, "finished"
             self._check_feedback()
+            now = self._rule_time(now_m)
             with self._lock:
                 if self._stop.is_set():
                     continue
-                target = self._slew(phase.amplitude_ma, now)
-                state = self._state(now, surroundings, started=self._started_wall, contact=contact)
+                target = self._slew(phase.amplitude_ma, now_m)
+                state = self._state(now, surroundings, self._started_wall, elapsed, contact=contact)
                 state = replace(state, on_phase_seconds=phase.on_phase_seconds)
                 decision = check(self._request("continue", target, "runner", False), state, self.plan, self.limits, now)
                 if not decision.allowed:
-                    return decision.reason, False
-                self._apply(phase.output_on, target, now)
+                    return decision.reason, False, "rule"
+                self._apply(phase.output_on, target, now_m)
                 self.hat.toggle_heartbeat()  # only here, only after every check passed
+            if now_m >= next_progress:
+                next_progress = now_m + PROGRESS_S
+                self._save_progress(elapsed)
             self._stop.wait(self.tick_s)
 
-    def _slew(self, wanted: float, now: datetime) -> float:
-        """Falls at once; rises no faster than the plan's ramp rate."""
+    def _rule_time(self, now_m: float) -> datetime:
+        """The rules' "now" inside the block: the start's wall time plus monotonic seconds."""
+        started = self._started_wall if self._started_wall is not None else self.wall()
+        base = self._started_m if self._started_m is not None else now_m
+        return started + timedelta(seconds=now_m - base)
+
+    def _slew(self, wanted: float, now_m: float) -> float:
+        """Falls at once; rises no faster than the plan's ramp rate (monotonic seconds)."""
         if wanted <= self._actual:
             return wanted
-        dt = (now - self._set_at).total_seconds() if self._set_at is not None else self.tick_s
+        dt = max(0.0, now_m - self._set_at) if self._set_at is not None else self.tick_s
         return min(wanted, self._actual + max_ramp_rate(self.rx) * dt)
 
-    def _apply(self, output_on: bool, target: float, now: datetime) -> None:
+    def _apply(self, output_on: bool, target: float, now_m: float) -> None:
         if output_on:
             if self.hat.enabled_side == self.rx.side:
                 self.hat.set_amplitude(target)
@@ -200,7 +250,7 @@ class BlockRunner:
         else:
             target = 0.0
             self.hat.all_off()
-        self._actual, self._set_at = target, now
+        self._actual, self._set_at = target, now_m
         self.max_ma = max(self.max_ma, target)
 
     def _check_feedback(self) -> None:
@@ -213,38 +263,51 @@ class BlockRunner:
             what = "cut the output by itself" if commanded else "reports output that was not commanded"
             raise BoardFault(f"The stimulation board {what}.")
 
-    def _finish(self, reason: str, normal: bool) -> None:
-        with self._lock:
-            self._stop.set()
-            if normal:
-                self.hat.all_off()
-            else:
-                self.hat.cut(reason)
-        stopped_at = self.wall()
-        try:
-            self._write_log(stopped_at, reason)
-        except Exception as exc:  # noqa: BLE001 - outputs are already off; the report says the log failed
-            log.critical("stimulation block could not be logged: %s", exc)
-            reason = f"{reason} (the log row could not be saved: {exc})"
-        self.stopped = StimStopped(at=self.clock(), reason=reason, normal=normal)
-        self.events.put(self.stopped)
+    def _save_progress(self, elapsed: float) -> None:
+        """Update the ledger row in a helper thread, so a slow or locked store never delays a tick."""
+        if self.block_id is None or (self._progress_thread is not None and self._progress_thread.is_alive()):
+            return
+        block_id = self.block_id
 
-    def _write_log(self, stopped_at: datetime, reason: str) -> None:
-        parameters = {k: v for k, v in asdict(self.rx).items() if k not in ("sites", "side", "enabled")}
-        row = {
-            "plan_version": self.plan.version,
-            "side": self.rx.side,
-            "sites": json.dumps(list(self.rx.sites)),
-            "parameters": json.dumps(parameters, sort_keys=True),
-            "started_at": (self._started_wall or stopped_at).isoformat(),
-            "stopped_at": stopped_at.isoformat(),
-            "max_amplitude_ma": round(self.max_ma, 3),
-            "stop_reason": reason,
-        }
-        with self.store.critical() as db:
-            db["stim_log"].insert(row)
+        def write() -> None:
+            try:
+                self.ledger.progress(block_id, elapsed)
+            except Exception as exc:  # noqa: BLE001 - the open row already counts the whole block
+                log.error("dose ledger progress not saved: %s", exc)
+
+        self._progress_thread = threading.Thread(target=write, name="stim-ledger-progress", daemon=True)
+        self._progress_thread.start()
+
+    def _finish(self, reason: str, normal: bool, code: str) -> None:
+        self._stop.set()
+        if normal:
+            self.hat.all_off()
+        else:
+            self.hat.cut(reason)
+        elapsed = self.elapsed_seconds()
+        try:
+            end = BlockEnd(self.wall(), elapsed, self.boot().seconds, round(self.max_ma, 3), reason, code)
+            if self.block_id is not None:
+                self.ledger.close_block(self.block_id, end)
+        except Exception as exc:  # noqa: BLE001 - outputs are already off; the open row counts the whole block
+            log.critical("stimulation block end could not be logged: %s", exc)
+            reason = f"{reason} (the end could not be saved: {_plain(exc)}; the whole block is counted)"
+        self.stopped = BlockEnded(at=self.clock(), reason=reason, normal=normal, code=code)
+        self.report(self.stopped)
 
     # ----- helpers -----------------------------------------------------------------------
+    def _block_start(self, now: datetime, boot: BootClock) -> BlockStart:
+        parameters = {k: v for k, v in asdict(self.rx).items() if k not in ("sites", "side", "enabled")}
+        return BlockStart(
+            plan_version=self.plan.version,
+            side=self.rx.side,
+            sites=tuple(self.rx.sites),
+            parameters=parameters,
+            started_at=now,
+            planned_s=block_seconds(self.rx),
+            boot=boot,
+        )
+
     def _request(self, action: str, amplitude: float, source: str, confirmed: bool) -> Request:
         rx = self.rx
         return Request(
@@ -262,12 +325,21 @@ class BlockRunner:
         )
 
     def _state(
-        self, now: datetime, s: Surroundings, *, started: datetime | None, contact: float | None = None
+        self,
+        now: datetime,
+        s: Surroundings,
+        started: datetime | None,
+        elapsed_s: float,
+        *,
+        contact: float | None = None,
     ) -> StimState:
+        """The rules' inputs: the dose before this block (read once) plus this block's monotonic time."""
         if contact is None:
             contact = self.hat.contact_level()
-        side_min, all_min, last_end = minutes_today(self.store, self.rx.side, now)
-        running = (now - started).total_seconds() / 60 if started else 0.0
+        running = elapsed_s / 60
+        set_at = None
+        if self._set_at is not None and self._started_m is not None and self._started_wall is not None:
+            set_at = self._started_wall + timedelta(seconds=self._set_at - self._started_m)
         return StimState(
             estop_latched=self.hat.estop_latched,
             contact_ok=contact >= self.contact_min_level,
@@ -276,27 +348,20 @@ class BlockRunner:
             session_paused=s.session_paused,
             face_visible=s.face_visible,
             other_side_on=self.hat.enabled_side not in (None, self.rx.side),
-            side_minutes_today=side_min + running,
-            minutes_today=all_min + running,
-            last_block_end=last_end,
+            side_minutes_today=self._before.side_minutes + running,
+            minutes_today=self._before.all_minutes + running,
+            last_block_end=self._before.last_end,
             block_started=started,
             amplitude_ma=self._actual,
-            amplitude_set_at=self._set_at,
+            amplitude_set_at=set_at,
         )
 
 
-def minutes_today(store: Store, side: str, now: datetime) -> tuple[float, float, datetime | None]:
-    """Minutes stimulated today on ``side`` and in all, and when the last block ended (from stim_log)."""
-    day = now.date().isoformat()
-    side_min = all_min = 0.0
-    last_end: datetime | None = None
-    with store.lock:
-        rows = list(store.db.query("select side, started_at, stopped_at from stim_log"))
-    for row in rows:
-        started, stopped = datetime.fromisoformat(row["started_at"]), datetime.fromisoformat(row["stopped_at"])
-        last_end = stopped if last_end is None or stopped > last_end else last_end
-        if row["started_at"][:10] == day:
-            minutes = max(0.0, (stopped - started).total_seconds() / 60)
-            all_min += minutes
-            side_min += minutes if row["side"] == side else 0.0
-    return side_min, all_min, last_end
+def _plain(exc: BaseException) -> str:
+    """An error in a few plain words for the patient's screen."""
+    text = str(exc).lower()
+    if "disk" in text or "full" in text or getattr(exc, "errno", None) == 28:
+        return "the storage is full"
+    if "locked" in text or "busy" in text:
+        return "the storage is busy"
+    return "a storage error"

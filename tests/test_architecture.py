@@ -30,6 +30,8 @@ PURE_IF_PRESENT = [
     "stim_hat/safety.py",
     "stim_hat/rules.py",
     "stim_hat/prescription.py",
+    "stim_hat/ledger.py",
+    "stim_hat/settings.py",
     "kiosk/plan/model.py",
     "schedules/escalation.py",
     "schedules/due.py",
@@ -84,3 +86,15 @@ def test_no_bare_except_anywhere():
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.ExceptHandler):
                     assert node.type is not None, f"bare except in {path}:{node.lineno}"
+
+
+# Lower packages declare what they need and the app supplies it: they never import the kiosk.
+LOWER_PACKAGES = ["stim_hat", "coach"]
+
+
+@pytest.mark.parametrize("package", LOWER_PACKAGES)
+def test_lower_packages_never_import_the_kiosk(package):
+    offenders = [
+        str(path.relative_to(REPO)) for path in (REPO / package).rglob("*.py") if "kiosk" in imported_modules(path)
+    ]
+    assert offenders == [], f"{package} imports kiosk in {offenders}"

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kiosk.devices.base import Frame
+from kiosk.devices.base import PRIORITY_SAFETY, Frame
 from kiosk.events import EventQueue, VoiceCommand
+from kiosk.voice.speaker import MIN_RATE, SLOWER_STEP, VOLUME_STEP
 
 
 @dataclass
@@ -41,13 +42,40 @@ class FakeCamera:
 
 @dataclass
 class FakeSpeaker:
-    """Records everything it was asked to say, with priorities, in order."""
+    """Records everything it was asked to say, with priorities, in order; the whole Speaker interface."""
 
     said: list[tuple[int, str]] = field(default_factory=list)
     closed: bool = False
+    rate: int = 130
+    volume: float = 0.9
+    last_instruction: str = ""
+    drops: int = 0  # how often queued coaching was dropped (after a stop)
 
     def say(self, text: str, priority: int = 0) -> None:
+        if priority < PRIORITY_SAFETY:
+            self.last_instruction = text
         self.said.append((priority, text))
+
+    def repeat(self) -> None:
+        if self.last_instruction:
+            self.say(self.last_instruction)
+
+    def slower(self) -> int:
+        self.rate = max(MIN_RATE, self.rate - SLOWER_STEP)
+        return self.rate
+
+    def louder(self) -> float:
+        self.volume = min(1.0, round(self.volume + VOLUME_STEP, 2))
+        return self.volume
+
+    def quieter(self) -> float:
+        self.volume = max(0.3, round(self.volume - VOLUME_STEP, 2))
+        return self.volume
+
+    def drop_coaching(self) -> int:
+        """Nothing is queued in the fake (it "says" at once); the call is counted."""
+        self.drops += 1
+        return 0
 
     @property
     def texts(self) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from kiosk.devices.base import Speaker
 from kiosk.screens.overlays import SummaryLine, SummaryModel
+from kiosk.session.effects import CheckStimulation
 from kiosk.session.flow import (
     Calibrate,
     ChecklistDone,
@@ -54,6 +55,8 @@ class StimPort(Protocol):
 
     def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None: ...
 
+    def precheck(self) -> tuple[bool, str]: ...
+
 
 class NoStimulation:
     """No board or no plan: every start is refused with a plain reason; stop and lower do nothing."""
@@ -70,6 +73,9 @@ class NoStimulation:
         return None
 
     def stronger(self, source: str) -> tuple[bool, str]:
+        return False, self.reason
+
+    def precheck(self) -> tuple[bool, str]:
         return False, self.reason
 
     def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None:
@@ -170,6 +176,8 @@ class SessionController:
                 self.stim.stop(effect.reason)
             elif isinstance(effect, LowerStimulation):
                 self.stim.lower(effect.source)
+            elif isinstance(effect, CheckStimulation):
+                self._apply(self.flow.stim_precheck_answer(*self.stim.precheck()))
             elif isinstance(effect, StartStimulation):
                 allowed, reason = self.stim.start(effect.source)
                 self._apply(self.flow.stim_start_answer(allowed, reason))

@@ -67,6 +67,11 @@ class ChecklistDone:
 
 
 @dataclass(frozen=True)
+class CheckStimulation:
+    """Before the safety questions and the offer: would the rules refuse a block now anyway?"""
+
+
+@dataclass(frozen=True)
 class StartStimulation:
     """The patient touched Start: try to start the prescribed block (the safety rules decide)."""
 
@@ -102,6 +107,7 @@ Effect = (
     | ExerciseDone
     | SessionEnded
     | ChecklistDone
+    | CheckStimulation
     | StartStimulation
     | StopStimulation
     | LowerStimulation

@@ -20,6 +20,7 @@ from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
 from kiosk.session.effects import (
     Calibrate,
     ChecklistDone,
+    CheckStimulation,
     Effect,
     ExerciseDone,
     LowerStimulation,
@@ -69,6 +70,7 @@ class Phase(Enum):
 
 # Seconds each spoken phase lasts at normal speed (speech of ~130 words per minute plus a pause).
 GREETING_S = 6.0
+RAISE_CONFIRM_S = 8.0  # "one step stronger?" left unanswered this long is taken as no
 CAMERA_CHECK_MAX_S = 10.0
 CAMERA_OK_S = 1.0
 CALIBRATION_S = 4.0
@@ -110,6 +112,7 @@ class SessionView:
     question_number: int = 0
     questions: int = 0
     confirm_raise: bool = False
+    stim_blocked: bool = False  # the rules refuse a block now: the offer shows the reason, no Start
     notice: str = ""  # a refusal or stop reason in plain words
 
 
@@ -133,6 +136,7 @@ class SessionFlow:
     stopped_early: bool = False
     stim: StimulationPart | None = None
     stop_asked_at: float | None = None
+    raise_asked_at: float | None = None  # when "one step stronger?" was put on screen
     synkinesis_reps: int = 0
     explain_marks: tuple[tuple[float, str], ...] = ()  # (seconds left when said, sentence)
     _frozen_left: float | None = None
@@ -179,6 +183,7 @@ class SessionFlow:
         """
         if self.phase is Phase.STIMULATION and self.stim is not None and self._for_stimulation(intent):
             self._from_stim(self.stim.command(intent, source))
+            self.raise_asked_at = (self.raise_asked_at or now) if self.stim.confirm_raise else None
             if intent == "stop":
                 self.stopped_early = True
                 self.stop_asked_at = now
@@ -233,6 +238,12 @@ class SessionFlow:
         return self._flush()
 
     # ---- the stimulation runner's answers ------------------------------------------------------
+    def stim_precheck_answer(self, allowed: bool, reason: str) -> list[Effect]:
+        """What the rules say before anything is asked: offer the block, or say why not (no questions)."""
+        if self.stim is not None and self.stim.stage is StimStage.CHECKLIST and not self.stim.answers:
+            self._from_stim(self.stim.begin() if allowed else self.stim.not_possible(reason))
+        return self._flush()
+
     def stim_start_answer(self, allowed: bool, reason: str) -> list[Effect]:
         if self.stim is not None:
             self._from_stim(self.stim.start_answer(allowed, reason))
@@ -305,6 +316,7 @@ class SessionFlow:
             question_number=stim.question + 1 if stim else 0,
             questions=len(stim.offer.checklist) if stim else 0,
             confirm_raise=bool(stim and stim.confirm_raise),
+            stim_blocked=bool(stim and stim.blocked),
             notice=stim.notice if stim else "",
         )
 
@@ -470,6 +482,9 @@ class SessionFlow:
         waited = self.stop_asked_at is not None and now - self.stop_asked_at >= STOP_REPORT_WAIT_S
         if waited and stim.stage is StimStage.RUNNING:
             stim.outcome = "stopped"
+        if stim.confirm_raise and self.raise_asked_at is not None and now - self.raise_asked_at >= RAISE_CONFIRM_S:
+            self._from_stim(stim.command("cancel_stronger", "timeout"))  # an unanswered "stronger?" means no
+            self.raise_asked_at = None
         if stim.over or waited:
             self._end(now)  # a stop whose report is late still ends the session (outputs are already cut)
 
@@ -491,7 +506,7 @@ class SessionFlow:
             self.stim = StimulationPart(offer)
             self.phase, self.phase_until = Phase.STIMULATION, now
             self._pending.append(Measure(None))
-            self._from_stim(self.stim.begin())
+            self._pending.append(CheckStimulation())  # the answer comes back as stim_precheck_answer
             return
         minutes = (now - self.started_at) / 60
         status = "partial" if self.stopped_early else "done"

@@ -16,6 +16,7 @@ warnings.filterwarnings("ignore")
 
 from kiosk.events import EventQueue  # noqa: E402
 from kiosk.settings import HatSettings  # noqa: E402
+from kiosk.stim_ledger import StoreLedger  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from stim_hat.board_link import link_pins_to_socket  # noqa: E402
 from stim_hat.driver import StimHat  # noqa: E402
@@ -33,8 +34,8 @@ def main() -> None:
         hat,
         make_plan(make_rx(on_seconds=60.0, block_minutes=5.0)),
         DeviceLimits(),
-        EventQueue(),
-        Store.memory(),
+        EventQueue().put,
+        StoreLedger(Store.memory()),
         all_clear,
         clock=clock.monotonic,
         wall=clock.wall,

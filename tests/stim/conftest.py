@@ -122,6 +122,7 @@ def all_clear():
 def make_runner(hat, fresh_store):
     """Build a BlockRunner on the simulated board; stops any still running at the end."""
     from kiosk.events import EventQueue
+    from kiosk.stim_ledger import StoreLedger
     from stim_hat.prescription import DeviceLimits
     from stim_hat.runner import BlockRunner
 
@@ -134,13 +135,14 @@ def make_runner(hat, fresh_store):
             hat,
             make_plan(rx, signed),
             DeviceLimits(ceiling_ma=hat.ceiling_ma),
-            events,
-            fresh_store,
+            events.put,
+            StoreLedger(fresh_store),
             surroundings,
             clock=clock.monotonic,
             wall=clock.wall,
             tick_s=tick_s,
         )
+        runner.events = events  # what it reported, for the tests
         made.append(runner)
         return runner
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kiosk.events import EventQueue
 from kiosk.settings import HatSettings
+from kiosk.stim_ledger import StoreLedger
 from kiosk.store import Store
 from stim_hat.board_sim import BoardSim
 from stim_hat.driver import StimHat
@@ -143,8 +144,8 @@ def test_runner_controls_never_exceed_min_of_plan_and_ceiling_and_stop_leaves_al
         hat,
         make_plan(rx),
         DeviceLimits(ceiling_ma=hat.ceiling_ma),
-        EventQueue(),
-        Store.memory(),
+        EventQueue().put,
+        StoreLedger(Store.memory()),
         all_clear,
         clock=clock.monotonic,
         wall=clock.wall,
