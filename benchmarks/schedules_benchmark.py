@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kiosk.events import EventQueue, ReminderDue  # noqa: E402
+from kiosk.reminders import wake_into  # noqa: E402
 from kiosk.store import DB_NAME, Store  # noqa: E402
 from schedules import policy as pol  # noqa: E402
 from schedules.due import occurrences  # noqa: E402
@@ -67,7 +68,7 @@ def wake_latency(folder: Path, samples: int = 8) -> list[float]:
     """Real scheduler + a 30 Hz loop; the service's wall clock is the real one."""
     store = Store.open(folder / "wake.db")
     events = EventQueue()
-    waker = ReminderWaker(events, safety_net_s=3600)
+    waker = ReminderWaker(wake_into(events), safety_net_s=3600)
     waker.start()
     out = []
     try:

@@ -14,12 +14,13 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pygame
 
 from content.i18n import phrase
+from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
@@ -35,6 +36,7 @@ from kiosk.events import (
     Touched,
     VoiceCommand,
 )
+from kiosk.home_sessions import DONE_STATUSES, SessionStatus, session_status, when_words
 from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
 from kiosk.plan.inbox import waiting_plans
@@ -48,6 +50,7 @@ from kiosk.screens.session import SessionScreen
 from kiosk.screens.stimulation import StimChecklistScreen, StimOfferScreen, StimulationModel, StimulationScreen
 from kiosk.session.controller import MovementSource, NoMovement, SessionController
 from kiosk.session.flow import Phase
+from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
 from kiosk.stim_control import StimControl
@@ -105,6 +108,7 @@ class Kiosk:
         self.notice = notice
         self.mode = "home"
         self.session: SessionController | None = None
+        self.slots: SlotLedger | None = None  # the plan's session slots (run.py sets it); None: not tied
         self.reminder: ActiveReminder | None = None
         self.home, self.session_screen = HomeScreen(), SessionScreen()
         self.summary_screen, self.reminder_overlay = SummaryScreen(), ReminderOverlay()
@@ -114,6 +118,7 @@ class Kiosk:
         self.caregiver: CaregiverState | None = None
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self.exercise_names: dict[str, str] = {}
+        self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
@@ -209,8 +214,9 @@ class Kiosk:
             elif isinstance(d, pol.ResumeCoaching) and self.session is not None and self.mode == "session":
                 self.session.resume(t)
             elif isinstance(d, pol.SessionDue) and self.mode == "home":
-                self.notice = d.text
-                self.devices.speaker.say(d.text)
+                self.home_sessions_at = None  # Home shows the prompt while the session is due and not done
+                if self.home_session_status().due_now:  # not when it was already done early
+                    self.devices.speaker.say(d.text)
 
     def reminder_model(self, text: str) -> ReminderModel:
         """The reminder card for words the reminder service chose, in the patient's language."""
@@ -223,6 +229,7 @@ class Kiosk:
             self._update_stim()
             if self.session.ended:
                 self.mode = "summary"
+                self.home_sessions_at = None  # a finished session may end the Home prompt
 
     def _update_stim(self) -> None:
         """Tell the stimulation runner what the session knows (it stops the block if this stops coming)."""
@@ -264,6 +271,8 @@ class Kiosk:
                 self.show_reminder(event)
         elif isinstance(event, StimStopped):
             self.stimulation_stopped(event)
+        elif isinstance(event, Notice) and self.mode == "caregiver" and self.caregiver is not None:
+            self.caregiver.message = event.text  # e.g. the test alert's outcome, where the caregiver is looking
         elif isinstance(event, Notice):
             self.notice = event.text
             if event.speak:
@@ -305,12 +314,15 @@ class Kiosk:
             self.act("start_session", at, via="voice")
         elif intent in SESSION_ACTIONS and self.mode == "session":
             self.act(intent, at, via="voice")
+        elif intent == "next" and self.mode == "progress":
+            self.act("next", at, via="voice")
         elif intent == "louder":
             self.devices.speaker.louder()
         elif intent == "quieter":
             self.devices.speaker.quieter()
         elif intent == "what_time":
-            self.devices.speaker.say(f"It is {self.wall_clock().strftime('%H:%M')}.")
+            lang = self.settings.display.language
+            self.devices.speaker.say(phrase("screen.it_is", lang, time=self.wall_clock().strftime("%H:%M")))
 
     # ---- the input table (kiosk/input_routes.py) ------------------------------------------
     def act(self, action: str, t: float, via: str) -> None:
@@ -374,10 +386,14 @@ class Kiosk:
             self.mode, self.caregiver = "home", None
         elif mode == "caregiver" and action == "estop_reset" and self.caregiver is not None:
             self.reset_estop(t, via)
+        elif mode == "caregiver" and action in ("alert_setup", "test_alert") and self.caregiver is not None:
+            self.caregiver_alert_action(action)
         elif mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
-        elif mode == "progress" and action in ("next", "previous"):
-            self.progress_screen.index += 1 if action == "next" else -1
+            if self.caregiver.unlocked and self.caregiver.prefs.pin != self.settings.caregiver.pin:
+                self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
+        elif mode == "progress" and action in ("next", "previous", "next_chart", "previous_chart"):
+            self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
 
     def open_progress(self) -> None:
         self.progress_screen.index = 0
@@ -396,8 +412,25 @@ class Kiosk:
             estop_words=phrase("stimulation.estop_pressed", lang),
             reset_label=phrase("stimulation.estop_reset_button", lang),
             plan_status=waiting_plans(self.store),
+            lang=lang,
+            alert_command=self.settings.caregiver.alert_command,
         )
         self.mode = "caregiver"
+
+    def caregiver_alert_action(self, action: str) -> None:
+        """Set up phone alerts (a new ntfy topic, kept at once) or send a test alert (off the loop)."""
+        assert self.caregiver is not None
+        if not self.caregiver.unlocked:
+            return
+        prefs = self.caregiver.prefs
+        if action == "alert_setup":
+            self.caregiver.prefs = replace(prefs, ntfy_url=new_topic_url(prefs.ntfy_url))
+            self.keep_caregiver_prefs(self.caregiver.prefs)
+            self.caregiver.message = ""
+            return
+        self.caregiver.message = phrase("caregiver.test_alert_sending", self.caregiver.lang)
+        alert_command = self.settings.caregiver.alert_command
+        start_test_alert(self.events, self.store, prefs.ntfy_url, alert_command, self.caregiver.lang)
 
     def reset_estop(self, t: float, via: str) -> None:
         """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
@@ -418,13 +451,46 @@ class Kiosk:
         if prefs == prefs_of(self.settings):
             return
         self.settings = apply_prefs(self.settings, prefs)
+        self.follow_choices(prefs.language)
         self.devices.speaker.volume, self.devices.speaker.rate = prefs.volume, prefs.speech_rate_wpm
         try:
             save_prefs(self.settings, prefs)
             self.notice = None
         except OSError as exc:
             log.error("caregiver choices not saved: %s", exc)
-            self.notice = f"Your changes work now but could not be saved ({exc.strerror or exc}). Check the disk."
+            self.notice = phrase("caregiver.not_saved", prefs.language)
+
+    def follow_choices(self, lang: str) -> None:
+        """Caregiver choices take effect at once: the language of reminders (shown and spoken) and coaching
+        feedback, and phone alerts set up on the screen."""
+        if self.reminders is not None:
+            self.reminders.service.lang = lang
+            notifier = self.reminders.service.notifier
+            notifier.ntfy_url = self.settings.caregiver.ntfy_url or notifier.ntfy_url  # phone alerts set up now
+            if self.reminder is not None:
+                waiting = {a.reminder_id: a.text for a in self.reminders.service.waiting()}
+                text = waiting.get(self.reminder.reminder_id, self.reminder.model.instruction)
+                self.reminder = ActiveReminder(self.reminder.reminder_id, self.reminder_model(text))
+        if hasattr(self.movement, "lang"):
+            self.movement.lang = lang
+
+    def home_session_status(self) -> SessionStatus:
+        """The plan's next session and whether one is due and not done (worked out at most every 30 s)."""
+        now = self.wall_clock()
+        if self.home_sessions_at is not None and abs((now - self.home_sessions_at).total_seconds()) < 30:
+            return self.home_sessions
+        self.home_sessions_at = now
+        section = self.reminders.service.section if self.reminders is not None else None
+        if section is None or not section.sessions:
+            self.home_sessions = SessionStatus(None, False)
+            return self.home_sessions
+        since = (now - timedelta(days=1)).isoformat()
+        rows = self.store.db.query(
+            "select ended_at from sessions where ended_at >= ? and status in (?, ?, ?)", [since, *DONE_STATUSES]
+        )
+        ended = [datetime.fromisoformat(row["ended_at"]) for row in rows]
+        self.home_sessions = session_status(section, now, ended)
+        return self.home_sessions
 
     def start_session(self, t: float) -> None:
         plan = self.session_plan()
@@ -433,7 +499,7 @@ class Kiosk:
         if hasattr(self.movement, "lang"):
             self.movement.lang = self.settings.display.language
         self.session = SessionController(
-            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim
+            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim, slots=self.slots
         )
         self.mode = "session"
         self.session.start(t)
@@ -462,7 +528,8 @@ class Kiosk:
             return
         reply = self.on_acknowledge(self.reminder.reminder_id, via) if self.on_acknowledge else None
         self.reminder = None
-        self.devices.speaker.say(reply or "Thank you. That is saved.", PRIORITY_REMINDER)
+        thanks = phrase("reminder.confirmed", self.settings.display.language)
+        self.devices.speaker.say(reply or thanks, PRIORITY_REMINDER)
         if self.session is not None and self.mode == "session":
             self.session.resume(t)
 
@@ -490,9 +557,9 @@ class Kiosk:
                 p, self.session.view(t), t, preview() if preview else None, self.settings.display.language
             )
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
-            self.summary_screen.draw(p, self.session.summary)
+            self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names)
+            self.progress_screen.draw(p, self.progress_data, self.exercise_names, self.settings.display.language)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         else:
@@ -540,11 +607,20 @@ class Kiosk:
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language
         eye_care = self.reminders.next_eye_care(lang) if self.reminders is not None else None
+        problem = self.reminders.problem(lang) if self.reminders is not None else None  # storage, alerts
+        now = self.wall_clock()
+        sessions = self.home_session_status()
+        if sessions.due_now:
+            next_session: str | None = phrase("home.due_now", lang)
+        else:
+            next_session = when_words(sessions.next_local, now.date(), lang) if sessions.next_local else None
         return HomeModel(
-            now=self.wall_clock(),
+            now=now,
+            next_session=next_session,
+            session_due=sessions.due_now,
             next_eye_care=eye_care,
             states=self.devices.states,
-            notice=self.notice,
+            notice=" ".join(dict.fromkeys(n for n in (problem, self.notice) if n)) or None,
             notice_page=int(self.now // NOTICE_PAGE_S),
             lang=lang,
         )

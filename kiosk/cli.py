@@ -21,7 +21,7 @@ COMMAND_MODULES = (
     "kiosk.vision.cli",
     "kiosk.summary.cli",
     "kiosk.summary.sync_cli",
-    "schedules.cli",
+    "kiosk.reminders_cli",
     "kiosk.plan.cli",
     "kiosk.voice.cli",
 )

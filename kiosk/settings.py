@@ -96,6 +96,16 @@ class SyncSettings:
         "Days in each therapist summary: `facecoach sync` builds the next one once that many whole days have "
         "passed since the last (no day is left out); also the default of `summary build` without --from/--to.",
     )
+    fhir_url: str = setting(
+        "",
+        "Base URL of the clinic's FHIR R4 server (e.g. HAPI FHIR .../fhir); when set, `facecoach sync` also "
+        "sends each summary there as a FHIR transaction, retried like the other deliveries. Use https.",
+    )
+    fhir_token: str = setting("", "Bearer token for the FHIR server (keep this file readable by the kiosk user only).")
+    fhir_canonical: str = setting(
+        "",
+        "Base URL the deployment owns for the kiosk's FHIR CodeSystem and identifiers; empty: the project's own URN.",
+    )
 
 
 @dataclass(frozen=True)

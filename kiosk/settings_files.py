@@ -12,11 +12,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from content.i18n import phrase
 from kiosk.settings import Problem, Settings, parse_settings
 
 ENV_CONFIG = "FACECOACH_CONFIG"
 USER_FILE = Path("~/.config/facecoach/settings.toml")
 SYSTEM_FILE = Path("/etc/facecoach/settings.toml")
+LAST_GOOD = "the last good settings"
 
 
 def state_dir() -> Path:
@@ -43,13 +45,15 @@ class LoadedSettings:
 
     @property
     def notice(self) -> str | None:
-        """A plain sentence for the screen when the settings file could not be used."""
+        """A plain sentence for the screen when the settings file could not be used (English)."""
+        return self.notice_in("en")
+
+    def notice_in(self, lang: str) -> str | None:
+        """The same sentence in ``lang`` (content [notice] settings_broken*)."""
         if not self.problems:
             return None
-        return (
-            f"The settings file has {len(self.problems)} problem(s), so the kiosk is using "
-            f"{self.source}. Ask the caregiver to run: facecoach check-config"
-        )
+        key = "notice.settings_broken_last_good" if self.source == LAST_GOOD else "notice.settings_broken"
+        return phrase(key, lang, count=len(self.problems))
 
 
 def check_file(path: Path) -> list[Problem]:
@@ -110,5 +114,5 @@ def _fallback(problems: list[Problem]) -> LoadedSettings:
     if text is not None:
         settings, good_problems = parse_settings(text, str(good))
         if not good_problems:
-            return LoadedSettings(settings, "the last good settings", problems)
+            return LoadedSettings(settings, LAST_GOOD, problems)
     return LoadedSettings(Settings(), "the safe defaults", problems)

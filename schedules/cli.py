@@ -1,4 +1,8 @@
-"""`facecoach reminders list|simulate`: today's schedule, and the real code in accelerated time."""
+"""`facecoach reminders list|simulate`: today's schedule, and the real code in accelerated time.
+
+The kiosk registers it (``kiosk.reminders_cli``) and supplies what schedules/ may not import: the
+plan in force (``in_force``) and how to open its store (``open_store``).
+"""
 
 from __future__ import annotations
 
@@ -7,38 +11,60 @@ import json
 import logging
 import sys
 import tomllib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from content import content_path
 from schedules.due import day_bounds, local_instant, occurrences, sessions_between
 from schedules.plan_section import ScheduleSection, default_section, parse_schedule
-from schedules.simulate import simulate
+from schedules.scenarios import SCENARIOS, scenario_section
+from schedules.simulate import Totals, simulate
 
 STARTER_PLAN = "plans/starter.toml"
 TOTAL_NAMES = ("due", "announced", "acknowledged", "late", "escalated", "missed", "duplicates", "lost")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+# in_force(config) -> (decoded plan, its text, where it comes from); raises ValueError with plain words.
+InForce = Callable[[str | None], tuple[dict[str, Any], str, str]]
+
+
+def register(
+    sub: argparse._SubParsersAction, in_force: InForce | None = None, open_store: Callable[[Path], Any] | None = None
+) -> None:
     p = sub.add_parser("reminders", help="eye-care reminders and sessions: list today's, simulate days")
     rsub = p.add_subparsers(dest="reminders_command", metavar="ACTION")
     ls = rsub.add_parser("list", help="today's eye-care reminders and exercise sessions from the plan")
-    ls.add_argument("--plan", type=Path, help="plan file (default: the starter plan, else a safe built-in one)")
+    ls.add_argument("--plan", type=Path, help="another plan file (default: the plan in force on this kiosk)")
     ls.add_argument("--date", help="another day, as YYYY-MM-DD")
-    ls.set_defaults(func=cmd_list)
+    ls.add_argument("--config", help="settings file (where the kiosk keeps its data and plan)")
+    ls.set_defaults(func=cmd_list, in_force=in_force)
     sim = rsub.add_parser("simulate", help="run the real reminder code over N days in accelerated time")
     sim.add_argument("--days", type=int, default=14, help="days to simulate (1 to 366)")
     sim.add_argument("--seed", type=int, default=1, help="seed of the scripted patient")
     sim.add_argument("--start", help="first day, as YYYY-MM-DD (default 2026-03-23: crosses the March DST change)")
     sim.add_argument("--plan", type=Path, help="plan file whose schedule to use")
+    sim.add_argument(
+        "--scenario",
+        default="default",
+        help=f"a realistic plan instead: default, {', '.join(SCENARIOS)}, or all",
+    )
+    sim.add_argument("--seeds", type=int, default=1, help="run this many seeds from --seed on (1 to 500)")
     sim.add_argument("--json", action="store_true", help="print the totals as JSON")
-    sim.set_defaults(func=cmd_simulate)
+    sim.set_defaults(func=cmd_simulate, open_store=open_store)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
 
-def load_section(path: Path | None) -> tuple[ScheduleSection, str, list[str]]:
-    """The schedule from a plan file, the starter plan, or the safe default; plus its source and problems."""
+def load_section(
+    path: Path | None, in_force: InForce | None = None, config: str | None = None
+) -> tuple[ScheduleSection, str, list[str]]:
+    """The schedule from a plan file, the plan in force, the starter plan or the safe default; source; problems."""
+    if path is None and in_force is not None:
+        raw, text, source = in_force(config)
+        section, problems = parse_schedule(raw, text, source, default_timezone=_local_zone())
+        return section, source, [str(p) for p in problems]
     if path is None:
         starter = content_path(STARTER_PLAN)
         if not starter.exists():
@@ -81,7 +107,7 @@ def _day(text: str | None) -> date | None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
-        section, source, problems = load_section(args.plan)
+        section, source, problems = load_section(args.plan, getattr(args, "in_force", None), args.config)
         day = _day(args.date)
     except ValueError as exc:
         print(exc, file=sys.stderr)
@@ -110,32 +136,77 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    if not 1 <= args.days <= 366:
-        print(f"--days must be from 1 to 366, got {args.days}.", file=sys.stderr)
+    if args.open_store is None:
+        print("The simulation needs the kiosk's store: run it as facecoach reminders simulate.", file=sys.stderr)
+        return 2
+    if not 1 <= args.days <= 366 or not 1 <= args.seeds <= 500:
+        print(
+            f"--days must be from 1 to 366 and --seeds from 1 to 500, got {args.days} and {args.seeds}.",
+            file=sys.stderr,
+        )
         return 2
     try:
-        section, _, problems = (
-            load_section(args.plan) if args.plan else (default_section("Europe/London", "left"), "", [])
-        )
+        runs = _sections(args)
         day = _day(args.start) or date(2026, 3, 23)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     logging.getLogger("schedules").setLevel(logging.ERROR)
-    start = local_instant(day, time(6), ZoneInfo(section.timezone))
-    totals = simulate(args.days, args.seed, start=start, section=section)
-    data = totals.as_dict()
-    if args.json:
-        print(json.dumps({"days": args.days, "seed": args.seed, "start": day.isoformat(), **data}, indent=2))
-    else:
-        print(f"Simulated {args.days} day(s) from {day} (seed {args.seed}, time zone {section.timezone}):")
-        for name in TOTAL_NAMES:
-            print(f"  {name:<13}{data[name]:>6}")
+    failed = False
+    for name, section, problems in runs:
+        start = local_instant(day, time(6), ZoneInfo(section.timezone))
+        results = [
+            (seed, simulate(args.days, seed, start=start, section=section, open_store=args.open_store))
+            for seed in _seeds(args)
+        ]
+        failed |= any(t.lost or t.duplicates for _, t in results)
+        if len(results) > 1 or len(runs) > 1:
+            _print_many(name, args, day, results)
+            continue
+        seed, totals = results[0]
+        data = totals.as_dict()
+        if args.json:
+            print(
+                json.dumps(
+                    {"days": args.days, "seed": seed, "start": day.isoformat(), "scenario": name, **data}, indent=2
+                )
+            )
+            continue
+        print(f"Simulated {args.days} day(s) from {day} (seed {seed}, {name}, time zone {section.timezone}):")
+        for total in TOTAL_NAMES:
+            print(f"  {total:<13}{data[total]:>6}")
         print(
             f"  ({data['restarts']} power cuts, {data['minutes_off']} minutes off, {data['clock_jumps']} clock jumps, "
             f"{data['interrupts']} coaching pauses, {data['after_stimulation']} spoken after stimulation, "
-            f"{data['caregiver_alerts']} caregiver alerts)"
+            f"{data['caregiver_alerts']} caregiver alerts; {data['answers']} answers, {data['early']} early, "
+            f"{data['repeats']} said again)"
         )
         for problem in problems + totals.problems:
             print(f"  problem: {problem}")
-    return 0 if totals.lost == 0 and totals.duplicates == 0 else 1
+    return 1 if failed else 0
+
+
+def _seeds(args: argparse.Namespace) -> range:
+    return range(args.seed, args.seed + args.seeds)
+
+
+def _sections(args: argparse.Namespace) -> list[tuple[str, ScheduleSection, list[str]]]:
+    """(name, schedule, problems) of each plan to simulate: --plan, one scenario, or all of them."""
+    if args.plan:
+        section, source, problems = load_section(args.plan)
+        return [(source, section, problems)]
+    names = ["default", *SCENARIOS] if args.scenario == "all" else [args.scenario]
+    return [(name, scenario_section(name), []) for name in names]
+
+
+def _print_many(name: str, args: argparse.Namespace, day: date, results: list[tuple[int, Totals]]) -> None:
+    """One line per plan: the sums over its seeds, then any seed that lost or duplicated something."""
+    sums = {total: sum(t.as_dict()[total] for _, t in results) for total in (*TOTAL_NAMES, "early", "repeats")}
+    if args.json:
+        print(json.dumps({"scenario": name, "days": args.days, "seeds": [s for s, _ in results], **sums}))
+    else:
+        words = ", ".join(f"{k} {v}" for k, v in sums.items())
+        print(f"{name}: {len(results)} seed(s) x {args.days} day(s) from {day}: {words}")
+    for seed, totals in results:
+        for problem in totals.problems[:5]:
+            print(f"  seed {seed}: problem: {problem}")

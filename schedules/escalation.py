@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 OPEN = ("due", "announced")
 CLOSED = ("acknowledged", "missed")
-# A patient may say "I took my drops" a little before the reminder; it still counts.
+# A patient may say "I took my drops" a little before the reminder; it counts for the one
+# reminder it can mean (schedules.service.ReminderService._early).
 EARLY_ACK = timedelta(minutes=15)
 
 
@@ -149,11 +150,6 @@ def snooze(state: ReminderState, policy: ReminderPolicy, now: datetime) -> tuple
         return state, "used_up"
     until = now + timedelta(minutes=policy.snooze_minutes)
     return dataclasses.replace(state, snoozes=state.snoozes + 1, snoozed_until=until), "ok"
-
-
-def can_acknowledge(state: ReminderState, now: datetime) -> bool:
-    """Open and already announced, or due within the next few minutes."""
-    return state.status == "announced" or (state.status == "due" and state.due_at - EARLY_ACK <= now)
 
 
 def rebase(state: ReminderState, offset: timedelta) -> ReminderState:

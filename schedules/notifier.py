@@ -1,9 +1,12 @@
 """Caregiver alerts: an outbox table, delivered by HTTP POST in the ntfy format and a local command.
 
 ``alert`` only writes rows (one per channel), so raising an alert never waits on the network and
-survives a restart. ``deliver_due`` sends what is due, retries failures with back-off and records
-the last error; ``problem`` gives the plain sentence the home screen shows while alerts fail.
-``NotifierThread`` runs delivery in the background so the main loop never blocks.
+survives a restart; when the store refuses the row (disk full, locked) the alert is kept in
+memory and still delivered, since neither channel needs the disk, and written once the store
+works. ``deliver_due`` sends what is due, retries failures with back-off and records the last
+error; each attempt has an overall deadline. ``NotifierThread`` runs one worker per channel in
+the background, so a stalled ntfy server never holds back the local command, and a worker never
+dies: any error is logged, kept in ``status()`` for the caregiver screen, and retried.
 """
 
 from __future__ import annotations
@@ -12,21 +15,36 @@ import logging
 import shlex
 import subprocess
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from content.i18n import phrase
-from kiosk.store import Store
-from schedules.repository import iso
+from schedules.durable import STORE_ERRORS
+from schedules.ntfy import SendError, post
+from schedules.repository import ReminderStore, iso
 
 log = logging.getLogger(__name__)
 
 
 class NotifyError(RuntimeError):
     """One delivery attempt failed; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class NotifierStatus:
+    """What the caregiver screen shows about alert delivery."""
+
+    waiting: int = 0  # alerts not delivered yet
+    failing: int = 0  # of those, alerts whose last attempt failed
+    last_error: str = ""  # the newest failure, in plain words
+    worker_error: str = ""  # an unexpected error of a delivery worker (it carried on)
+    unsaved: int = 0  # alerts kept in memory because the store refused them
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failing or self.worker_error or self.unsaved)
 
 
 @dataclass(frozen=True)
@@ -42,7 +60,7 @@ class CaregiverNotifier:
 
     def __init__(
         self,
-        store: Store,
+        store: ReminderStore,
         ntfy_url: str = "",
         command: str = "",
         timeout_s: float = 5.0,
@@ -56,6 +74,11 @@ class CaregiverNotifier:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.wake = threading.Event()
+        self.worker_error = ""
+        self._guard = threading.Lock()  # the in-memory alerts below are shared by the channel workers
+        self._memory: list[dict[str, Any]] = []  # alerts the store refused, with negative ids
+        self._outcomes: dict[int, dict[str, Any]] = {}  # results the store refused to record
+        self._next_id = 0
 
     @property
     def channels(self) -> list[str]:
@@ -77,40 +100,99 @@ class CaregiverNotifier:
             }
             for channel in (self.channels or ["none"])
         ]
-        with self.store.write() as db:
-            ids = [int(db["caregiver_alerts"].insert(row).last_pk) for row in rows]  # type: ignore[arg-type]
+        try:
+            with self.store.write() as db:
+                ids = [int(db["caregiver_alerts"].insert(row).last_pk) for row in rows]  # type: ignore[arg-type]
+        except STORE_ERRORS as exc:  # the channels need no disk: keep it in memory and send it anyway
+            log.error("caregiver alert kept in memory, the store refused it (%s): %s", exc, message)
+            with self._guard:
+                ids = []
+                for row in rows:
+                    self._next_id -= 1
+                    self._memory.append({**row, "id": self._next_id, "delivered_at": None})
+                    ids.append(self._next_id)
         log.info("caregiver alert queued (%s): %s", kind, message)
         self.wake.set()
         return ids
 
-    def deliver_due(self, now: datetime) -> DeliveryReport:
-        """Try every undelivered alert whose next attempt is due; record each result."""
-        with self.store.lock:
-            rows = list(
-                self.store.db["caregiver_alerts"].rows_where(
-                    "delivered_at is null and channel != 'none' and next_attempt_at <= ?", [iso(now)], order_by="id"
-                )
-            )
+    def deliver_due(self, now: datetime, channel: str | None = None) -> DeliveryReport:
+        """Try every undelivered alert (of ``channel``, or all) whose next attempt is due; record each result."""
+        self._save_memory()
         report = DeliveryReport()
-        for row in rows:
+        for row in self._due(now, channel):
+            attempts = int(row["attempts"]) + 1
             try:
                 self._send(row)
             except NotifyError as exc:
-                attempts = int(row["attempts"]) + 1
                 delay = min(self.max_delay, self.base_delay * 2 ** (attempts - 1))
-                self._update(row["id"], attempts=attempts, next_attempt_at=iso(now + delay), last_error=str(exc))
+                self._record(row, attempts=attempts, next_attempt_at=iso(now + delay), last_error=str(exc))
                 log.warning(
                     "caregiver alert %s via %s failed (attempt %d): %s", row["id"], row["channel"], attempts, exc
                 )
                 report = DeliveryReport(report.delivered, report.failed + 1)
             else:
-                self._update(row["id"], attempts=int(row["attempts"]) + 1, delivered_at=iso(now), last_error="")
+                self._record(row, attempts=attempts, delivered_at=iso(now), last_error="")
                 report = DeliveryReport(report.delivered + 1, report.failed)
         return report
 
-    def _update(self, alert_id: int, **values: object) -> None:
-        with self.store.write() as db:
-            db["caregiver_alerts"].update(alert_id, values)
+    def _due(self, now: datetime, channel: str | None) -> list[dict[str, Any]]:
+        """Undelivered alerts due now: the stored ones (with results not yet recorded applied) and those in memory."""
+        try:
+            with self.store.lock:
+                stored = list(
+                    self.store.db["caregiver_alerts"].rows_where(
+                        "delivered_at is null and channel != 'none'", order_by="id"
+                    )
+                )
+        except STORE_ERRORS as exc:
+            log.error("caregiver alerts could not be read: %s", exc)
+            stored = []
+        with self._guard:
+            rows = [{**r, **self._outcomes.get(r["id"], {})} for r in stored] + [dict(r) for r in self._memory]
+        return [
+            r
+            for r in rows
+            if r["delivered_at"] is None
+            and r["channel"] != "none"
+            and (channel is None or r["channel"] == channel)
+            and r["next_attempt_at"] <= (iso(now) or "")
+        ]
+
+    def _record(self, row: dict[str, Any], **values: Any) -> None:
+        """Store an attempt's result; while the store refuses, keep it in memory (never sent twice)."""
+        with self._guard:
+            for kept in self._memory:
+                if kept["id"] == row["id"]:
+                    kept.update(values)
+                    return
+        try:
+            with self.store.write() as db:
+                db["caregiver_alerts"].update(row["id"], values)
+            with self._guard:
+                self._outcomes.pop(row["id"], None)
+        except STORE_ERRORS as exc:
+            log.error("caregiver alert %s result kept in memory: %s", row["id"], exc)
+            with self._guard:
+                self._outcomes.setdefault(row["id"], {}).update(values)
+
+    def _save_memory(self) -> None:
+        """Write alerts and results kept in memory once the store takes them again."""
+        with self._guard:
+            memory, outcomes = list(self._memory), dict(self._outcomes)
+        if not memory and not outcomes:
+            return
+        try:
+            with self.store.write() as db:
+                for row in memory:
+                    db["caregiver_alerts"].insert({k: v for k, v in row.items() if k != "id"})
+                for alert_id, values in outcomes.items():
+                    db["caregiver_alerts"].update(alert_id, values)
+        except STORE_ERRORS:
+            return  # still refused: kept, tried again next round
+        with self._guard:
+            self._memory = [r for r in self._memory if r not in memory]
+            for alert_id in outcomes:
+                self._outcomes.pop(alert_id, None)
 
     def _send(self, row: dict) -> None:
         if row["channel"] == "ntfy":
@@ -119,22 +201,12 @@ class CaregiverNotifier:
             self.run_command(f"{row['title']}: {row['message']}")
 
     def send_ntfy(self, title: str, message: str, priority: int = 4) -> None:
-        """POST one message to the ntfy topic URL (body = message; Title, Priority, Tags headers)."""
-        request = urllib.request.Request(
-            self.ntfy_url,
-            data=message.encode("utf-8"),
-            method="POST",
-            headers={"Title": title, "Priority": str(priority), "Tags": "eye,warning"},
-        )
+        """POST one message to the ntfy topic URL (body = message; Title, Priority, Tags), within the deadline."""
+        headers = {"Title": title, "Priority": str(priority), "Tags": "eye,warning", "Content-Type": "text/plain"}
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                if not 200 <= response.status < 300:
-                    raise NotifyError(f"the ntfy server answered {response.status}")
-        except urllib.error.HTTPError as exc:
-            raise NotifyError(f"the ntfy server answered {exc.code}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise NotifyError(f"the ntfy server could not be reached ({reason})") from exc
+            post(self.ntfy_url, message.encode("utf-8"), headers, self.timeout_s)
+        except SendError as exc:
+            raise NotifyError(str(exc)) from exc
 
     def run_command(self, text: str) -> None:
         """Run the local alert command with the alert text as its last argument."""
@@ -148,9 +220,24 @@ class CaregiverNotifier:
             raise NotifyError(f"the alert command ended with code {done.returncode}: {tail}")
 
     def undelivered(self) -> list[dict]:
-        """Alerts not delivered yet, with their attempts and last error."""
-        with self.store.lock:
-            return list(self.store.db["caregiver_alerts"].rows_where("delivered_at is null", order_by="id"))
+        """Alerts not delivered yet (stored and kept in memory), with their attempts and last error."""
+        try:
+            with self.store.lock:
+                stored = list(self.store.db["caregiver_alerts"].rows_where("delivered_at is null", order_by="id"))
+        except STORE_ERRORS:
+            stored = []
+        with self._guard:
+            stored = [{**r, **self._outcomes.get(r["id"], {})} for r in stored]
+            return [r for r in stored + [dict(r) for r in self._memory] if r["delivered_at"] is None]
+
+    def status(self) -> NotifierStatus:
+        """Delivery state for the caregiver screen (never raises)."""
+        waiting = self.undelivered()
+        failing = [row for row in waiting if row["attempts"] or row["channel"] == "none"]
+        errors = [row["last_error"] for row in failing if row["last_error"]]
+        with self._guard:
+            unsaved = len(self._memory)
+        return NotifierStatus(len(waiting), len(failing), errors[-1] if errors else "", self.worker_error, unsaved)
 
     def problem(self, lang: str = "en") -> str | None:
         """A plain sentence for the screen while alerts cannot be delivered, else None."""
@@ -164,29 +251,64 @@ class CaregiverNotifier:
 
 
 class NotifierThread:
-    """Delivers caregiver alerts in the background: on every new alert and at least every ``period_s``."""
+    """Delivers caregiver alerts in the background, one worker per channel (a stalled one never blocks
+    another): on every new alert and at least every ``period_s``. A worker never dies: an unexpected
+    error is logged, shown in ``status()``, and the worker waits (doubling up to ``max_wait_s``) and goes on."""
 
     def __init__(
-        self, notifier: CaregiverNotifier, period_s: float = 5.0, clock: Callable[[], datetime] | None = None
+        self,
+        notifier: CaregiverNotifier,
+        period_s: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
+        max_wait_s: float = 300.0,
     ) -> None:
         self.notifier = notifier
         self.period_s = period_s
+        self.max_wait_s = max_wait_s
         self.clock = clock or (lambda: datetime.now(UTC))
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="caregiver-notifier", daemon=True)
+        self._wakes = {channel: threading.Event() for channel in notifier.channels}
+        self._threads = [
+            threading.Thread(target=self._run, args=(channel,), name=f"caregiver-{channel}", daemon=True)
+            for channel in notifier.channels
+        ]
 
     def start(self) -> None:
-        self._thread.start()
+        threading.Thread(target=self._relay, name="caregiver-wake", daemon=True).start()
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self) -> None:
+    def alive(self) -> bool:
+        """True while every channel worker runs (for the caregiver screen)."""
+        return all(thread.is_alive() for thread in self._threads)
+
+    def _relay(self) -> None:
+        """One new alert wakes every channel's worker."""
         while not self._stop.is_set():
-            self.notifier.wake.clear()
-            self.notifier.deliver_due(self.clock())
             self.notifier.wake.wait(self.period_s)
+            self.notifier.wake.clear()
+            for event in self._wakes.values():
+                event.set()
+
+    def _run(self, channel: str) -> None:
+        wait = self.period_s
+        while not self._stop.is_set():
+            self._wakes[channel].clear()
+            try:
+                self.notifier.deliver_due(self.clock(), channel)
+                self.notifier.worker_error, wait = "", self.period_s
+            except Exception as exc:  # noqa: BLE001 - the worker must outlive any error; it is logged and shown
+                log.exception("caregiver alert worker (%s) failed; trying again in %.0f s", channel, wait)
+                self.notifier.worker_error = f"{channel}: {type(exc).__name__}: {exc}"
+                wait = min(self.max_wait_s, wait * 2)
+            self._wakes[channel].wait(wait)
 
     def close(self) -> None:
-        """Stop the thread (idempotent); undelivered alerts stay queued for the next start."""
+        """Stop the workers (idempotent); undelivered alerts stay queued for the next start."""
         self._stop.set()
         self.notifier.wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=self.notifier.timeout_s + 1)
+        for event in self._wakes.values():
+            event.set()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout=self.notifier.timeout_s + 1)

@@ -10,15 +10,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from kiosk.store import Store
 from schedules.due import Occurrence
 from schedules.escalation import ReminderState, is_late
+
+
+class ReminderStore(Protocol):
+    """The storage schedules/ needs (the kiosk's Store provides it): one SQLite database behind a lock."""
+
+    db: Database
+    lock: AbstractContextManager[Any]  # re-entrant: held around several statements
+
+    def write(self) -> AbstractContextManager[Database]:
+        """An ordinary transaction that takes the write lock first."""
+        ...
+
+    def critical(self) -> AbstractContextManager[Database]:
+        """A transaction that is on disk when the block ends (synchronous=FULL)."""
+        ...
+
+    def log_event(self, kind: str, now: datetime, data: dict[str, Any] | None = None) -> int:
+        """Append one row to the event log."""
+        ...
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -81,7 +100,7 @@ def _columns(state: ReminderState) -> dict[str, Any]:
 class ReminderRepository:
     """Reads and writes reminder rows through the kiosk's Store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ReminderStore) -> None:
         self.store = store
 
     def materialize(self, found: Iterable[Occurrence]) -> int:
@@ -115,6 +134,16 @@ class ReminderRepository:
             )
             return [_state(r) for r in rows]
 
+    def id_of(self, item_id: str, due_at: datetime) -> int:
+        """The row id of the reminder for ``item_id`` due at ``due_at`` (it must exist)."""
+        with self.store.lock:
+            row = self.store.db.execute(
+                "select id from reminder_events where item_id = ? and due_at = ?", [item_id, iso(due_at)]
+            ).fetchone()
+        if row is None:
+            raise LookupError(f"no reminder row for {item_id} at {iso(due_at)}")
+        return int(row[0])
+
     def get(self, reminder_id: int) -> ReminderState:
         with self.store.lock:
             return _state(self.store.db["reminder_events"].get(reminder_id))
@@ -133,16 +162,33 @@ class ReminderRepository:
     def acknowledge(self, reminder_id: int, via: str, now: datetime) -> AckRecord | None:
         """Durably record an acknowledgement; None when the reminder is already closed."""
         with self.store.critical() as db:
-            state = _state(db["reminder_events"].get(reminder_id))
-            if not state.is_open:
-                return None
-            return self._write_ack(db, state, via, now)
+            return self.acknowledge_in(db, reminder_id, via, now)
+
+    def acknowledge_in(self, db: Database, reminder_id: int, via: str, now: datetime) -> AckRecord | None:
+        """The acknowledgement inside a transaction the caller holds; None when already closed."""
+        state = _state(db["reminder_events"].get(reminder_id))
+        if not state.is_open:
+            return None
+        return self._write_ack(db, state, via, now)
 
     def _write_ack(self, db: Database, state: ReminderState, via: str, now: datetime) -> AckRecord:
         late_seconds = max(0.0, (now - state.due_at).total_seconds())
         db["reminder_acks"].insert({"reminder_id": state.id, "at": iso(now), "via": via, "late_seconds": late_seconds})
         db["reminder_events"].update(state.id, {"status": "acknowledged", "closed_at": iso(now)})
         return AckRecord(state.id, state.item_id, state.kind, now, via, late_seconds, is_late(state))
+
+    def last_before(self, kinds: tuple[str, ...], now: datetime) -> tuple[datetime | None, datetime | None]:
+        """The latest due instant (at or before ``now``) of a reminder of ``kinds``, and its latest acknowledgement."""
+        marks = ",".join("?" for _ in kinds)
+        sql = (
+            f"select (select max(due_at) from reminder_events where kind in ({marks}) and due_at <= ? "
+            "and status != 'cancelled'), "
+            f"(select max(a.at) from reminder_acks a join reminder_events e on e.id = a.reminder_id "
+            f"where e.kind in ({marks}) and a.at <= ?)"
+        )
+        with self.store.lock:
+            due, ack = self.store.db.execute(sql, [*kinds, iso(now), *kinds, iso(now)]).fetchone()
+        return parse_iso(due), parse_iso(ack)
 
     def cancel_future(self, now: datetime, keep: set[tuple[str, str]]) -> int:
         """Close not-yet-due rows the new plan no longer has (status 'cancelled'); return how many."""

@@ -1,4 +1,4 @@
-"""APScheduler 3.x adapter that only WAKES the kiosk: it puts ``ReminderDue`` events on the queue.
+"""APScheduler 3.x adapter that only WAKES the kiosk: it calls ``wake`` (the kiosk puts ``ReminderDue`` on its queue).
 
 It decides nothing and stores nothing: the SQLite rows are the truth and ``ReminderService`` works
 out what is due when the main loop handles the event. Jobs have fixed ids and replace each other
@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from kiosk.events import EventQueue, ReminderDue
-
 log = logging.getLogger(__name__)
 
 JOB_NEXT = "facecoach-reminders-next"
@@ -28,9 +26,12 @@ class ReminderWaker:
     """Wakes the main loop at the next reminder time, and every ``safety_net_s`` in any case."""
 
     def __init__(
-        self, events: EventQueue, safety_net_s: float = 30.0, monotonic: Callable[[], float] = time.monotonic
+        self,
+        wake: Callable[[float, int, str, str], None],
+        safety_net_s: float = 30.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.events = events
+        self.wake = wake  # (monotonic time, reminder id, item id, kind): the kiosk turns it into an event
         self.monotonic = monotonic
         self.safety_net_s = safety_net_s
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults=dict(JOB_OPTIONS))
@@ -61,7 +62,7 @@ class ReminderWaker:
 
     def _fire(self, reminder_id: int = 0, item_id: str = "", kind: str = "") -> None:
         self.fired += 1
-        self.events.put(ReminderDue(at=self.monotonic(), reminder_id=reminder_id, item_id=item_id, kind=kind))
+        self.wake(self.monotonic(), reminder_id, item_id, kind)
 
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self.scheduler.get_jobs())

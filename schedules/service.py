@@ -13,15 +13,15 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 
-from kiosk.store import Store
 from schedules import policy as pol
-from schedules.due import occurrences, sessions_between
+from schedules.due import Occurrence, occurrences, sessions_between
+from schedules.durable import STORE_ERRORS, WriteBehind
 from schedules.escalation import (
+    EARLY_ACK,
     AlertCaregiver,
     Announce,
     MarkMissed,
     ReminderState,
-    can_acknowledge,
     next_wake,
     snooze,
     step,
@@ -29,7 +29,7 @@ from schedules.escalation import (
 from schedules.notifier import CaregiverNotifier
 from schedules.plan_section import ScheduleSection
 from schedules.reconcile import detect_jump, reconcile, supersede
-from schedules.repository import ReminderRepository, iso, parse_iso
+from schedules.repository import ReminderRepository, ReminderStore, iso, parse_iso
 from schedules.texts import caregiver_text, confirmation, local_clock, phrase, reminder_text
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,13 @@ INTENT_KINDS: dict[str, tuple[str, ...] | None] = {
     "ointment_done": ("ointment", "taping", "shield"),
     "taping_done": ("taping", "shield", "ointment"),
     "eye_care_done": None,
+}
+# The kinds an EARLY answer (nothing of that kind waiting yet) can mean: only its own kind, so
+# "ointment done" before 22:00 never closes a separate shield reminder due at 22:10.
+EARLY_KINDS: dict[str, tuple[str, ...]] = {
+    "drops_taken": ("drops",),
+    "ointment_done": ("ointment",),
+    "taping_done": ("taping", "shield"),
 }
 # Attempts to switch reminders off: always refused with the plain reason.
 REFUSED_INTENTS = ("cancel_reminder", "stop_reminder", "delete_reminder", "silence_reminder", "skip_reminder")
@@ -59,7 +66,7 @@ class ReminderService:
 
     def __init__(
         self,
-        store: Store,
+        store: ReminderStore,
         section: ScheduleSection,
         notifier: CaregiverNotifier | None = None,
         lang: str = "en",
@@ -68,6 +75,7 @@ class ReminderService:
     ) -> None:
         self.store = store
         self.repo = ReminderRepository(store)
+        self.writes = WriteBehind(self.repo, store)  # holds writes while the store refuses them
         self.section = section
         self.policy = section.policy
         self.notifier = notifier or CaregiverNotifier(store)
@@ -83,33 +91,36 @@ class ReminderService:
         self._resume: set[int] = set()
         self._until: datetime | None = None
         self._sessions_said: set[tuple[str, datetime]] = set()
+        self._card: int | None = None  # the reminder the kiosk's card shows (the last Show/ShowNow)
+        self._storage_said = False
+        self._memory_id = 0  # reminders the store could not take get ids -1, -2, ... until written
 
     # -- the three entry points of the main loop ------------------------------------------
     def start(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
         """Start-up: materialise, reconcile the time the kiosk was off, announce what is due."""
-        last_seen = parse_iso(self.repo.value("last_seen"))
-        self._until = parse_iso(self.repo.value("materialized_until"))
+        last_seen = parse_iso(self._value("last_seen"))
+        self._until = parse_iso(self._value("materialized_until"))
+        self.rows = {r.id: r for r in self._read(self.repo.open_reminders, [])}
         fingerprint = section_fingerprint(self.section)
-        if self._until is not None and self.repo.value("plan_fingerprint") != fingerprint:
+        if self._until is not None and self._value("plan_fingerprint") != fingerprint:
             self._replan(now)
-        self.repo.set_values(plan_fingerprint=fingerprint)
+        self.writes.set_values(now, plan_fingerprint=fingerprint)
         self._materialize(now)
-        self.rows = {r.id: r for r in self.repo.open_reminders()}
         decisions: list[pol.Decision] = []
         if last_seen is not None:
             decisions += self._reconcile(last_seen, now, "kiosk_off")
         self._prev = (now, mono)
         decisions += self._run(now, activity, force=True)
         self._beat(now, force=True)
-        return decisions
+        return decisions + self._say_storage(now)
 
     def tick(self, now: datetime, mono: float, activity: str = "idle") -> list[pol.Decision]:
         """One main-loop tick: clock-jump check, escalation of what is due, heartbeat."""
-        decisions: list[pol.Decision] = []
+        decisions: list[pol.Decision] = self._flush(now)
         self._materialize(now)
         if self._prev is not None and (offset := detect_jump(self._prev[0], self._prev[1], now, mono)) is not None:
             log.warning("wall clock jumped by %s; reconciling reminders", offset)
-            self.store.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
+            self.writes.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
             decisions += self._reconcile(now - offset, now, "clock_jump")
         previous = self._prev[0] if self._prev is not None else now
         self._prev = (now, mono)
@@ -118,7 +129,7 @@ class ReminderService:
         decisions += self._sessions(previous, now)
         decisions += self._run(now, activity)
         self._beat(now)
-        return decisions
+        return decisions + self._say_storage(now)
 
     def acknowledge(
         self,
@@ -127,34 +138,93 @@ class ReminderService:
         kinds: tuple[str, ...] | None = None,
         reminder_id: int | None = None,
         activity: str = "idle",
+        early: tuple[str, ...] = (),
     ) -> list[pol.Decision]:
-        """Record an acknowledgement durably, then confirm it (voice 'drops taken', touch, button)."""
-        targets = [r for r in self.rows.values() if can_acknowledge(r, now) and self._matches(r, kinds, reminder_id)]
-        if kinds is None and reminder_id is None:
-            targets = [r for r in targets if r.status == "announced"]
-        if not targets:
-            return [pol.Explain(phrase("reminder.nothing_waiting", self.lang))]
+        """Record ONE acknowledgement durably, then confirm it (voice 'drops taken', touch, button).
+
+        It closes the reminder given by id (a touch on its card), else the one on the card, else the
+        first waiting one of ``kinds``; only when none of those is waiting may an early answer close
+        the single upcoming reminder of an ``early`` kind that it can mean (see ``_early``).
+        """
+        row, repeated = self._target(now, kinds, reminder_id, early)
+        if row is None:
+            key = "reminder.already_noted" if repeated else "reminder.nothing_waiting"
+            return [pol.Explain(phrase(key, self.lang))]
+        # On disk before anything is said; while the store refuses writes it is held and retried.
+        new, _on_disk = self.writes.acknowledge(row, via, now)
+        self.rows.pop(row.id, None)
         decisions: list[pol.Decision] = []
-        confirmed: set[str] = set()
-        for row in sorted(targets, key=lambda r: r.due_at):
-            record = self.repo.acknowledge(row.id, via, now)  # on disk before anything is said
-            self.rows.pop(row.id, None)
-            text = confirmation(row.kind, self.lang)
-            if record is not None and text not in confirmed:
-                confirmed.add(text)
-                decisions.append(pol.Confirm(text, row.id))
-            decisions += self._after_close(row.id, activity)
+        if new:
+            decisions.append(pol.Confirm(confirmation(row.kind, self.lang), row.id))
+        decisions += self._after_close(row.id, activity)
         self._refresh_wake()
-        return decisions
+        return decisions + self._say_storage(now)
+
+    def _target(
+        self, now: datetime, kinds: tuple[str, ...] | None, reminder_id: int | None, early: tuple[str, ...]
+    ) -> tuple[ReminderState | None, bool]:
+        """The one reminder an answer closes, and whether the answer repeats one already noted."""
+        if reminder_id is not None:
+            row = self.rows.get(self.writes.aliases.get(reminder_id, reminder_id))
+            return (row, False) if row is not None and row.status == "announced" else (None, True)
+        waiting = [r for r in self._waiting_rows() if self._matches(r, kinds)]
+        if waiting:
+            return waiting[0], False
+        return self._early(now, early) if early else (None, False)
+
+    def _early(self, now: datetime, kinds: tuple[str, ...]) -> tuple[ReminderState | None, bool]:
+        """An answer given before the reminder: the nearest upcoming one of its kind, unless it repeats an answer.
+
+        It means the upcoming reminder only when that is due within ``EARLY_ACK``, no reminder of the
+        kind was acknowledged within ``EARLY_ACK`` before it (a second "drops taken"), and the
+        answer is nearer in time to it than to the previous reminder of the kind.
+        """
+        upcoming = sorted(
+            (
+                r
+                for r in self.rows.values()
+                if r.status == "due" and r.kind in kinds and now < r.due_at <= now + EARLY_ACK
+            ),
+            key=lambda r: r.due_at,
+        )
+        if not upcoming:
+            return None, False
+        row = upcoming[0]
+        last_due, last_ack = self._read(lambda: self.repo.last_before(kinds, now), (None, None))
+        if last_ack is not None and now - last_ack <= EARLY_ACK:
+            return None, True
+        if last_due is not None and now - last_due <= row.due_at - now:
+            return None, last_ack is not None and last_ack >= last_due
+        return row, False
+
+    def switch(
+        self, section: ScheduleSection, now: datetime, activity: str = "idle", since: datetime | None = None
+    ) -> list[pol.Decision]:
+        """Follow a newly applied plan at once: future rows it no longer has are cancelled, its own are
+        created from ``since`` (when it was applied), and what is already due is announced late, or
+        recorded as missed and escalated; nothing in between is skipped."""
+        fingerprint = section_fingerprint(section)
+        self.section, self.policy = section, section.policy
+        self.items = {item.id: item for item in section.items}
+        if self._value("plan_fingerprint") == fingerprint:
+            return []
+        self._replan(now)
+        self._until = min(since or now, now)
+        self.writes.set_values(now, plan_fingerprint=fingerprint)
+        self._materialize(now)
+        self.writes.log_event("reminders_plan_switched", now, {"since": iso(self._until)})
+        return self._run(now, activity, force=True)
 
     def handle_intent(
         self, intent: str, now: datetime, activity: str = "idle", via: str = "voice"
     ) -> list[pol.Decision] | None:
         """Answer a voice intent about reminders; None when the intent is not about reminders."""
         if intent in INTENT_KINDS:
-            return self.acknowledge(now, via, INTENT_KINDS[intent], activity=activity)
+            return self.acknowledge(
+                now, via, INTENT_KINDS[intent], activity=activity, early=EARLY_KINDS.get(intent, ())
+            )
         if intent in REFUSED_INTENTS or (intent == "stop" and self.waiting()):
-            self.store.log_event("reminder_switch_off_refused", now, {"intent": intent})
+            self.writes.log_event("reminder_switch_off_refused", now, {"intent": intent})
             return [pol.Explain(phrase("reminder.plan_sets_this", self.lang))]
         if intent in SNOOZE_INTENTS:
             return self.snooze(now)
@@ -169,16 +239,26 @@ class ReminderService:
         outcome = "ok" if all(res == "ok" for _, res in results) else next(res for _, res in results if res != "ok")
         if outcome != "ok":
             return [pol.Explain(phrase(f"reminder.snooze_{outcome}", self.lang))]
-        self.repo.save([state for state, _ in results])
+        self.writes.save([state for state, _ in results], now)
         self.rows.update({state.id: state for state, _ in results})
         self._refresh_wake()
         return [pol.Explain(phrase("reminder.snooze_ok", self.lang, minutes=self.policy.snooze_minutes))]
 
     # -- what screens and the scheduler ask ---------------------------------------------------
     def waiting(self) -> list[pol.Announcement]:
-        """Reminders announced and not yet answered (for the reminder card)."""
+        """Reminders announced and not yet answered; the first is the one on the card."""
+        return [self._announcement(r, repeat=False) for r in self._waiting_rows()]
+
+    def shown(self) -> int | None:
+        """The id of the reminder on the card: the last one put on screen, else the first waiting."""
+        rows = self._waiting_rows()
+        return rows[0].id if rows else None
+
+    def _waiting_rows(self) -> list[ReminderState]:
         rows = sorted((r for r in self.rows.values() if r.status == "announced"), key=lambda r: (not r.night, r.due_at))
-        return [self._announcement(r, repeat=False) for r in rows]
+        if self._card is not None:
+            rows.sort(key=lambda r: r.id != self._card)  # stable: the card first, the rest in order
+        return rows
 
     def next_wake(self) -> datetime | None:
         """When the next tick has something to do (the APScheduler adapter wakes the kiosk then)."""
@@ -192,9 +272,7 @@ class ReminderService:
         return (upcoming[0].kind, local_clock(upcoming[0].due_at, self.section.timezone)) if upcoming else None
 
     # -- internals ---------------------------------------------------------------------------
-    def _matches(self, row: ReminderState, kinds: tuple[str, ...] | None, reminder_id: int | None) -> bool:
-        if reminder_id is not None:
-            return row.id == reminder_id
+    def _matches(self, row: ReminderState, kinds: tuple[str, ...] | None) -> bool:
         if kinds is None:
             return True
         item = self.items.get(row.item_id)
@@ -205,19 +283,40 @@ class ReminderService:
             return
         start = now if self._until is None else max(self._until, now - MAX_BACKFILL)
         until = now + self.horizon
-        if until > start:
-            self.repo.materialize(occurrences(self.section, start, until))
+        found = occurrences(self.section, start, until) if until > start else []
+        if self.writes.materialize(found, now):
+            self.rows = {r.id: r for r in self._read(self.repo.open_reminders, self.rows.values())}
+        else:
+            self._remember(found, start, until)
         self._until = max(until, self._until or until)
-        self.repo.set_values(materialized_until=iso(self._until) or "")
-        self.rows = {r.id: r for r in self.repo.open_reminders()}
+        self.writes.set_values(now, materialized_until=iso(self._until) or "")
         self._refresh_wake()
+
+    def _remember(self, found: list[Occurrence], start: datetime, until: datetime) -> None:
+        """The store cannot take new rows: keep them in memory (negative ids) so they are still announced."""
+        stored = self._read(lambda: self.repo.rows_between(start, until), [])
+        known = {(r["item_id"], r["due_at"]) for r in stored}
+        known |= {(r.item_id, iso(r.due_at)) for r in self.rows.values()}
+        for o in found:
+            if (o.item_id, iso(o.due_at)) not in known:
+                self._memory_id -= 1
+                self.rows[self._memory_id] = ReminderState(
+                    self._memory_id, o.item_id, o.kind, o.due_at, o.due_at, night=o.night
+                )
 
     def _replan(self, now: datetime) -> None:
         """A new plan: future rows it no longer has are cancelled, new ones are materialised from now."""
         until = max(self._until or now, now + self.horizon)
-        keep = {(o.item_id, iso(o.due_at) or "") for o in occurrences(self.section, now, until)}
-        cancelled = self.repo.cancel_future(now, keep)
-        self.store.log_event("reminders_replanned", now, {"cancelled": cancelled})
+        keep = {(o.item_id, o.due_at) for o in occurrences(self.section, now, until)}
+        gone = [
+            dataclasses.replace(r, status="cancelled", closed_at=now)
+            for r in self.rows.values()
+            if r.status == "due" and r.due_at > now and (r.item_id, r.due_at) not in keep
+        ]
+        self.writes.save(gone, now, {r.id: {"closed": "plan changed"} for r in gone})
+        for row in gone:
+            self.rows.pop(row.id, None)
+        self.writes.log_event("reminders_replanned", now, {"cancelled": len(gone)})
         self._until = now
 
     def _reconcile(self, gap_start: datetime, now: datetime, reason: str) -> list[pol.Decision]:
@@ -225,7 +324,7 @@ class ReminderService:
         details = {r.id: {"closed": "superseded", "gap": reason} for r in result.superseded}
         for row in result.swallowed:
             details.setdefault(row.id, {})["fell_due_during"] = reason
-        self.repo.save(result.keep + result.superseded, details)
+        self.writes.save(result.keep + result.superseded, now, details)
         self.rows.update({r.id: r for r in result.keep})
         decisions: list[pol.Decision] = []
         for row in result.superseded:
@@ -281,7 +380,7 @@ class ReminderService:
             if new != row:
                 changed.append(new)
         self._resume.clear()
-        self.repo.save(changed)
+        self.writes.save(changed, now)
         self.rows.update({r.id: r for r in changed})
         for reminder_id in closed:
             self.rows.pop(reminder_id, None)
@@ -291,6 +390,9 @@ class ReminderService:
             routed = pol.route(announcement, activity, self.coaching_paused)
             self.coaching_paused |= any(isinstance(d, pol.Interrupt) for d in routed)
             decisions += routed
+        for d in decisions:
+            if isinstance(d, pol.Show | pol.ShowNow):
+                self._card = d.reminder_id  # the kiosk shows the last one it is given
         for reminder_id in closed:
             decisions += self._after_close(reminder_id, activity)
         return decisions
@@ -328,5 +430,39 @@ class ReminderService:
 
     def _beat(self, now: datetime, force: bool = False) -> None:
         if force or self._beat_at is None or abs(now - self._beat_at) >= self.heartbeat:
-            self.repo.set_values(last_seen=iso(now) or "")
+            self.writes.set_values(now, last_seen=iso(now) or "")
             self._beat_at = now
+
+    # -- a store that refuses writes (disk full, locked by another process) ----------------------
+    def _read(self, read, default):
+        """A read from the store, or ``default`` when it fails (the reminders go on from memory)."""
+        try:
+            return read()
+        except STORE_ERRORS as exc:
+            log.error("reminder store could not be read: %s", exc)
+            return default
+
+    def _value(self, key: str) -> str | None:
+        return self.writes.values.get(key) or self._read(lambda: self.repo.value(key), None)
+
+    def _flush(self, now: datetime) -> list[pol.Decision]:
+        """Retry held writes; once they are on disk, read the rows back and say storage is fine again."""
+        if not self.writes.flush(now):
+            return []
+        alias = self.writes.aliases
+        self.rows = {r.id: r for r in self._read(self.repo.open_reminders, self.rows.values())}
+        self._card = alias.get(self._card, self._card) if self._card is not None else None
+        self._refresh_wake()
+        if not self._storage_said:
+            return []
+        self._storage_said = False
+        return [pol.Explain(phrase("reminder.storage_ok", self.lang))]
+
+    def _say_storage(self, now: datetime) -> list[pol.Decision]:
+        """Once per outage: tell the patient's screen plainly and the caregiver by the channels needing no disk."""
+        if not self.writes.held or self._storage_said:
+            return []
+        self._storage_said = True
+        title = phrase("reminder.caregiver_storage_title", self.lang)
+        self.notifier.alert("storage", title, phrase("reminder.caregiver_storage", self.lang), now)
+        return [pol.Explain(phrase("reminder.storage_problem", self.lang))]

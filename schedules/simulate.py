@@ -3,8 +3,10 @@
 A virtual true clock advances minute by minute; the kiosk (a ``ReminderService`` on a real SQLite
 file) sees a wall clock that may be wrong, is switched off and on, sometimes boots with a stale
 clock that then jumps, crosses a DST change, and runs exercise sessions and stimulation. A seeded
-patient answers most reminders on time, some late, some never. At the end the database is
-compared with the schedule computed independently in true time.
+patient (``schedules.patient``) answers most reminders on time, some late, some twice, some
+early, some never, by voice, touch and button. At the end the database is compared with the
+schedule computed independently in true time: a reminder closed before it was shown that the
+patient did not mean counts as lost.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from __future__ import annotations
 import random
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.store import DB_NAME, Store
 from schedules import policy as pol
 from schedules.due import local_instant, occurrences
+from schedules.patient import Answer, Patient
 from schedules.plan_section import ScheduleSection, default_section
-from schedules.repository import ReminderRepository, iso
+from schedules.repository import ReminderRepository, ReminderStore, iso
 from schedules.service import ReminderService
 
+DB_NAME = "facecoach.db"
 STEP = timedelta(minutes=1)
 TAIL = timedelta(hours=3)  # keep running after the last day so every reminder can close
 
@@ -46,6 +51,9 @@ class Totals:
     interrupts: int = 0
     after_stimulation: int = 0
     caregiver_alerts: int = 0
+    answers: int = 0
+    early: int = 0
+    repeats: int = 0
     problems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -59,7 +67,6 @@ class Script:
     off: list[tuple[datetime, datetime, bool]]  # (from, until, boots with a stale clock)
     wrong_clock: list[tuple[datetime, datetime, timedelta]]  # (from, until, offset) while running
     stimulation: list[tuple[datetime, datetime]]
-    rng: random.Random
 
     def is_off(self, t: datetime) -> bool:
         return any(a <= t < b for a, b, _ in self.off)
@@ -67,21 +74,12 @@ class Script:
     def offset(self, t: datetime) -> timedelta:
         return next((o for a, b, o in self.wrong_clock if a <= t < b), timedelta(0))
 
-    def response(self) -> tuple[timedelta | None, str]:
-        """How long the patient takes to answer (None: never) and how."""
-        roll = self.rng.random()
-        via = self.rng.choice(["voice", "voice", "touch", "button"])
-        if roll < 0.70:
-            return timedelta(minutes=self.rng.randint(0, 4)), via
-        if roll < 0.80:
-            return timedelta(minutes=self.rng.randint(5, 14)), via
-        if roll < 0.90:
-            return timedelta(minutes=self.rng.randint(16, 55)), via
-        return None, via
-
 
 def build_script(start: datetime, days: int, seed: int) -> Script:
-    """Power cuts, stale-clock boots, clock jumps and stimulation blocks spread over the days."""
+    """Power cuts, stale-clock boots, clock jumps and stimulation blocks spread over the days.
+
+    The week's pattern starts on a day chosen by the seed, so short runs of many seeds meet all of it.
+    """
     rng = random.Random(seed)
     tz = start.tzinfo
     assert tz is not None
@@ -93,7 +91,7 @@ def build_script(start: datetime, days: int, seed: int) -> Script:
     wrong: list[tuple[datetime, datetime, timedelta]] = []
     stim: list[tuple[datetime, datetime]] = []
     for day in range(days):
-        kind = day % 7
+        kind = (day + seed) % 7
         if kind == 1:  # off over the night routine
             off.append((at(day, 21, 40 + rng.randint(0, 15)), at(day, 23, rng.randint(0, 50)), False))
         elif kind == 4:  # off most of the day, boots with the clock it saved (fake-hwclock), then NTP fixes it
@@ -105,12 +103,12 @@ def build_script(start: datetime, days: int, seed: int) -> Script:
             wrong.append((at(day, 15, 30), at(day, 17, 0), timedelta(hours=-1)))
         if kind in (2, 6):  # stimulation over the 10:00 drops
             stim.append((at(day, 9, 55), at(day, 10, 8)))
-    return Script(off, wrong, stim, rng)
+    return Script(off, wrong, stim)
 
 
 @dataclass
 class _Kiosk:
-    store: Store
+    store: ReminderStore
     service: ReminderService
     booted_at: datetime
     stale_until: datetime | None
@@ -123,22 +121,38 @@ def simulate(
     start: datetime | None = None,
     section: ScheduleSection | None = None,
     folder: Path | None = None,
+    *,
+    open_store: Callable[[Path], Any],
 ) -> Totals:
-    """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``)."""
+    """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``).
+
+    ``open_store(path)`` opens the kiosk's store (``kiosk.store.Store.open``): schedules/ does not import it.
+    """
     section = section or default_section("Europe/London", "left")
     tz = ZoneInfo(section.timezone)
     start = (start or datetime(2026, 3, 23, 6, 0, tzinfo=tz)).astimezone(UTC)
     end = start + timedelta(days=days)
     script = build_script(start.astimezone(tz), days, seed)
+    patient = Patient(random.Random(seed))
     with tempfile.TemporaryDirectory() as scratch:
         path = (folder or Path(scratch)) / DB_NAME
-        return _run(section, script, start, end, path)
+        return _run(section, script, patient, start, end, path, open_store)
 
 
-def _run(section: ScheduleSection, script: Script, start: datetime, end: datetime, path: Path) -> Totals:
+def _run(
+    section: ScheduleSection,
+    script: Script,
+    patient: Patient,
+    start: datetime,
+    end: datetime,
+    path: Path,
+    open_store: Callable[[Path], Any],
+) -> Totals:
     totals = Totals()
     kiosk: _Kiosk | None = None
-    answers: dict[int, tuple[datetime, str]] = {}
+    pending: list[Answer] = patient.early_answers(occurrences(section, start, end))
+    meant_early: set[tuple[str, str]] = set()
+    unheard: dict[int, list[Answer]] = {}  # answers given while the kiosk was off, by reminder
     first_announced: dict[int, datetime | None] = {}
     duplicates = 0
     coaching_until: datetime | None = None
@@ -157,7 +171,7 @@ def _run(section: ScheduleSection, script: Script, start: datetime, end: datetim
         wall = t + script.offset(t)
         mono = (t - start).total_seconds()
         if kiosk is None:
-            store = Store.open(path)
+            store = open_store(path)
             service = ReminderService(store, section, heartbeat=timedelta(minutes=5))
             stale_wall = last_seen_wall if stale and last_seen_wall else None
             kiosk = _Kiosk(store, service, t, t + timedelta(minutes=3) if stale_wall else None, stale_wall)
@@ -174,35 +188,59 @@ def _run(section: ScheduleSection, script: Script, start: datetime, end: datetim
                 announced_at = kiosk.service.rows[d.reminder_id].announced_at
                 if d.reminder_id not in first_announced:
                     first_announced[d.reminder_id] = announced_at
-                    delay, via = script.response()
-                    if delay is not None:
-                        answers[d.reminder_id] = (t + delay, via)
+                    pending += patient.respond(d.reminder_id, kiosk.service.rows[d.reminder_id].kind, t)
                 elif first_announced[d.reminder_id] != announced_at:
                     duplicates += 1  # announced afresh a second time
-                elif d.reminder_id in answers and answers[d.reminder_id][0] < t:
-                    answers[d.reminder_id] = (t + timedelta(minutes=1), answers[d.reminder_id][1])  # shown again
+                else:  # shown again after a restart: an answer given to the dark screen is given again
+                    pending += [
+                        Answer(t + timedelta(minutes=1), a.via, a.kind, a.reminder_id)
+                        for a in unheard.pop(d.reminder_id, [])
+                    ]
             elif isinstance(d, pol.Interrupt):
                 totals.interrupts += 1
             elif isinstance(d, pol.SpeakAfterStimulation):
                 totals.after_stimulation += 1
             elif isinstance(d, pol.SessionDue):
                 coaching_until = t + timedelta(minutes=25)
-        for reminder_id, (when, via) in list(answers.items()):
-            if when == t and reminder_id in kiosk.service.rows:
-                activity = _activity(t, script, coaching_until)
-                if via == "voice":
-                    kind = kiosk.service.rows[reminder_id].kind
-                    intent = "drops_taken" if kind == "drops" else "ointment_done"
-                    kiosk.service.handle_intent(intent, wall, activity)
-                else:
-                    kiosk.service.acknowledge(wall, via, reminder_id=reminder_id, activity=activity)
+        now_due = [a for a in pending if a.at == t]
+        pending = [a for a in pending if a.at != t]
+        for answer in now_due:
+            if answer.reminder_id is not None and not answer.again and answer.reminder_id not in kiosk.service.rows:
+                continue  # its card is gone (answered, or missed): nothing to answer
+            if answer.early is not None and wall != t:
+                continue  # "before it is due" by a clock that is wrong means another dose: not scripted
+            _answer(kiosk.service, answer, wall, _activity(t, script, coaching_until), totals, meant_early)
+        for answer in [a for a in pending if a.at < t]:  # said while the kiosk was off
+            pending.remove(answer)
+            if answer.reminder_id is not None:
+                unheard.setdefault(answer.reminder_id, []).append(answer)
         t += STEP
     if kiosk is not None:
         kiosk.store.close()
     totals.clock_jumps = len(script.wrong_clock) * 2 + sum(1 for _, _, s in script.off if s)
     totals.duplicates = duplicates
-    _count(totals, section, start, end, path)
+    _count(totals, section, start, end, open_store(path), meant_early)
     return totals
+
+
+def _answer(
+    service: ReminderService, answer: Answer, wall: datetime, activity: str, totals: Totals, meant: set
+) -> None:
+    """Carry out one answer as the kiosk would: voice names a kind, touch and button close the card."""
+    totals.answers += 1
+    if answer.via == "voice":
+        decisions = service.handle_intent(answer.intent, wall, activity) or []
+    else:
+        card = service.shown()
+        if card is None:
+            return
+        decisions = service.acknowledge(wall, answer.via, reminder_id=card, activity=activity)
+    confirmed = [d for d in decisions if isinstance(d, pol.Confirm)]
+    if answer.early is not None and confirmed:
+        meant.add(answer.early)
+        totals.early += 1
+    if not confirmed and any(isinstance(d, pol.Explain) for d in decisions):
+        totals.repeats += 1
 
 
 def _activity(t: datetime, script: Script, coaching_until: datetime | None) -> str:
@@ -213,10 +251,19 @@ def _activity(t: datetime, script: Script, coaching_until: datetime | None) -> s
     return "idle"
 
 
-def _count(totals: Totals, section: ScheduleSection, start: datetime, end: datetime, path: Path) -> None:
-    """Compare the database with the schedule computed independently in true time."""
+def _count(
+    totals: Totals,
+    section: ScheduleSection,
+    start: datetime,
+    end: datetime,
+    store: Any,
+    meant_early: set[tuple[str, str]] | frozenset = frozenset(),
+) -> None:
+    """Compare the database with the schedule computed independently in true time.
+
+    A reminder acknowledged without ever being shown is lost unless the patient answered it early.
+    """
     expected = {(o.item_id, iso(o.due_at)) for o in occurrences(section, start, end)}
-    store = Store.open(path)
     try:
         rows = ReminderRepository(store).rows_between(start - timedelta(days=2), end + timedelta(days=2))
         totals.caregiver_alerts = store.db["caregiver_alerts"].count
@@ -237,8 +284,9 @@ def _count(totals: Totals, section: ScheduleSection, start: datetime, end: datet
             totals.late += bool(r["caregiver_alerted_at"])
         totals.escalated += bool(r["caregiver_alerted_at"])
         totals.missed += r["status"] == "missed"
-        if r["status"] not in ("acknowledged", "missed") or not r["announced_at"]:
-            totals.problems.append(f"{r['item_id']} at {r['due_at']} ended {r['status']}")
+        answered_early = r["status"] == "acknowledged" and (r["item_id"], r["due_at"]) in meant_early
+        if r["status"] not in ("acknowledged", "missed") or not (r["announced_at"] or answered_early):
+            totals.problems.append(f"{r['item_id']} at {r['due_at']} ended {r['status']} without being shown")
         elif r["status"] == "missed" and not r["caregiver_alerted_at"]:
             totals.problems.append(f"{r['item_id']} at {r['due_at']} missed without a caregiver alert")
     totals.lost = len(expected - set(keys)) + len(totals.problems)

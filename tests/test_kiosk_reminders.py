@@ -30,26 +30,31 @@ class Wall:
         return self.now
 
 
-@pytest.fixture
-def kiosk(fresh_store):
+def kiosk_on(store, start, size=(800, 480)):
+    """The kiosk with the real reminder service, the starter plan's schedule and a settable wall clock."""
     plan, problems = parse_plan(content_path("plans", "starter.toml").read_bytes())
     assert plan is not None, problems
     section, _ = parse_schedule(plan.raw)
-    wall = Wall(datetime(2026, 11, 21, 9, 58, tzinfo=LONDON))
-    service = ReminderService(fresh_store, section)
+    wall = Wall(start)
     pygame.init()
-    surface = pygame.display.set_mode((800, 480))
+    surface = pygame.display.set_mode(size)
     k = Kiosk(
         Settings(),
         None,
         build_devices(Settings(), "fake"),
-        fresh_store,
+        store,
         surface,
         lambda: PLAN,
         wall_clock=wall,
-        reminders=ReminderBridge(service, wall),
+        reminders=ReminderBridge(ReminderService(store, section), wall),
     )
     k.wall = wall
+    return k
+
+
+@pytest.fixture
+def kiosk(fresh_store):
+    k = kiosk_on(fresh_store, datetime(2026, 11, 21, 9, 58, tzinfo=LONDON))
     yield k
     k.devices.close()  # the simulated board too: a board left open answers later tests' ADC reads
     pygame.quit()
@@ -89,3 +94,138 @@ def test_patient_cannot_switch_a_reminder_off_by_voice(kiosk):
     assert kiosk.reminder is not None
     assert kiosk.store.db["reminder_acks"].count == 0
     assert "plan" in (kiosk.notice or "").lower()
+
+
+# ---- the running kiosk with a store that refuses writes ---------------------------------------
+
+import contextlib  # noqa: E402
+import errno  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+from kiosk.store import DB_NAME, Store  # noqa: E402
+
+
+@contextlib.contextmanager
+def small_disk(folder, size="3m"):
+    """A small tmpfs at ``folder`` (root only); skipped with the reason when mounting is not permitted."""
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs for the disk-full test: {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder):
+    """Fill the disk to the last byte; returns the filler file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as out:
+        try:
+            while True:
+                out.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+        with contextlib.suppress(OSError):
+            while True:  # the last partial block too
+                out.write(b"\0")
+    return filler
+
+
+def touch_done(k):
+    done = next(b for b in k.painter.buttons if b.action == "acknowledge")
+    k.events.put(Touched(at=0, x=done.rect.centerx, y=done.rect.centery))
+
+
+def test_disk_full_the_kiosk_reminds_from_memory_and_writes_the_answer_later(tmp_path):
+    with small_disk(tmp_path / "data") as data:
+        store = Store.open(data / DB_NAME)
+        k = kiosk_on(store, datetime(2026, 11, 21, 9, 58, tzinfo=LONDON))
+        try:
+            run_for(k, 2)
+            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the next write must grow the file
+            filler = fill(data)
+            run_for(k, 130)  # 10:00 passes with the disk full
+            assert k.reminder is not None, "the due drops are on screen"
+            assert any("drop" in text.lower() for text in k.devices.speaker.texts), "and spoken"
+            assert "storage needs help" in (k.home_model().notice or "")
+            assert k.reminders.service.writes.held
+            touch_done(k)
+            run_for(k, 1)
+            assert k.reminder is None and any("drops are noted" in t for t in k.devices.speaker.texts)
+            assert store.db["reminder_acks"].count == 0, "not on disk yet: the disk is full"
+            filler.unlink()
+            run_for(k, 25)  # the next retry writes it
+            acks = list(store.db["reminder_acks"].rows)
+            assert len(acks) == 1 and acks[0]["via"] == "touch"
+            assert not k.reminders.service.writes.held and "can save again" in (k.notice or "")
+            assert "storage needs help" not in (k.home_model().notice or "")
+            assert store.integrity_check() == "ok"
+        finally:
+            k.devices.close()
+            store.close()
+            pygame.quit()
+
+
+def test_restart_with_the_disk_still_full_keeps_reminding(tmp_path):
+    with small_disk(tmp_path / "data") as data:
+        first = Store.open(data / DB_NAME)
+        k = kiosk_on(first, datetime(2026, 11, 21, 9, 58, tzinfo=LONDON))
+        run_for(k, 2)
+        fill(data)
+        run_for(k, 60)  # it crashed here before; the service restarts as after a crash (files left as they are)
+        k.devices.close()
+        store = Store.open(data / DB_NAME)
+        first.close()  # the crashed process's handle: gone (the second one keeps the WAL in place)
+        k = kiosk_on(store, datetime(2026, 11, 21, 9, 59, tzinfo=LONDON))
+        try:
+            run_for(k, 90)
+            assert k.reminder is not None and k.reminders.service.writes.held
+            assert "storage needs help" in (k.home_model().notice or "")
+        finally:
+            k.devices.close()
+            store.close()
+            pygame.quit()
+
+
+LOCKER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=30)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.rollback()
+"""
+LOCK_S = 14  # longer than the store's 10 s busy timeout
+
+
+@pytest.mark.slow
+def test_database_locked_by_another_process_the_kiosk_goes_on(tmp_path):
+    store = Store.open(tmp_path / DB_NAME)
+    k = kiosk_on(store, datetime(2026, 11, 21, 9, 59, 30, tzinfo=LONDON))
+    locker = None
+    try:
+        run_for(k, 2)
+        locker = subprocess.Popen(
+            [sys.executable, "-c", LOCKER, str(tmp_path / DB_NAME), str(LOCK_S)], stdout=subprocess.PIPE
+        )
+        assert locker.stdout.readline().strip() == b"locked"
+        started = time.monotonic()
+        run_for(k, 40)  # 10:00 passes while the other process holds the write lock
+        assert k.reminder is not None, "shown although the first write waited 10 s and failed"
+        assert k.reminders.service.writes.held and "storage needs help" in (k.notice or "")
+        touch_done(k)
+        run_for(k, 1)
+        assert time.monotonic() - started < LOCK_S + 5, "only the first write waits the full 10 s"
+        locker.wait(timeout=LOCK_S + 5)
+        run_for(k, 25)
+        assert store.db["reminder_acks"].count == 1 and not k.reminders.service.writes.held
+    finally:
+        if locker is not None and locker.poll() is None:
+            locker.kill()
+        k.devices.close()
+        store.close()
+        pygame.quit()

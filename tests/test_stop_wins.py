@@ -423,3 +423,70 @@ def test_no_safety_questions_and_no_start_when_the_rules_refuse_anyway(fresh_sto
     notice = k.session.flow.stim.notice
     assert notice.startswith("Rest between blocks") and notice in k.painter.all_words()
     assert any(notice in text for text in k.devices.speaker.texts)
+
+
+# ---- random interleavings: inputs, reminders falling due, faults --------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import Phase as Phase_  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+STEP = st.one_of(
+    st.tuples(st.just("tick"), st.floats(0.02, 0.3)),
+    st.tuples(st.just("voice"), st.sampled_from(["stop", "too_strong", "propose_stronger", "yes", "drops_taken"])),
+    st.tuples(
+        st.just("touch"), st.sampled_from(["stop", "lower", "propose_stronger", "confirm_stronger", "acknowledge"])
+    ),
+    st.tuples(st.just("key"), st.sampled_from(["s", "down", "space", "return", "d"])),
+    st.tuples(st.just("reminder"), st.just(None)),
+    st.tuples(st.just("estop"), st.just(None)),
+)
+STOPPING = {("voice", "stop"), ("touch", "stop"), ("key", "s"), ("estop", None)}
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase_.explicit, Phase_.reuse, Phase_.generate],  # no shrinking: each example is a whole kiosk
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(STEP, min_size=3, max_size=14))
+def test_random_interleavings_never_exceed_the_plan_and_every_stop_cuts_within_a_tick(steps):
+    from kiosk.store import Store
+
+    k = build(Store.memory())  # a new kiosk, store and board for each example
+    try:
+        state_running(k)
+        top = min(RX.max_amplitude_ma, k.devices.hat.ceiling_ma)
+        flowing_s = 0.0
+        for kind, value in steps:
+            before = time.monotonic()
+            was_on = k.devices.board.current_ma > 0
+            if kind == "tick":
+                tick(k, value, real=True)
+            elif kind == "voice":
+                k.events.put(VoiceCommand(at=k.loop.clock.t, intent=value, transcript=value))
+            elif kind == "touch" and button(k, value) is not None:
+                b = button(k, value)
+                k.events.put(Touched(at=k.loop.clock.t, x=b.rect.centerx, y=b.rect.centery))
+            elif kind == "key":
+                k.events.put(KeyPressed(at=k.loop.clock.t, key=value))
+            elif kind == "reminder" and k.reminder is None and k.wall.now.hour < 10:
+                reminder_due(k)
+            elif kind == "estop":
+                k.devices.board.press_estop()
+            tick(k)
+            if was_on:
+                flowing_s += time.monotonic() - before
+            assert k.devices.board.current_ma <= top + 1e-6
+            if (kind, value) in STOPPING:
+                assert outputs_off(k), f"{kind} {value}: {k.devices.board.current_ma} mA one tick later"
+        if k.stim.runner is not None:
+            k.stim.stop("end of example")
+            k.stim.runner.join(2.0)
+            rows = list(k.store.db.query("select elapsed_s, planned_s from stim_log"))
+            counted = sum(r["elapsed_s"] if r["elapsed_s"] is not None else r["planned_s"] for r in rows)
+            assert counted + 0.05 >= flowing_s * 0.9, "the ledger never counts less than the current flowed"
+    finally:
+        k.stim.close()
+        k.devices.close()
+        k.store.close()

@@ -28,6 +28,8 @@ from kiosk.session.flow import (
     StartStimulation,
     StopStimulation,
 )
+from kiosk.session.results import result_row
+from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import Measurement, SessionPlan
 from kiosk.store import Store
 
@@ -39,7 +41,9 @@ class MovementSource(Protocol):
 
     def set_metric(self, metric: str | None) -> None: ...
 
-    def calibrate(self, start: bool) -> None: ...
+    def calibrate(self, start: bool) -> dict | None:
+        """Start or finish the neutral calibration; finishing may give resting-symmetry evidence."""
+        ...
 
 
 class StimPort(Protocol):
@@ -91,7 +95,7 @@ class NoMovement:
     def set_metric(self, metric: str | None) -> None:
         return None
 
-    def calibrate(self, start: bool) -> None:
+    def calibrate(self, start: bool) -> dict | None:
         return None
 
 
@@ -106,8 +110,10 @@ class SessionController:
         movement: MovementSource,
         wall_clock: Callable[[], datetime],
         stim: StimPort | None = None,
+        slots: SlotLedger | None = None,
     ) -> None:
         self.flow = SessionFlow(plan)
+        self.slots = slots
         self.stim: StimPort = stim or NoStimulation()
         self.speaker = speaker
         self.store = store
@@ -119,13 +125,17 @@ class SessionController:
         self.names = {s.id: s.name for s in plan.steps}
 
     def start(self, t: float) -> None:
+        started = self.wall_clock()
+        slot = self.slots.claim(started) if self.slots is not None else None  # None: an extra session
         with self.store.write() as db:
             table = db["sessions"]
             table.insert(
                 {
-                    "started_at": self.wall_clock().isoformat(),
+                    "started_at": started.isoformat(),
                     "status": "running",
                     "plan_version": self.flow.plan.plan_version,
+                    "slot_id": slot.slot_id if slot else None,
+                    "planned_for": slot.planned_for.isoformat() if slot else None,
                 }
             )
             self.session_id = int(table.last_pk)  # type: ignore[arg-type]
@@ -167,7 +177,11 @@ class SessionController:
             elif isinstance(effect, Measure):
                 self.movement.set_metric(effect.metric)
             elif isinstance(effect, Calibrate):
-                self.movement.calibrate(effect.start)
+                resting = self.movement.calibrate(effect.start)
+                if resting is not None:
+                    self.store.log_event(
+                        "resting_symmetry_estimated", self.wall_clock(), {**resting, "session_id": self.session_id}
+                    )
             elif isinstance(effect, ExerciseDone):
                 self._store_result(effect)
             elif isinstance(effect, SessionEnded):
@@ -180,6 +194,8 @@ class SessionController:
                 self._apply(self.flow.stim_precheck_answer(*self.stim.precheck()))
             elif isinstance(effect, StartStimulation):
                 allowed, reason = self.stim.start(effect.source)
+                if not allowed:
+                    self._stimulation_refused(reason)
                 self._apply(self.flow.stim_start_answer(allowed, reason))
             elif isinstance(effect, RaiseStimulation):
                 self._apply(self.flow.stim_raise_answer(*self.stim.stronger(effect.source)))
@@ -187,27 +203,25 @@ class SessionController:
                 self.stim.record_checklist(effect.cleared, effect.answers)
 
     def _store_result(self, done: ExerciseDone) -> None:
+        """Store what the exercise measured now, so the therapist's summary reads what happened."""
         self.results.append(done)
-        left, right = done.left_pct, done.right_pct
-        symmetry = None
-        if left is not None and right is not None and max(left, right) > 0:
-            symmetry = min(left, right) / max(left, right)
         with self.store.write() as db:
-            db["exercise_results"].insert(
-                {
-                    "session_id": self.session_id,
-                    "exercise": done.exercise,
-                    "at": self.wall_clock().isoformat(),
-                    "reps_planned": done.reps_planned,
-                    "reps_done": done.reps_done,
-                    "hold_seconds": done.hold_seconds,
-                    "left_pct": left,
-                    "right_pct": right,
-                    "symmetry_ratio": symmetry,
-                    "quality": "measured" if done.measured else "not measured",
-                    "details": json.dumps({"estimate": True}),
-                }
-            )
+            db["exercise_results"].insert(result_row(done, self.session_id, self.wall_clock()))
+
+    def _stimulation_refused(self, reason: str) -> None:
+        """A refused start while co-movement is flagged: mark this session's results that showed it."""
+        if not self.flow.synkinesis_seen or self.session_id is None:
+            return
+        now = self.wall_clock()
+        with self.store.write() as db:
+            for row in list(db["exercise_results"].rows_where("session_id = ?", [self.session_id])):
+                details = json.loads(row["details"] or "{}")
+                if details.get("co_movement_holds"):
+                    details["blocked_stimulation"] = True
+                    db["exercise_results"].update(row["id"], {"details": json.dumps(details, sort_keys=True)})
+        self.store.log_event(
+            "stimulation_blocked", now, {"session_id": self.session_id, "by": "co_movement", "reason": reason}
+        )
 
     def _end(self, ended: SessionEnded) -> None:
         with self.store.critical() as db:

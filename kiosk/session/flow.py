@@ -32,6 +32,7 @@ from kiosk.session.effects import (
     StartStimulation,
     StopStimulation,
 )
+from kiosk.session.exercise_record import ExerciseTally
 from kiosk.session.steps import SESSION_WORDS, ExerciseStep, Measurement, RepRecord, SessionPlan
 from kiosk.session.stim_flow import StimStage, StimulationPart
 
@@ -139,6 +140,7 @@ class SessionFlow:
     raise_asked_at: float | None = None  # when "one step stronger?" was put on screen
     synkinesis_reps: int = 0
     explain_marks: tuple[tuple[float, str], ...] = ()  # (seconds left when said, sentence)
+    tally: ExerciseTally = field(default_factory=ExerciseTally)  # frames of the exercise running now
     _frozen_left: float | None = None
     _pending: list[Effect] = field(default_factory=list)
 
@@ -161,10 +163,17 @@ class SessionFlow:
         self.measurement = measurement
         if self.paused or self.interrupted or self.phase in (Phase.SUMMARY, Phase.DONE):
             return self._flush()
+        if self.phase in (Phase.MOVE, Phase.HOLD, Phase.RELAX):
+            self.tally.add(measurement)
         if self.phase is Phase.HOLD and measurement is not None and measurement.usable and self.records:
-            self.records[-1].left.append(measurement.left_pct)
-            self.records[-1].right.append(measurement.right_pct)
-            self.records[-1].synkinesis.append(measurement.synkinesis)
+            rec = self.records[-1]
+            rec.left.append(measurement.left_pct)
+            rec.right.append(measurement.right_pct)
+            rec.synkinesis.append(measurement.synkinesis)
+            rec.flags.append(measurement.flags)
+            if measurement.left_mm is not None and measurement.right_mm is not None:
+                rec.left_mm.append(measurement.left_mm)
+                rec.right_mm.append(measurement.right_mm)
         if self.phase is Phase.STIMULATION:
             self._stimulation_tick(now)
             return self._flush()
@@ -286,15 +295,20 @@ class SessionFlow:
         m = self.measurement
         stim = self.stim if self.phase is Phase.STIMULATION else None
         title = step.name if step and self.phase in (Phase.EXPLAIN, Phase.MOVE, Phase.HOLD, Phase.RELAX) else ""
-        title = title or {
-            Phase.GREETING: "Welcome",
-            Phase.CAMERA_CHECK: "Camera check",
-            Phase.CALIBRATION: "Relax your face",
-            Phase.REST: "Rest",
-            Phase.STIMULATION: "Safety questions" if stim and stim.stage is StimStage.CHECKLIST else "Stimulation",
-            Phase.SUMMARY: "Well done",
-            Phase.DONE: "Well done",
-        }.get(self.phase, "")
+        stim_title = "safety_questions" if stim and stim.stage is StimStage.CHECKLIST else "stimulation"
+        title_key = {
+            Phase.GREETING: "greeting",
+            Phase.CAMERA_CHECK: "camera_check",
+            Phase.CALIBRATION: "calibration",
+            Phase.REST: "rest",
+            Phase.STIMULATION: stim_title,
+            Phase.SUMMARY: "done",
+            Phase.DONE: "done",
+        }.get(self.phase)
+        title = title or (self.word(f"title_{title_key}") if title_key else "")
+        # Feedback chosen for another phase (the camera scored the frame before the phase changed)
+        # is not shown: the relax phase never says "Hold it there".
+        feedback = m.feedback if m and (not m.phase or m.phase == self.phase.value) else ""
         return SessionView(
             phase=self.phase,
             title=title,
@@ -306,10 +320,12 @@ class SessionFlow:
             seconds_left=seconds_left,
             left_pct=m.left_pct if m and m.usable else 0.0,
             right_pct=m.right_pct if m and m.usable else 0.0,
-            hint=(m.hint if m and not m.usable else (m.feedback if m else "")),
+            hint=(m.hint if m and not m.usable else feedback),
             paused=self.paused,
             interrupted=self.interrupted,
-            progress=f"Exercise {min(self.index + 1, len(self.plan.steps))} of {len(self.plan.steps)}",
+            progress=self.word(
+                "title_progress", number=str(min(self.index + 1, len(self.plan.steps))), total=str(len(self.plan.steps))
+            ),
             animation=step.animation if step else None,
             stim_stage=stim.stage.value if stim else "",
             question=stim.current_question if stim else "",
@@ -401,6 +417,7 @@ class SessionFlow:
             return
         self.rep = 0
         self.records = []
+        self.tally = ExerciseTally()
         self._pending.append(Measure(step.metric if step.metric != "none" else None))
         sentences = [s for s in step.explain if s.strip()] or [step.name]
         lengths = [speech_seconds(s) * self.slowness for s in sentences]
@@ -432,7 +449,6 @@ class SessionFlow:
         step = self.step
         assert step is not None
         done = self._reps_done()
-        peaks = [r.peak() for r in self.records[:done] if r.left and r.right]
         self.synkinesis_reps += sum(
             1 for r in self.records[:done] if r.synkinesis and sum(r.synkinesis) * 2 >= len(r.synkinesis)
         )
@@ -442,9 +458,7 @@ class SessionFlow:
                 reps_planned=step.reps,
                 reps_done=done,
                 hold_seconds=step.hold_seconds,
-                left_pct=sum(p[0] for p in peaks) / len(peaks) if peaks else None,
-                right_pct=sum(p[1] for p in peaks) / len(peaks) if peaks else None,
-                measured=bool(peaks),
+                **self.tally.numbers(self.records[:done]),
             )
         )
         if done < step.reps:

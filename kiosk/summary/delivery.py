@@ -26,6 +26,8 @@ from kiosk.summary.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
+FHIR_KIND = "fhir-transaction"  # the outbox kind of the plain FHIR transaction (only a FHIR server takes it)
+
 
 class DeliveryError(RuntimeError):
     """A target refused or could not take a file; the message says why in plain words."""
@@ -83,6 +85,28 @@ def _folder_reason(exc: OSError) -> str:
     return f"could not be written: {exc.strerror or exc}"
 
 
+def http_request(
+    parts: urllib.parse.SplitResult,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    timeout: float,
+    who: str,
+) -> tuple[int, bytes]:
+    """One HTTP(S) request; (status, body), or DeliveryError naming ``who`` when there is no proper answer."""
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = cls(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (http.client.HTTPException, OSError) as exc:
+        raise DeliveryError(f"{who} did not answer properly ({type(exc).__name__}: {exc}).") from exc
+    finally:
+        conn.close()
+
+
 class FolderTarget:
     """A folder: a Syncthing or Nextcloud folder, a mounted share or a USB stick."""
 
@@ -138,16 +162,9 @@ class WebDavTarget:
     def _request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
-        cls = http.client.HTTPSConnection if self.parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(self.parts.hostname, self.parts.port, timeout=self.timeout)
-        try:
-            conn.request(method, path, body=body, headers={**self.headers, **(headers or {})})
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, OSError) as exc:
-            raise DeliveryError(f"The WebDAV server did not answer properly ({type(exc).__name__}: {exc}).") from exc
-        finally:
-            conn.close()
+        return http_request(
+            self.parts, method, path, body, {**self.headers, **(headers or {})}, self.timeout, "The WebDAV server"
+        )
 
     @staticmethod
     def _check(status: int, action: str) -> None:
@@ -223,11 +240,24 @@ class PassReport:
         return not self.failed
 
 
-def deliver_pass(outbox: Outbox, target: Target, now: datetime, base: timedelta, cap: timedelta) -> PassReport:
-    """Try every due outbox item once; confirmed items leave the outbox, the rest wait with back-off."""
+def deliver_pass(
+    outbox: Outbox,
+    target: Target,
+    now: datetime,
+    base: timedelta,
+    cap: timedelta,
+    kinds: frozenset[str] | None = None,
+) -> PassReport:
+    """Try every due outbox item once; confirmed items leave the outbox, the rest wait with back-off.
+
+    ``kinds``: only items of these kinds (the FHIR target takes only the FHIR transaction); None:
+    every kind but the FHIR transaction, which only a FHIR server can use.
+    """
     report = PassReport()
     due = {i.id for i in outbox.due(now)}
     for item in outbox.pending():
+        if (item.kind not in kinds) if kinds is not None else item.kind == FHIR_KIND:
+            continue
         if item.id not in due:
             report.waiting.append(item.name)
             continue

@@ -17,7 +17,8 @@ from kiosk.settings import Settings
 from kiosk.store import Store
 from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
-from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
+from kiosk.summary.delivery import FHIR_KIND, DeliveryError, FolderTarget, Target, WebDavTarget
+from kiosk.summary.fhir_codes import DEFAULT_CANONICAL
 from kiosk.summary.fhir_out import to_fhir_bytes
 from kiosk.summary.json_out import to_json_bytes
 from kiosk.summary.outbox import Outbox
@@ -105,13 +106,14 @@ def pack(
     key: SigningKey,
     therapist: VerifyKey | None,
     formats: tuple[str, ...] = ("json", "pdf", "fhir"),
+    canonical: str = DEFAULT_CANONICAL,
 ) -> list[Packed]:
     """Render, sign (and seal) each format; names are stable for the same content."""
     out = []
     period = summary["period"]
     for kind in formats:
         suffix, render = FORMATS[kind]
-        payload = render(summary)
+        payload = to_fhir_bytes(summary, canonical) if kind == "fhir" else render(summary)
         digest = hashlib.sha256(payload).hexdigest()[:10]
         name = f"facecoach_{summary['patient']}_{period['from']}_{period['to']}_{digest}_{suffix}.fcsum"
         meta = {"name": name, "kind": kind, "created_at": summary["generated_at"], "patient": summary["patient"]}
@@ -119,8 +121,28 @@ def pack(
     return out
 
 
+def canonical(settings: Settings) -> str:
+    """The FHIR canonical base the deployment set, or the project's own URN."""
+    return settings.sync.fhir_canonical or DEFAULT_CANONICAL
+
+
+def fhir_item(summary: dict[str, Any], canonical_url: str) -> Packed:
+    """The plain FHIR transaction for ``sync.fhir_url`` (sent over https with a token, so not sealed)."""
+    payload = to_fhir_bytes(summary, canonical_url)
+    period = summary["period"]
+    digest = hashlib.sha256(payload).hexdigest()[:10]
+    name = f"facecoach_{summary['patient']}_{period['from']}_{period['to']}_{digest}_fhir-transaction.json"
+    return Packed(name, FHIR_KIND, payload)
+
+
 def build_from_store(
-    store: Store, start: date, end: date, now: datetime, key: SigningKey, therapist: VerifyKey | None
+    store: Store,
+    start: date,
+    end: date,
+    now: datetime,
+    key: SigningKey,
+    therapist: VerifyKey | None,
+    canonical_url: str = DEFAULT_CANONICAL,
 ) -> tuple[dict[str, Any], list[Packed]]:
     """The summary of the days ``start`` to ``end`` (inclusive) and its signed (sealed) files."""
     rows, period = read_rows(store, start, end, now.tzinfo)
@@ -133,7 +155,7 @@ def build_from_store(
         software_version=software_version(),
         synthetic=False,
     )
-    return summary, pack(summary, key, therapist)
+    return summary, pack(summary, key, therapist, canonical=canonical_url)
 
 
 def queue(settings: Settings, store: Store, packed: list[Packed], now: datetime) -> None:

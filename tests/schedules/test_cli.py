@@ -5,12 +5,14 @@ import json
 
 import pytest
 
+from kiosk.store import Store
 from schedules import cli
+from schedules.scenarios import SCENARIOS
 
 
 def run(argv):
     parser = argparse.ArgumentParser(prog="facecoach")
-    cli.register(parser.add_subparsers(dest="command"))
+    cli.register(parser.add_subparsers(dest="command"), open_store=Store.open)
     args = parser.parse_args(argv)
     return args.func(args)
 
@@ -83,4 +85,29 @@ def test_simulate_prints_totals_as_text_and_json(capsys):
     assert run(["reminders", "simulate", "--days", "2", "--seed", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["due"] == 16 and data["lost"] == 0 and data["duplicates"] == 0
-    assert data["announced"] == 16 and data["acknowledged"] + data["missed"] == 16
+    assert data["announced"] + data["early"] == 16 and data["acknowledged"] + data["missed"] == 16
+
+
+def test_simulate_runs_every_scenario_over_several_seeds(capsys):
+    argv = ["reminders", "simulate", "--scenario", "all", "--seeds", "2", "--days", "1", "--start", "2026-03-29"]
+    assert run(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["default", *SCENARIOS]
+    assert all("lost 0" in line and "duplicates 0" in line for line in lines)
+    assert run(["reminders", "simulate", "--scenario", "weekly"]) == 2
+    assert "There is no scenario 'weekly'" in capsys.readouterr().err
+
+
+def test_list_shows_the_plan_in_force_on_this_kiosk(isolated_home, capsys):
+    from kiosk.cli import main
+
+    config = isolated_home / "settings.toml"
+    config.write_text(f'[storage]\ndata_dir = "{isolated_home / "data"}"\n')
+    assert main(["reminders", "list", "--config", str(config), "--date", "2026-07-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Plan: the plan in force (version 0, unsigned")
+    assert "22:00  ointment" in out
+    plan = isolated_home / "other.toml"
+    plan.write_text(PLAN)
+    assert main(["reminders", "list", "--config", str(config), "--plan", str(plan), "--date", "2026-07-01"]) == 0
+    assert f"Plan: {plan}" in capsys.readouterr().out

@@ -4,6 +4,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from kiosk.events import EventQueue, ReminderDue
+from kiosk.reminders import wake_into
 from schedules.scheduler import JOB_NEXT, JOB_SAFETY_NET, ReminderWaker
 
 
@@ -18,7 +19,7 @@ def wait_for_events(events: EventQueue, count: int, seconds: float = 5.0) -> lis
 
 def test_wakes_the_kiosk_with_fixed_replaced_jobs_and_runs_late_wakes():
     events = EventQueue()
-    waker = ReminderWaker(events, safety_net_s=3600)
+    waker = ReminderWaker(wake_into(events), safety_net_s=3600)
     waker.start()
     try:
         assert waker.job_ids() == [JOB_SAFETY_NET]
