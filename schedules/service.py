@@ -86,6 +86,7 @@ class ReminderService:
         self.rows: dict[int, ReminderState] = {}
         self.coaching_paused = False
         self._prev: tuple[datetime, float] | None = None
+        self._mono_start = 0.0  # the monotonic clock at start(): how long the kiosk has really been running
         self._wake: datetime | None = None
         self._beat_at: datetime | None = None
         self._resume: set[int] = set()
@@ -110,6 +111,7 @@ class ReminderService:
         if last_seen is not None:
             decisions += self._reconcile(last_seen, now, "kiosk_off")
         self._prev = (now, mono)
+        self._mono_start = mono
         decisions += self._run(now, activity, force=True)
         self._beat(now, force=True)
         return decisions + self._say_storage(now)
@@ -122,6 +124,9 @@ class ReminderService:
             log.warning("wall clock jumped by %s; reconciling reminders", offset)
             self.writes.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
             decisions += self._reconcile(now - offset, now, "clock_jump")
+            if offset < timedelta(0):  # the clock ran ahead: what fell due since it started, by the true clock,
+                booted = now - timedelta(seconds=mono - self._mono_start)  # may never have been created
+                self._fill(max(min(now + offset, booted), now - MAX_BACKFILL), now)
         previous = self._prev[0] if self._prev is not None else now
         self._prev = (now, mono)
         if activity == "idle":
@@ -290,6 +295,15 @@ class ReminderService:
             self._remember(found, start, until)
         self._until = max(until, self._until or until)
         self.writes.set_values(now, materialized_until=iso(self._until) or "")
+        self._refresh_wake()
+
+    def _fill(self, start: datetime, now: datetime) -> None:
+        """Create the rows of (start, now + horizon] that do not exist yet (due ones are announced late)."""
+        found = occurrences(self.section, start, now + self.horizon)
+        if self.writes.materialize(found, now):
+            self.rows = {r.id: r for r in self._read(self.repo.open_reminders, self.rows.values())}
+        else:
+            self._remember(found, start, now + self.horizon)
         self._refresh_wake()
 
     def _remember(self, found: list[Occurrence], start: datetime, until: datetime) -> None:

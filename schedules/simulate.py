@@ -30,7 +30,7 @@ from schedules.service import ReminderService
 
 DB_NAME = "facecoach.db"
 STEP = timedelta(minutes=1)
-TAIL = timedelta(hours=3)  # keep running after the last day so every reminder can close
+TAIL = timedelta(hours=2)  # kept running after the last day and the catch-up window, so every reminder can close
 
 
 @dataclass
@@ -123,6 +123,7 @@ def simulate(
     folder: Path | None = None,
     *,
     open_store: Callable[[Path], Any],
+    script: Script | None = None,
 ) -> Totals:
     """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``).
 
@@ -132,7 +133,7 @@ def simulate(
     tz = ZoneInfo(section.timezone)
     start = (start or datetime(2026, 3, 23, 6, 0, tzinfo=tz)).astimezone(UTC)
     end = start + timedelta(days=days)
-    script = build_script(start.astimezone(tz), days, seed)
+    script = script or build_script(start.astimezone(tz), days, seed)
     patient = Patient(random.Random(seed))
     with tempfile.TemporaryDirectory() as scratch:
         path = (folder or Path(scratch)) / DB_NAME
@@ -158,7 +159,7 @@ def _run(
     coaching_until: datetime | None = None
     last_seen_wall: datetime | None = None
     t = start
-    while t <= end + TAIL:
+    while t <= end + section.policy.catch_up + TAIL:
         if script.is_off(t):
             if kiosk is not None:  # power cut: no goodbye, the process is simply gone
                 kiosk.store.close()
@@ -238,7 +239,6 @@ def _answer(
     confirmed = [d for d in decisions if isinstance(d, pol.Confirm)]
     if answer.early is not None and confirmed:
         meant.add(answer.early)
-        totals.early += 1
     if not confirmed and any(isinstance(d, pol.Explain) for d in decisions):
         totals.repeats += 1
 
@@ -284,7 +284,8 @@ def _count(
             totals.late += bool(r["caregiver_alerted_at"])
         totals.escalated += bool(r["caregiver_alerted_at"])
         totals.missed += r["status"] == "missed"
-        answered_early = r["status"] == "acknowledged" and (r["item_id"], r["due_at"]) in meant_early
+        answered_early = r["status"] == "acknowledged" and (r["kind"], r["due_at"]) in meant_early
+        totals.early += answered_early and not r["announced_at"]
         if r["status"] not in ("acknowledged", "missed") or not (r["announced_at"] or answered_early):
             totals.problems.append(f"{r['item_id']} at {r['due_at']} ended {r['status']} without being shown")
         elif r["status"] == "missed" and not r["caregiver_alerted_at"]:
