@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from schedules import policy as pol
+from schedules.answers import EARLY_KINDS
 from schedules.due import local_instant, occurrences
 from schedules.patient import Answer, Patient
 from schedules.plan_section import ScheduleSection, default_section
@@ -155,6 +156,7 @@ def _run(
     meant_early: set[tuple[str, str]] = set()
     unheard: dict[int, list[Answer]] = {}  # answers given while the kiosk was off, by reminder
     first_announced: dict[int, datetime | None] = {}
+    first_boot: datetime | None = None  # nothing before the kiosk was ever on can be asked of it
     duplicates = 0
     coaching_until: datetime | None = None
     last_seen_wall: datetime | None = None
@@ -172,6 +174,7 @@ def _run(
         wall = t + script.offset(t)
         mono = (t - start).total_seconds()
         if kiosk is None:
+            first_boot = first_boot or t
             store = open_store(path)
             service = ReminderService(store, section, heartbeat=timedelta(minutes=5))
             stale_wall = last_seen_wall if stale and last_seen_wall else None
@@ -220,7 +223,7 @@ def _run(
         kiosk.store.close()
     totals.clock_jumps = len(script.wrong_clock) * 2 + sum(1 for _, _, s in script.off if s)
     totals.duplicates = duplicates
-    _count(totals, section, start, end, open_store(path), meant_early)
+    _count(totals, section, first_boot or end, end, open_store(path), meant_early)
     return totals
 
 
@@ -237,8 +240,8 @@ def _answer(
             return
         decisions = service.acknowledge(wall, answer.via, reminder_id=card, activity=activity)
     confirmed = [d for d in decisions if isinstance(d, pol.Confirm)]
-    if answer.early is not None and confirmed:
-        meant.add(answer.early)
+    if answer.early is not None and confirmed:  # it means any reminder of the kinds its words cover
+        meant.update((kind, answer.early[1]) for kind in EARLY_KINDS.get(answer.intent, (answer.kind,)))
     if not confirmed and any(isinstance(d, pol.Explain) for d in decisions):
         totals.repeats += 1
 
