@@ -1,4 +1,6 @@
-"""Regenerate tests/fixtures/landmarks/*.json from ../shared/data/faces (static-mode Face Mesh).
+"""Regenerate tests/fixtures/landmarks/*.json from ../shared/data/faces (FaceLandmarker, image mode).
+
+The fixtures in the repository were made with Face Mesh 0.10.18 and kept: they test the pure scoring.
 
 Run: .venv/bin/python benchmarks/coach_make_fixtures.py
 """

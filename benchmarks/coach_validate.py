@@ -1,6 +1,7 @@
 """Print issue 3's validation tables on the real faces in ../shared/data/faces (Markdown).
 
-Run: .venv/bin/python benchmarks/coach_validate.py [--rows]
+Run: .venv/bin/python benchmarks/coach_validate.py [--rows] [--replay]
+(--replay adds the README's replay counts: reps per exercise found by `facecoach replay` in each clip)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ sys.path.insert(0, str(REPO))
 from kiosk.vision import validation as v  # noqa: E402
 
 FACES = REPO.parent / "shared" / "data" / "faces"
+REPLAY_CLIPS = ("d0", "d19", "d3", "d9", "d12", "d13")  # the README's replay table, in its order
 
 
 def pct(hits: int, total: int) -> str:
@@ -61,8 +63,21 @@ def main(argv: list[str]) -> int:
             print(f"\n{name}: case, left mm, right mm, ratio, named, passed, note")
             for r in rows:
                 print(f"  {r.case} {r.left_mm:.2f} {r.right_mm:.2f} {r.ratio} {r.named} {r.passed} {r.note}")
+    if "--replay" in argv:
+        print_replay_counts()
     print(f"\n({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return 0
+
+
+def print_replay_counts() -> None:
+    """Reps per exercise (README order: brow lift / eye closure / smile / pucker / cheek puff) per clip."""
+    from kiosk.vision.analyse import REPLAY_EXERCISES, replay
+
+    print("\n| clip | replay (" + " / ".join(REPLAY_EXERCISES) + ") |\n|---|---|")
+    for clip in REPLAY_CLIPS:
+        result = replay(FACES / f"liveportrait_{clip}.mp4")
+        counts = "/".join(str(result["exercises"][ex]["reps"]) for ex in REPLAY_EXERCISES)
+        print(f"| {clip} | {counts} |")
 
 
 if __name__ == "__main__":

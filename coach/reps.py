@@ -18,7 +18,10 @@ from statistics import median
 
 HOLD_SHARE = 0.7
 MIN_REP_S = 0.4  # blinks last 0.1-0.4 s
-MIN_REST_S = 0.3  # back at rest this long before a repetition ends
+# Back at rest this long before a repetition ends: the longest blink (0.4 s), because with the
+# FaceLandmarker model the brow points follow the lids down during a blink in a held brow lift
+# (d9, 16.27-16.67 s); 0.3 s split that hold in two (docs/coach.md, "The face model").
+MIN_REST_S = 0.4
 SMOOTH_S = 0.2  # running-median window (6 frames at 30 frames/s)
 
 

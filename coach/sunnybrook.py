@@ -61,6 +61,43 @@ class SunnybrookEstimate:
         }
 
 
+def symmetry_ratio(left: float | None, right: float | None) -> float | None:
+    """THE symmetry ratio: weaker side over stronger side, 0..1 (1 = equal); None without movement.
+
+    Every part that shows symmetry (the kiosk's screens, the stored results, the summary's PDF,
+    JSON and FHIR) uses this one definition, on mm when the camera gave mm.
+    """
+    if left is None or right is None:
+        return None
+    weak, strong = sorted((max(left, 0.0), max(right, 0.0)))
+    return weak / strong if strong > 0 else None
+
+
+def period_symmetry(ratios: list[float]) -> float | None:
+    """The symmetry of a period: the median of the per-result ratios (one odd result moves it least)."""
+    values = sorted(r for r in ratios if r is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def voluntary_score(ratio: float) -> int:
+    """Sunnybrook-style voluntary movement 1..5 from the affected/other ratio (the VOLUNTARY_CUTS)."""
+    return 1 + sum(ratio >= cut for cut in VOLUNTARY_CUTS)
+
+
+# Synkinesis 0..3 from the share of results with a co-movement flag: none, <25 %, <60 %, more.
+SYNKINESIS_SHARE_CUTS = (0.25, 0.6)
+
+
+def synkinesis_share_score(share: float) -> int:
+    """Sunnybrook-style synkinesis 0..3 from the share of results in which the camera flagged co-movement."""
+    if share <= 0:
+        return 0
+    return 1 + sum(share >= cut for cut in SYNKINESIS_SHARE_CUTS)
+
+
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
@@ -83,13 +120,39 @@ def resting_items(cal: Calibration, affected: str) -> dict[str, int]:
     return {"rest_eye": eye, "rest_cheek": cheek, "rest_mouth": mouth}
 
 
+# Resting symmetry is withheld unless this much evidence was seen: relaxed frames in one calibration,
+# and calibrations (sessions) in the period.
+MIN_RESTING_FRAMES = 10
+MIN_RESTING_CALIBRATIONS = 3
+
+
+def resting_estimate(cal: Calibration) -> dict | None:
+    """Resting-symmetry items of one neutral calibration, for either side as the affected one; None when thin.
+
+    The summary picks the affected side later (the side weaker most often); a calibration with
+    fewer than MIN_RESTING_FRAMES relaxed frames is not evidence enough.
+    """
+    if cal.frames_used < MIN_RESTING_FRAMES:
+        return None
+    return {
+        "frames_used": cal.frames_used,
+        "items": {side: resting_items(cal, side) for side in ("left", "right")},
+        "label": LABEL,
+    }
+
+
+def resting_score(items: dict[str, int]) -> int:
+    """Sunnybrook resting symmetry score (0..20) from the three items (eye, cheek, mouth) x 5."""
+    return 5 * sum(items[k] for k in ("rest_eye", "rest_cheek", "rest_mouth"))
+
+
 def voluntary_item(score: ExerciseScore, affected: str) -> int | None:
     """1..5 from how far the affected side moved compared with the other; None without movement."""
     if score.symmetry_ratio is None:
         return None
     other = score.side(_other(affected)).excursion_mm
     ratio = score.side(affected).excursion_mm / other if other > 0 else 1.0
-    return 1 + sum(ratio >= cut for cut in VOLUNTARY_CUTS)
+    return voluntary_score(ratio)
 
 
 def synkinesis_item(exercise: str, synk: Synkinesis) -> int:
@@ -131,7 +194,7 @@ def estimate(
             items[f"synkinesis_{name}"] = synkinesis_item(name, synk[name])
         else:
             missing.append(f"synkinesis_{name}")
-    resting = 5 * sum(items[k] for k in ("rest_eye", "rest_cheek", "rest_mouth"))
+    resting = resting_score(items)
     has_voluntary = all(f"voluntary_{n}" in items for n in VOLUNTARY_ITEMS)
     has_synkinesis = all(f"synkinesis_{n}" in items for n in VOLUNTARY_ITEMS)
     voluntary = 4 * sum(items[f"voluntary_{n}"] for n in VOLUNTARY_ITEMS) if has_voluntary else None

@@ -4,7 +4,8 @@ Policy: English is the fallback and must have every phrase key the code uses. An
 that declares ``complete = true`` in its language.toml must have every English phrase (so also
 every key the code uses, including keys built at run time); one that declares
 ``complete = false`` is reported only for what it has (unknown keys, placeholders, types).
-Exercise words and education may be partial in any language but English: missing ones fall back.
+A complete language also has every exercise's words and every education topic English has; in a
+partial one they may be missing and fall back to English.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from content.i18n import PLURAL
 from content.keys import matches
 from content.reading import Checked, check_file, read_toml, toml_files
 from content.rules import sentence_rules, text_rules
@@ -35,9 +37,9 @@ def check_language(
     avoid = settings.get("avoid", [])
     complete = code == ENGLISH or settings.get("complete", False)
     problems += check_phrases(root, code, used_keys if complete else {}, max_words)
-    words, found = _check_exercise_words(root, code, library, max_words, avoid)
+    words, found = _check_exercise_words(root, code, library, max_words, avoid, complete)
     problems += found
-    topics, found = _check_education(root, code, max_words, avoid)
+    topics, found = _check_education(root, code, max_words, avoid, complete)
     problems += found
     problems += check_voice(root, code)
     return problems, {"exercises": words, "education": topics, "complete": complete}
@@ -87,14 +89,15 @@ def _english_phrases(root: Path) -> dict[str, Any]:
 
 
 def _placeholders(text: str) -> set[str]:
+    plurals = {m.group(1) for m in PLURAL.finditer(text)}
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        return plurals | {name for _, name, _, _ in string.Formatter().parse(PLURAL.sub("", text)) if name}
     except ValueError:
         return {"(unbalanced braces)"}
 
 
 def _check_exercise_words(
-    root: Path, code: str, library: Library, max_words: int, avoid: list[str]
+    root: Path, code: str, library: Library, max_words: int, avoid: list[str], complete: bool = False
 ) -> tuple[int, list[Problem]]:
     folder = root / "lang" / code / "exercises"
     problems: list[Problem] = []
@@ -106,15 +109,19 @@ def _check_exercise_words(
             continue
         checked = check_file(path, EXERCISE_TEXT, lambda d, ex=exercise: text_rules(d, ex, max_words, avoid))
         problems += checked.problems
-    if code == ENGLISH:
+    if code == ENGLISH or complete:
+        # A complete language speaks and shows every exercise in its own words, never English.
         have = {p.stem for p in files}
         for missing in sorted(set(library) - have):
             path = root / "exercises" / f"{missing}.toml"
-            problems.append(Problem(str(path), 1, "(file)", f"no English words: add lang/en/exercises/{missing}.toml"))
+            what = "English words" if code == ENGLISH else "words in this complete language"
+            problems.append(Problem(str(path), 1, "(file)", f"no {what}: add lang/{code}/exercises/{missing}.toml"))
     return len(files), problems
 
 
-def _check_education(root: Path, code: str, max_words: int, avoid: list[str]) -> tuple[int, list[Problem]]:
+def _check_education(
+    root: Path, code: str, max_words: int, avoid: list[str], complete: bool = False
+) -> tuple[int, list[Problem]]:
     folder = root / "lang" / code / "education"
     english = {p.stem for p in toml_files(root / "lang" / ENGLISH / "education")}
     problems: list[Problem] = []
@@ -129,6 +136,10 @@ def _check_education(root: Path, code: str, max_words: int, avoid: list[str]) ->
     if code == ENGLISH:
         for missing in sorted(set(REQUIRED_EDUCATION) - {p.stem for p in files}):
             problems.append(Problem(str(folder / f"{missing}.toml"), 1, "(file)", "required education topic missing"))
+    elif complete:
+        for missing in sorted(english - {p.stem for p in files}):
+            where = str(folder / f"{missing}.toml")
+            problems.append(Problem(where, 1, "(file)", "missing: a complete language has every English topic"))
     return len(files), problems
 
 

@@ -7,6 +7,7 @@ function takes plain dicts (already schema-checked) and returns (field path, pro
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -111,7 +112,9 @@ def plan_exercise_rules(
     for number, item in enumerate(items, start=1):
         exercise = library.get(item["id"])
         if exercise is None:
-            found.append((f"exercises[{number}].id", f"no such exercise {item['id']!r} in content/exercises"))
+            close = difflib.get_close_matches(item["id"], list(library), n=1, cutoff=0.6)
+            hint = f" — did you mean {close[0]}?" if close else ""
+            found.append((f"exercises[{number}].id", f"no such exercise {item['id']!r} in content/exercises{hint}"))
         elif stage and stage not in exercise["stages"]:
             found.append(
                 (f"exercises[{number}].id", f"{item['id']!r} does not suit the {stage} stage ({exercise['stages']})")

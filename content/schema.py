@@ -118,6 +118,13 @@ LANGUAGE: Schema = {
     "complete": Field("true or false", "true: every phrase key the code uses must be in phrases.toml."),
     "max_words": Field("whole number", "Longest spoken sentence, in words.", required=False, low=5, high=30),
     "avoid": Field("text list", "Words or phrases scripts must not use (e.g. 'as hard as').", required=False),
+    "plural": Field(
+        "text",
+        "Plural rule for {n|form|forms} in phrases: one_other (1 / other) or none.",
+        required=False,
+        choices=("one_other", "none"),
+    ),
+    "decimal": Field("text", "Decimal mark for numbers on screen and in speech: '.' or ','.", required=False),
 }
 
 PLAN_HEADER: Schema = {

@@ -14,12 +14,13 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pygame
 
 from content.i18n import phrase
+from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
@@ -35,8 +36,10 @@ from kiosk.events import (
     Touched,
     VoiceCommand,
 )
+from kiosk.home_sessions import DONE_STATUSES, SessionStatus, ended_times, session_status, when_words
 from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
+from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
@@ -47,6 +50,7 @@ from kiosk.screens.session import SessionScreen
 from kiosk.screens.stimulation import StimChecklistScreen, StimOfferScreen, StimulationModel, StimulationScreen
 from kiosk.session.controller import MovementSource, NoMovement, SessionController
 from kiosk.session.flow import Phase
+from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
 from kiosk.stim_control import StimControl
@@ -104,6 +108,7 @@ class Kiosk:
         self.notice = notice
         self.mode = "home"
         self.session: SessionController | None = None
+        self.slots: SlotLedger | None = None  # the plan's session slots (run.py sets it); None: not tied
         self.reminder: ActiveReminder | None = None
         self.home, self.session_screen = HomeScreen(), SessionScreen()
         self.summary_screen, self.reminder_overlay = SummaryScreen(), ReminderOverlay()
@@ -113,6 +118,7 @@ class Kiosk:
         self.caregiver: CaregiverState | None = None
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self.exercise_names: dict[str, str] = {}
+        self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
@@ -162,6 +168,8 @@ class Kiosk:
         if latched:
             words = phrase("stimulation.estop_pressed", lang)
             self.notice = notice
+            if self.mode == "session" and self.session is not None and not self.session.ended:
+                self.act_safety("stop", t, "emergency stop")  # the big red button stops the session too
             if self.caregiver is not None:
                 self.caregiver.estop_words = words
             self.devices.speaker.say(words, PRIORITY_REMINDER)
@@ -206,8 +214,9 @@ class Kiosk:
             elif isinstance(d, pol.ResumeCoaching) and self.session is not None and self.mode == "session":
                 self.session.resume(t)
             elif isinstance(d, pol.SessionDue) and self.mode == "home":
-                self.notice = d.text
-                self.devices.speaker.say(d.text)
+                self.home_sessions_at = None  # Home shows the prompt while the session is due and not done
+                if self.home_session_status().due_now:  # not when it was already done early
+                    self.devices.speaker.say(d.text)
 
     def reminder_model(self, text: str) -> ReminderModel:
         """The reminder card for words the reminder service chose, in the patient's language."""
@@ -220,6 +229,7 @@ class Kiosk:
             self._update_stim()
             if self.session.ended:
                 self.mode = "summary"
+                self.home_sessions_at = None  # a finished session may end the Home prompt
 
     def _update_stim(self) -> None:
         """Tell the stimulation runner what the session knows (it stops the block if this stops coming)."""
@@ -261,6 +271,8 @@ class Kiosk:
                 self.show_reminder(event)
         elif isinstance(event, StimStopped):
             self.stimulation_stopped(event)
+        elif isinstance(event, Notice) and self.mode == "caregiver" and self.caregiver is not None:
+            self.caregiver.message = event.text  # e.g. the test alert's outcome, where the caregiver is looking
         elif isinstance(event, Notice):
             self.notice = event.text
             if event.speak:
@@ -302,12 +314,15 @@ class Kiosk:
             self.act("start_session", at, via="voice")
         elif intent in SESSION_ACTIONS and self.mode == "session":
             self.act(intent, at, via="voice")
+        elif intent == "next" and self.mode == "progress":
+            self.act("next", at, via="voice")
         elif intent == "louder":
             self.devices.speaker.louder()
         elif intent == "quieter":
             self.devices.speaker.quieter()
         elif intent == "what_time":
-            self.devices.speaker.say(f"It is {self.wall_clock().strftime('%H:%M')}.")
+            lang = self.settings.display.language
+            self.devices.speaker.say(phrase("screen.it_is", lang, time=self.wall_clock().strftime("%H:%M")))
 
     # ---- the input table (kiosk/input_routes.py) ------------------------------------------
     def act(self, action: str, t: float, via: str) -> None:
@@ -371,10 +386,14 @@ class Kiosk:
             self.mode, self.caregiver = "home", None
         elif mode == "caregiver" and action == "estop_reset" and self.caregiver is not None:
             self.reset_estop(t, via)
+        elif mode == "caregiver" and action in ("alert_setup", "test_alert") and self.caregiver is not None:
+            self.caregiver_alert_action(action)
         elif mode == "caregiver" and self.caregiver is not None:
             self.caregiver.act(action)
-        elif mode == "progress" and action in ("next", "previous"):
-            self.progress_screen.index += 1 if action == "next" else -1
+            if self.caregiver.unlocked and self.caregiver.prefs.pin != self.settings.caregiver.pin:
+                self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
+        elif mode == "progress" and action in ("next", "previous", "next_chart", "previous_chart"):
+            self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
 
     def open_progress(self) -> None:
         self.progress_screen.index = 0
@@ -392,8 +411,26 @@ class Kiosk:
             estop_latched=self.stim is not None and self.stim.estop_latched,
             estop_words=phrase("stimulation.estop_pressed", lang),
             reset_label=phrase("stimulation.estop_reset_button", lang),
+            plan_status=waiting_plans(self.store),
+            lang=lang,
+            alert_command=self.settings.caregiver.alert_command,
         )
         self.mode = "caregiver"
+
+    def caregiver_alert_action(self, action: str) -> None:
+        """Set up phone alerts (a new ntfy topic, kept at once) or send a test alert (off the loop)."""
+        assert self.caregiver is not None
+        if not self.caregiver.unlocked:
+            return
+        prefs = self.caregiver.prefs
+        if action == "alert_setup":
+            self.caregiver.prefs = replace(prefs, ntfy_url=new_topic_url(prefs.ntfy_url))
+            self.keep_caregiver_prefs(self.caregiver.prefs)
+            self.caregiver.message = ""
+            return
+        self.caregiver.message = phrase("caregiver.test_alert_sending", self.caregiver.lang)
+        alert_command = self.settings.caregiver.alert_command
+        start_test_alert(self.events, self.store, prefs.ntfy_url, alert_command, self.caregiver.lang)
 
     def reset_estop(self, t: float, via: str) -> None:
         """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
@@ -414,22 +451,51 @@ class Kiosk:
         if prefs == prefs_of(self.settings):
             return
         self.settings = apply_prefs(self.settings, prefs)
+        self.follow_choices(prefs.language)
         self.devices.speaker.volume, self.devices.speaker.rate = prefs.volume, prefs.speech_rate_wpm
         try:
             save_prefs(self.settings, prefs)
             self.notice = None
         except OSError as exc:
             log.error("caregiver choices not saved: %s", exc)
-            self.notice = f"Your changes work now but could not be saved ({exc.strerror or exc}). Check the disk."
+            self.notice = phrase("caregiver.not_saved", prefs.language)
+
+    def follow_choices(self, lang: str) -> None:
+        """Caregiver choices take effect at once: the language of reminders (shown and spoken) and coaching
+        feedback, and phone alerts set up on the screen."""
+        if self.reminders is not None:
+            self.reminders.service.lang = lang
+            notifier = self.reminders.service.notifier
+            notifier.ntfy_url = self.settings.caregiver.ntfy_url or notifier.ntfy_url  # phone alerts set up now
+            if self.reminder is not None:
+                waiting = {a.reminder_id: a.text for a in self.reminders.service.waiting()}
+                text = waiting.get(self.reminder.reminder_id, self.reminder.model.instruction)
+                self.reminder = ActiveReminder(self.reminder.reminder_id, self.reminder_model(text))
+        self.movement.lang = lang
+
+    def home_session_status(self) -> SessionStatus:
+        """The plan's next session and whether one is due and not done (worked out at most every 30 s)."""
+        now = self.wall_clock()
+        if self.home_sessions_at is not None and abs((now - self.home_sessions_at).total_seconds()) < 30:
+            return self.home_sessions
+        self.home_sessions_at = now
+        section = self.reminders.service.section if self.reminders is not None else None
+        if section is None or not section.sessions:
+            self.home_sessions = SessionStatus(None, False)
+            return self.home_sessions
+        since = (now - timedelta(days=1)).isoformat()
+        marks = ", ".join("?" * len(DONE_STATUSES))
+        query = f"select ended_at from sessions where ended_at >= ? and status in ({marks})"
+        ended = ended_times([row["ended_at"] for row in self.store.db.query(query, [since, *DONE_STATUSES])])
+        self.home_sessions = session_status(section, now, ended)
+        return self.home_sessions
 
     def start_session(self, t: float) -> None:
         plan = self.session_plan()
-        if hasattr(self.movement, "stage"):
-            self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
-        if hasattr(self.movement, "lang"):
-            self.movement.lang = self.settings.display.language
+        self.movement.stage = plan.stage  # feedback follows the plan's recovery stage
+        self.movement.lang = self.settings.display.language
         self.session = SessionController(
-            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim
+            plan, self.devices.speaker, self.store, self.movement, self.wall_clock, stim=self.stim, slots=self.slots
         )
         self.mode = "session"
         self.session.start(t)
@@ -458,7 +524,8 @@ class Kiosk:
             return
         reply = self.on_acknowledge(self.reminder.reminder_id, via) if self.on_acknowledge else None
         self.reminder = None
-        self.devices.speaker.say(reply or "Thank you. That is saved.", PRIORITY_REMINDER)
+        thanks = phrase("reminder.confirmed", self.settings.display.language)
+        self.devices.speaker.say(reply or thanks, PRIORITY_REMINDER)
         if self.session is not None and self.mode == "session":
             self.session.resume(t)
 
@@ -481,14 +548,14 @@ class Kiosk:
         elif self.reminder is not None:
             self.reminder_overlay.draw(p, self.reminder.model)
         elif self.mode == "session" and self.session is not None:
-            preview = getattr(self.movement, "preview", None) if self.settings.display.show_camera else None
+            preview = self.movement.preview if self.settings.display.show_camera else None
             self.session_screen.draw(
                 p, self.session.view(t), t, preview() if preview else None, self.settings.display.language
             )
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
-            self.summary_screen.draw(p, self.session.summary)
+            self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names)
+            self.progress_screen.draw(p, self.progress_data, self.exercise_names, self.settings.display.language)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         else:
@@ -517,14 +584,36 @@ class Kiosk:
         else:
             model = StimulationModel(offer.side, 0.0, offer.max_ma, offer.block_minutes * 60, "waiting", notice)
         reminder = self.reminder.model.instruction if self.reminder is not None else ""
-        return replace(model, reminder=reminder, block_minutes=offer.block_minutes, lang=self.session.flow.plan.lang)
+        return replace(
+            model,
+            reminder=reminder,
+            block_minutes=offer.block_minutes,
+            lang=self.session.flow.plan.lang,
+            blocked=self.session.view(self.now).stim_blocked,
+        )
+
+    def announce_plan(self, words: str) -> bool:
+        """Show on Home and say once that the plan changed; False while busy (the plan watch asks again)."""
+        if self.mode != "home" or self.reminder is not None or self.estop_announced:
+            return False
+        self.notice = words
+        self.devices.speaker.say(words)
+        return True
 
     def home_model(self) -> HomeModel:
         lang = self.settings.display.language
         eye_care = self.reminders.next_eye_care(lang) if self.reminders is not None else None
         problem = self.reminders.problem(lang) if self.reminders is not None else None  # storage, alerts
+        now = self.wall_clock()
+        sessions = self.home_session_status()
+        if sessions.due_now:
+            next_session: str | None = phrase("home.due_now", lang)
+        else:
+            next_session = when_words(sessions.next_local, now.date(), lang) if sessions.next_local else None
         return HomeModel(
-            now=self.wall_clock(),
+            now=now,
+            next_session=next_session,
+            session_due=sessions.due_now,
             next_eye_care=eye_care,
             states=self.devices.states,
             notice=" ".join(dict.fromkeys(n for n in (problem, self.notice) if n)) or None,

@@ -1,4 +1,5 @@
-"""What the caregiver changed on the screen (volume, speech rate, camera view, language), kept on disk.
+"""What the caregiver changed on the screen (volume, speech rate, camera view, language, and the PIN
+chosen at first use), kept on disk.
 
 The caregiver screen never writes the settings file itself (it has the caregiver's comments and
 the therapist-facing choices in it). Its four preferences go to ``caregiver.toml`` in the data
@@ -8,13 +9,17 @@ file is not applied and is reported in plain words; the settings file stays in f
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from pathlib import Path
 
 from content import content_path
+from content.i18n import phrase
 from kiosk.screens.caregiver import CaregiverPrefs
 from kiosk.settings import Settings, parse_settings, with_overrides
+
+log = logging.getLogger(__name__)
 
 PREFS_FILE = "caregiver.toml"
 
@@ -24,19 +29,26 @@ def prefs_path(settings: Settings) -> Path:
 
 
 def prefs_of(settings: Settings) -> CaregiverPrefs:
-    """The four preferences as the settings have them now."""
+    """The preferences as the settings have them now."""
     return CaregiverPrefs(
-        settings.voice.volume, settings.voice.speech_rate_wpm, settings.display.show_camera, settings.display.language
+        settings.voice.volume,
+        settings.voice.speech_rate_wpm,
+        settings.display.show_camera,
+        settings.display.language,
+        settings.caregiver.pin,
+        settings.caregiver.ntfy_url,
     )
 
 
 def apply_prefs(settings: Settings, prefs: CaregiverPrefs) -> Settings:
-    """The settings with the caregiver's four preferences laid over them."""
-    return with_overrides(
+    """The settings with the caregiver's preferences laid over them (the PIN only once one is chosen)."""
+    changed = with_overrides(
         settings,
         voice={"volume": prefs.volume, "speech_rate_wpm": prefs.speech_rate_wpm},
         display={"show_camera": prefs.show_camera, "language": prefs.language},
     )
+    caregiver = {key: value for key, value in (("pin", prefs.pin), ("ntfy_url", prefs.ntfy_url)) if value}
+    return with_overrides(changed, caregiver=caregiver) if caregiver else changed
 
 
 def prefs_text(prefs: CaregiverPrefs) -> str:
@@ -48,8 +60,14 @@ def prefs_text(prefs: CaregiverPrefs) -> str:
         f"speech_rate_wpm = {prefs.speech_rate_wpm}\n"
         "[display]\n"
         f"show_camera = {'true' if prefs.show_camera else 'false'}\n"
-        f'language = "{prefs.language}"\n'
+        f'language = "{prefs.language}"\n' + caregiver_text(prefs)
     )
+
+
+def caregiver_text(prefs: CaregiverPrefs) -> str:
+    """The [caregiver] part: the PIN and phone alerts set up on the screen (nothing when neither is)."""
+    lines = [f'{key} = "{value}"' for key, value in (("pin", prefs.pin), ("ntfy_url", prefs.ntfy_url)) if value]
+    return "[caregiver]\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def save_prefs(settings: Settings, prefs: CaregiverPrefs) -> None:
@@ -66,17 +84,22 @@ def save_prefs(settings: Settings, prefs: CaregiverPrefs) -> None:
 
 
 def load_prefs(settings: Settings) -> tuple[Settings, str | None]:
-    """The settings with the saved preferences applied, and a notice when the file could not be used."""
+    """The settings with the saved preferences applied, and a notice (in the settings' language)
+    when the file could not be used."""
     path = prefs_path(settings)
+    lang = settings.display.language
     if not path.exists():
         return settings, None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return settings, f"The caregiver's saved choices could not be read ({exc}); the settings file is used."
+        log.warning("caregiver choices in %s not read: %s", path, exc)
+        return settings, phrase("caregiver.prefs_unreadable", lang)
     saved, problems = parse_settings(text, str(path))
     if problems or saved.display.language not in languages():
-        return settings, "The caregiver's saved choices are damaged, so the settings file is used. Set them again."
+        for problem in problems:
+            log.warning("caregiver choices: %s", problem)
+        return settings, phrase("caregiver.prefs_damaged", lang)
     return apply_prefs(settings, prefs_of(saved)), None
 
 

@@ -32,6 +32,9 @@ KEYS: dict[str, str] = {
     "d": "acknowledge",
     "r": "repeat",
     "n": "next",
+    "right": "next",
+    "left": "previous",
+    "b": "previous",
     "l": "slower",
     "p": "progress",
     "c": "caregiver",
@@ -62,7 +65,7 @@ SCREEN_ACTIONS: dict[str, frozenset[str]] = {
     "home": frozenset({"start_session", "primary", "progress", "caregiver"}),
     "session": SESSION_ACTIONS | {"primary"},
     "summary": frozenset({"home", "primary", "stop"}),
-    "progress": frozenset({"home", "stop", "next", "previous"}),
+    "progress": frozenset({"home", "stop", "next", "previous", "next_chart", "previous_chart"}),
     "caregiver": frozenset({"home", "stop", "estop_reset"}),  # plus the caregiver screen's own buttons
 }
 REMINDER_INTENTS = frozenset({"drops_taken", "ointment_done"})

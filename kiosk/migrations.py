@@ -201,3 +201,10 @@ def stim_002_dose_ledger(db: Database) -> None:
         ("end_code", str),  # finished | patient_stop | rule | fault | interrupted
     ):
         log.add_column(column, kind)
+
+
+@migrations()
+def summary_002_session_slots(db: Database) -> None:
+    """Sessions tied to the plan's scheduled slot (issue 20): one row per slot occurrence, missed ones too."""
+    db["sessions"].add_column("slot_id", str)
+    db.execute("CREATE UNIQUE INDEX sessions_slot_once ON sessions(slot_id, planned_for) WHERE slot_id IS NOT NULL")

@@ -55,6 +55,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"{exc}. Check that the disk is not full and the folder is writable.", file=sys.stderr)
         return 3
+    from kiosk.session_repair import close_cut_off_sessions
+
+    close_cut_off_sessions(store)  # a session the last run's stop cut off is closed with the reason
     devices = build_devices(settings, mode)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame  # heavy import only once we know we can show something
@@ -95,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     movement = open_movement(devices.camera, settings.display.language)
     kiosk = Kiosk(
         settings,
-        " ".join(n for n in (store.notice, loaded.notice, prefs_notice) if n) or None,
+        " ".join(n for n in (store.notice, loaded.notice_in(settings.display.language), prefs_notice) if n) or None,
         devices,
         store,
         surface,
@@ -104,14 +107,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     from kiosk.reminders import open_reminders
 
-    kiosk.reminders = open_reminders(
-        settings, store, current_plan(settings, store, datetime.now().astimezone()).plan, kiosk.events, kiosk.wall_clock
-    )
+    plan_now = current_plan(settings, store, datetime.now().astimezone()).plan
+    kiosk.reminders = open_reminders(settings, store, plan_now, kiosk.events, kiosk.wall_clock)
     from kiosk import __version__
     from kiosk.lifecycle import AliveStep, log_started, log_stopped
     from kiosk.watchdog import Notifier, WatchdogStep
 
     kiosk.loop.add_step("alive", AliveStep(store, kiosk.wall_clock))  # hourly mark for the summary's uptime
+    from kiosk.plan.current import PLAN_FILE, plan_dir
+    from kiosk.plan.watch import PlanWatch
+    from stim_hat.prescription import device_limits
+
+    kiosk.loop.add_step(
+        "plan",
+        PlanWatch(
+            store,
+            plan_dir(settings) / PLAN_FILE,
+            lambda: current_plan(settings, store, kiosk.wall_clock()),
+            kiosk.announce_plan,
+            lambda: kiosk.settings.display.language,
+            kiosk.wall_clock,
+            device_limits(settings.hat),
+        ),
+    )
+
+    from kiosk.session.slot_ledger import SlotStep, open_slot_ledger
+
+    kiosk.slots = open_slot_ledger(store, plan_now.raw if plan_now is not None else None)
+    if kiosk.slots is not None:  # sessions tied to the plan's slots; a slot that passes is recorded missed
+        kiosk.loop.add_step("slots", SlotStep(kiosk.slots, kiosk.wall_clock))
 
     notifier = Notifier.from_env()
     # Last step: READY=1 once the home screen has been drawn, then WATCHDOG=1 only while healthy.

@@ -123,13 +123,15 @@ def check_speech_in(settings: Settings) -> Check:
 
 
 def check_face_model() -> Check:
-    spec = importlib.util.find_spec("mediapipe")
-    if spec is None or not spec.origin:
+    from kiosk.vision.model_file import ModelFileError, load_model
+
+    if importlib.util.find_spec("mediapipe") is None:
         return Check("face model", "missing", "", "Reinstall FaceCoach: mediapipe is missing.")
-    model = Path(spec.origin).parent / "modules" / "face_landmark" / "face_landmark_with_attention.tflite"
-    if model.exists():
-        return Check("face model", "found", "MediaPipe Face Mesh (bundled)")
-    return Check("face model", "missing", str(model), "Reinstall mediapipe==0.10.18.")
+    try:
+        load_model()
+    except ModelFileError as exc:
+        return Check("face model", "missing", "", str(exc))
+    return Check("face model", "found", "MediaPipe FaceLandmarker (shipped, checksum checked)")
 
 
 def check_hat(mode: str) -> Check:
@@ -189,6 +191,7 @@ def check_clock(now: datetime) -> Check:
 
 def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
     """Every row of the table, in a fixed order."""
+    from kiosk.caregiver_alerts import check_alerts  # imports Check from here
     from kiosk.selftest_appliance import check_delivery, check_units  # imports Check from here
 
     checks: list[Callable[[], Check]] = [
@@ -205,6 +208,7 @@ def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
         lambda: check_clock(now),
         check_units,
         lambda: check_delivery(settings, now),
+        lambda: check_alerts(settings),
     ]
     return [c() for c in checks]
 

@@ -31,7 +31,7 @@ class DisplaySettings:
     show_camera: bool = setting(
         False, "Show the camera picture during exercises (off: many patients dislike seeing their face)."
     )
-    language: str = setting("en", "Language of screens and speech (a folder in content/lang).")
+    language: str = setting("en", "Language of screens and speech: a language code shipped in content/lang (en, de).")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,16 @@ class SyncSettings:
         7,
         "Days in each therapist summary: `facecoach sync` builds the next one once that many whole days have "
         "passed since the last (no day is left out); also the default of `summary build` without --from/--to.",
+    )
+    fhir_url: str = setting(
+        "",
+        "Base URL of the clinic's FHIR R4 server (e.g. HAPI FHIR .../fhir); when set, `facecoach sync` also "
+        "sends each summary there as a FHIR transaction, retried like the other deliveries. Use https.",
+    )
+    fhir_token: str = setting("", "Bearer token for the FHIR server (keep this file readable by the kiosk user only).")
+    fhir_canonical: str = setting(
+        "",
+        "Base URL the deployment owns for the kiosk's FHIR CodeSystem and identifiers; empty: the project's own URN.",
     )
 
 
@@ -188,6 +198,11 @@ def _check_value(name: str, value: Any) -> str | None:
         return f"must be one of {', '.join(_CHOICES[name])}, got {value!r}"
     if name == "caregiver.pin" and value and not (value.isdigit() and 4 <= len(value) <= 8):
         return "must be 4 to 8 digits"
+    if name == "display.language":
+        from content.i18n import shipped_languages  # the shipped folders, read once
+
+        if value not in shipped_languages():
+            return f"must be a language this kiosk has ({', '.join(shipped_languages())}), got {value!r}"
     return None
 
 

@@ -12,11 +12,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from content.i18n import phrase
 from kiosk.settings import Problem, Settings, parse_settings
 
 ENV_CONFIG = "FACECOACH_CONFIG"
 USER_FILE = Path("~/.config/facecoach/settings.toml")
 SYSTEM_FILE = Path("/etc/facecoach/settings.toml")
+LAST_GOOD = "the last good settings"
 
 
 def state_dir() -> Path:
@@ -43,13 +45,15 @@ class LoadedSettings:
 
     @property
     def notice(self) -> str | None:
-        """A plain sentence for the screen when the settings file could not be used."""
+        """A plain sentence for the screen when the settings file could not be used (English)."""
+        return self.notice_in("en")
+
+    def notice_in(self, lang: str) -> str | None:
+        """The same sentence in ``lang`` (content [notice] settings_broken*)."""
         if not self.problems:
             return None
-        return (
-            f"The settings file has {len(self.problems)} problem(s), so the kiosk is using "
-            f"{self.source}. Ask the caregiver to run: facecoach check-config"
-        )
+        key = "notice.settings_broken_last_good" if self.source == LAST_GOOD else "notice.settings_broken"
+        return phrase(key, lang, count=len(self.problems))
 
 
 def check_file(path: Path) -> list[Problem]:
@@ -88,7 +92,7 @@ def _remember_good(text: str) -> None:
     """Keep a copy of the last file that loaded cleanly (best effort: a read-only home is fine)."""
     target = _last_good_path()
     try:
-        if target.exists() and target.read_text(encoding="utf-8") == text:
+        if target.exists() and target.read_bytes() == text.encode("utf-8"):
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
@@ -102,8 +106,13 @@ def _remember_good(text: str) -> None:
 
 def _fallback(problems: list[Problem]) -> LoadedSettings:
     good = _last_good_path()
-    if good.exists():
-        settings, good_problems = parse_settings(good.read_text(encoding="utf-8"), str(good))
+    try:
+        text = good.read_text(encoding="utf-8") if good.exists() else None
+    except (OSError, UnicodeDecodeError) as exc:  # a damaged copy is no reason to stop: safe defaults
+        problems = [*problems, Problem(str(good), 1, "(file)", f"the last good copy cannot be read: {exc}")]
+        text = None
+    if text is not None:
+        settings, good_problems = parse_settings(text, str(good))
         if not good_problems:
-            return LoadedSettings(settings, "the last good settings", problems)
+            return LoadedSettings(settings, LAST_GOOD, problems)
     return LoadedSettings(Settings(), "the safe defaults", problems)

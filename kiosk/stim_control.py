@@ -29,6 +29,7 @@ from kiosk.settings import Settings
 from kiosk.stim_ledger import StoreLedger
 from kiosk.store import Store
 from stim_hat.boot import boot_clock
+from stim_hat.driver import StimHat
 from stim_hat.exc import EStopLatched, SurroundingsStale
 from stim_hat.ledger import DoseLedger, dose_so_far
 from stim_hat.prescription import DeviceLimits, device_limits
@@ -58,7 +59,7 @@ class StimControl:
 
     def __init__(
         self,
-        hat: object | None,
+        hat: StimHat | None,
         plan: StimPlan,
         limits: DeviceLimits,
         events: EventQueue,
@@ -105,7 +106,7 @@ class StimControl:
         if self.running:
             return False, "A stimulation block is already running."
         self.runner = BlockRunner(
-            self.hat,  # type: ignore[arg-type]
+            self.hat,
             self.plan,
             self.limits,
             self._report,
@@ -129,7 +130,12 @@ class StimControl:
         if runner is not None:
             runner.stop(reason, code)
 
-    def precheck(self) -> Decision:
+    def precheck(self) -> tuple[bool, str]:
+        """StimPort: (allowed, reason) before the safety questions and the offer."""
+        decision = self.precheck_decision()
+        return decision.allowed, decision.reason
+
+    def precheck_decision(self) -> Decision:
         """Would the rules refuse a block now for a reason a touch cannot change (rest, dose, co-movement…)?
 
         Asked before the safety questions and the offer, so nobody answers nine questions for a
@@ -197,7 +203,7 @@ class StimControl:
     @property
     def estop_latched(self) -> bool:
         """True from an emergency-stop press until a caregiver's deliberate reset."""
-        return self.hat is not None and bool(getattr(self.hat, "estop_latched", False))
+        return self.hat is not None and self.hat.estop_latched
 
     def reset_estop(self, via: str, lang: str = DEFAULT_LANGUAGE) -> tuple[bool, str]:
         """The caregiver's deliberate reset of a latched emergency stop; (done, words to show and say).
@@ -210,7 +216,7 @@ class StimControl:
         if not self.estop_latched:
             return False, phrase("stimulation.estop_not_pressed", lang)
         try:
-            self.hat.reset_estop()  # type: ignore[attr-defined]
+            self.hat.reset_estop()
         except EStopLatched:
             log.warning("emergency stop reset refused (%s): the button is still pressed", via)
             return False, phrase("stimulation.estop_still_pressed", lang)
@@ -248,7 +254,7 @@ class StimControl:
 
 def open_stim_control(
     settings: Settings,
-    hat: object | None,
+    hat: StimHat | None,
     in_force: LoadResult,
     events: EventQueue,
     store: Store,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install FaceCoach as an appliance on Raspberry Pi OS Bookworm (64-bit): it starts on boot, shows
+# Install FaceCoach as an appliance on Raspberry Pi OS Trixie or Bookworm (64-bit): it starts on boot, shows
 # only the kiosk, restarts itself when it hangs and turns the stimulation outputs off when it stops.
 #
 # Usage: sudo scripts/install.sh --therapist-key FILE [options]
@@ -97,7 +97,11 @@ if [ "$dry_run" = 0 ] && [ "$(id -u)" != 0 ]; then
 fi
 
 . /etc/os-release 2>/dev/null || true
-[ "${VERSION_CODENAME:-}" = bookworm ] || echo "Note: this is ${PRETTY_NAME:-an unknown system}, not Bookworm; going on."
+case "${VERSION_CODENAME:-}" in
+  bookworm | trixie) ;;
+  *) echo "Note: this is ${PRETTY_NAME:-an unknown system}, not Bookworm or Trixie; going on." ;;
+esac
+. "$SRC/scripts/python-env.sh"  # Python choice, Debian package names, the locked install
 [ "$(uname -m)" = aarch64 ] || echo "Note: this is $(uname -m), not a 64-bit Raspberry Pi; going on."
 [ "$dry_run" = 1 ] && echo "Dry run: the commands are printed, nothing is changed."
 
@@ -111,7 +115,8 @@ SETTINGS=$CONFIG/settings.toml
 # --- 1. Debian packages --------------------------------------------------------------------------
 
 say "1. System packages"
-packages=(python3-venv python3-pip espeak-ng libespeak-ng1 libportaudio2 libgl1 libglib2.0-0 rsync unzip curl sqlite3)
+# Names differ between releases (libglib2.0-0 on Bookworm, libglib2.0-0t64 on Trixie): python-env.sh.
+read -r -a packages <<<"$(debian_runtime_packages) python3-pip rsync unzip curl sqlite3"
 [ "$session" = cage ] && packages+=(cage)
 # The Pi camera module's library comes from Raspberry Pi OS (the venv sees it through system site packages).
 apt-cache show python3-picamera2 >/dev/null 2>&1 && packages+=(python3-picamera2)
@@ -145,18 +150,26 @@ fi
 
 say "3. FaceCoach in $PREFIX"
 run install -d -m 0755 -o root -g root "$PREFIX"
-run rsync -a --delete --chown=root:root --exclude=.git --exclude=.venv --exclude=__pycache__ \
+run rsync -a --delete --chown=root:root --exclude=.git --exclude=.venv --exclude='.venv-*' --exclude=__pycache__ \
   --exclude='*.egg-info' "$SRC/" "$PREFIX/"
+# The system's own Python (3.11 on Bookworm, 3.13 on Trixie): picamera2 from Raspberry Pi OS is
+# built for it, and the venv sees it through system site packages.
+minor=$(python_minor /usr/bin/python3)
+case " $FACECOACH_PYTHONS " in *" $minor "*) ;; *) die "FaceCoach needs Python 3.11 to 3.13; /usr/bin/python3 is '${minor:-missing}'" ;; esac
+if [ -x "$VENV/bin/python" ] && [ "$(python_minor "$VENV/bin/python")" != "$minor" ]; then
+  echo "the virtual environment is for Python $(python_minor "$VENV/bin/python") (the system moved to $minor): made again"
+  run rm -rf "$VENV"
+fi
 if [ ! -x "$VENV/bin/python" ]; then
-  # System site packages: picamera2 from Raspberry Pi OS is visible inside the venv.
   run /usr/bin/python3 -m venv --system-site-packages "$VENV"
 fi
 stamp=$VENV/.facecoach-installed
-wanted=$(cd "$SRC" && find pyproject.toml kiosk coach stim_hat schedules content -type f -not -path '*/__pycache__/*' \
+wanted=$(cd "$SRC" && find pyproject.toml requirements kiosk coach stim_hat schedules content -type f -not -path '*/__pycache__/*' \
   -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  run "$VENV/bin/python" -m pip install -q --upgrade pip
-  run "$VENV/bin/python" -m pip install -q "$PREFIX"
+  # Exactly the locked versions, hashes checked; then FaceCoach itself without resolving again.
+  run "$VENV/bin/python" -m pip install -q --require-hashes -r "$PREFIX/requirements/run.lock"
+  run "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation "$PREFIX"
   if [ "$dry_run" = 1 ]; then echo "+ echo $wanted > $stamp"; else echo "$wanted" >"$stamp"; fi
 else
   echo "Python packages up to date"

@@ -1,67 +1,89 @@
 #!/usr/bin/env bash
-# Set up FaceCoach on Debian / Raspberry Pi OS: system packages, virtual environment, project.
+# Set up FaceCoach on Debian 12 / 13 or Raspberry Pi OS Bookworm / Trixie: system packages,
+# virtual environment, the Python packages exactly as locked in requirements/*.lock, the project.
 # Usage: scripts/setup.sh [--test]    (--test adds what the test suite needs)
 # Safe to run again: it only installs what is missing and skips pip when nothing changed.
+# FACECOACH_PYTHON=/path/to/python3.X chooses the interpreter (its venv is then .venv-3.X).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/python-env.sh
 
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-# Runtime: speech (espeak-ng), audio (PortAudio), OpenCV's GUI libraries, venv.
-packages=(espeak-ng libespeak-ng1 libportaudio2 libgl1 libglib2.0-0 python3-venv python3-pip)
-# Tests: sox adds noise to test speech, Xvfb gives a screen without a monitor.
-[ "$want_test" = 1 ] && packages+=(sox xvfb xauth)
-# Tests: poppler-utils (pdftotext, pdftoppm) read back and render the therapist summary PDF.
-[ "$want_test" = 1 ] && packages+=(poppler-utils)
-# Tests: systemd-analyze verifies the appliance units (cage: the display unit's compositor).
-[ "$want_test" = 1 ] && packages+=(systemd cage)
+system_packages() {
+  debian_runtime_packages
+  # Tests: sox adds noise to test speech, Xvfb gives a screen without a monitor.
+  [ "$want_test" = 0 ] || echo sox xvfb xauth
+  # Tests: poppler-utils (pdftotext, pdftoppm) read back and render the therapist summary PDF.
+  [ "$want_test" = 0 ] || echo poppler-utils
+  # Tests: systemd-analyze verifies the appliance units (cage: the display unit's compositor).
+  [ "$want_test" = 0 ] || echo systemd cage
+  # Python 3.12: pocketsphinx has no wheel for it and is built from source.
+  [ "$(python_minor "$(facecoach_python)")" != 3.12 ] || echo build-essential cmake
+}
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "Installing system packages: ${missing[*]}"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  elif command -v sudo >/dev/null; then
-    sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "FaceCoach needs these system packages: ${missing[*]}" >&2
-    echo "Ask an administrator to run: apt-get install ${missing[*]}" >&2
+missing_packages() {
+  local p
+  for p in $(system_packages); do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+missing=$(missing_packages | xargs)
+if [ -n "$missing" ]; then
+  if ! as_root apt-get update -qq; then
+    echo "FaceCoach needs these system packages: $missing" >&2
+    echo "Ask an administrator to run: apt-get install $missing" >&2
     exit 1
   fi
+  missing=$(missing_packages | xargs)  # package names are known only after the update
+  echo "Installing system packages: $missing"
+  # shellcheck disable=SC2086  # one word per package
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-python=""
-for candidate in python3.11 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
-    python=$(command -v "$candidate"); break
-  fi
-done
+python=$(facecoach_python)
 if [ -z "$python" ]; then
-  echo "FaceCoach needs Python 3.11 (Debian 12 Bookworm / Raspberry Pi OS Bookworm have it)." >&2
+  echo "FaceCoach needs Python 3.11, 3.12 or 3.13 (Debian 12 / Raspberry Pi OS Bookworm have 3.11," \
+    "Debian 13 / Trixie have 3.13)${FACECOACH_PYTHON:+; FACECOACH_PYTHON=$FACECOACH_PYTHON is not one of them}." >&2
   exit 1
 fi
+venv=$(facecoach_venv)
+minor=$(python_minor "$python")
 
-if [ ! -x .venv/bin/python ]; then
-  echo "Creating the virtual environment in .venv"
+if [ -x "$venv/bin/python" ] && [ "$(python_minor "$venv/bin/python")" != "$minor" ]; then
+  # E.g. the system moved from Bookworm to Trixie: a venv is tied to one Python, so make it again.
+  echo "The virtual environment in $venv is for Python $(python_minor "$venv/bin/python"); making it again for $minor"
+  rm -rf "$venv"
+fi
+if [ ! -x "$venv/bin/python" ]; then
+  echo "Creating the virtual environment in $venv (Python $minor)"
   # System site packages let picamera2 from Debian be seen on a Raspberry Pi.
-  "$python" -m venv --system-site-packages .venv
+  "$python" -m venv --system-site-packages "$venv"
 fi
 
-extras=""
-[ "$want_test" = 1 ] && extras="[test]"
-stamp=.venv/.facecoach-installed
-hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
-# Installed already for this pyproject.toml? (a test install also covers the plain run)
-if ! { [ -f "$stamp" ] && grep -qxE "$hash (\[test\]|$(printf '%s' "$extras" | sed 's/[][]/\\&/g'))" "$stamp"; }; then
-  echo "Installing FaceCoach and its Python packages (the first time takes a few minutes)"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".$extras"
-  { grep "^$hash " "$stamp" 2>/dev/null || true; echo "$hash $extras"; } > "$stamp.new"
-  mv "$stamp.new" "$stamp"
+lock=$(lock_file "$want_test")
+stamp=$venv/.facecoach-installed
+lock_hash() { cat pyproject.toml "$1" | sha256sum | cut -d' ' -f1; }
+done_test="$(lock_hash requirements/test.lock) test"
+done_run="$(lock_hash requirements/run.lock) run"
+# Installed already from this lock? (the test lock has the same versions plus the test tools)
+accepted=(-e "$done_test")
+[ "$want_test" = 1 ] || accepted+=(-e "$done_run")
+if ! grep -qxF "${accepted[@]}" "$stamp" 2>/dev/null; then
+  echo "Installing FaceCoach and its Python packages from $lock (the first time takes a few minutes)"
+  install_locked "$venv/bin/python" "$lock" . --editable
+  if [ "$want_test" = 1 ]; then echo "$done_test"; else echo "$done_run"; fi > "$stamp"
+fi
+
+# Tests: a real FHIR server (Medplum's fhir-router, in memory) for the summary's FHIR round trip,
+# installed from tests/fhir_server/package-lock.json when node and npm are there (else that test skips).
+if [ "$want_test" = 1 ] && command -v npm >/dev/null 2>&1 \
+  && ! cmp -s tests/fhir_server/package-lock.json tests/fhir_server/node_modules/.facecoach-lock; then
+  (cd tests/fhir_server && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.facecoach-lock)
 fi

@@ -2,8 +2,9 @@
 
 Every block gets a durable row *before* current flows (``DoseLedger.open_block``) and is closed
 when it ends. A row that was never closed (SIGKILL, power cut, full disk at the end) counts as its
-whole planned length, or as long as it could have lasted before the next boot, whichever is less:
-the rules may over-count a cut block, never under-count it.
+whole planned length, or as long as it could have lasted before the next boot, whichever is less,
+and its end as the latest moment it could have ended: the rules may over-count a cut block,
+never under-count it.
 
 Durations come from the monotonic clock; "how long ago" comes from the boot clock when the block
 ran in this boot, so a wall clock stepped back or forward changes neither. ``stim_hat`` declares
@@ -98,9 +99,10 @@ def block_span(row: LedgerRow, now: datetime, boot: BootClock) -> tuple[float, d
         return max(0.0, (stopped - row.started_at).total_seconds()), stopped
     planned = max(0.0, row.planned_s)
     if same_boot and row.boot_s_start is not None:
+        # Cut in this boot (the process was killed, or its end could not be written): the whole
+        # block counts, and it ended at the latest when the whole block would have.
         since_start = max(0.0, boot.seconds - row.boot_s_start)
-        seconds = min(planned, since_start)
-        return seconds, now - timedelta(seconds=since_start - seconds)
+        return planned, now + timedelta(seconds=planned - since_start)
     # Cut in an earlier boot: it cannot have run past the moment this boot began.
     boot_began = now - timedelta(seconds=boot.seconds)
     limit = (boot_began - row.started_at).total_seconds()

@@ -23,9 +23,13 @@ class SteadyMovement:
 
     def __init__(self):
         self.metrics, self.calibrations = [], []
+        self.stage, self.lang = "", "en"
 
     def latest(self, now, phase):
         return Measurement(usable=True, left_pct=50.0, right_pct=25.0)
+
+    def preview(self):
+        return None
 
     def set_metric(self, metric):
         self.metrics.append(metric)

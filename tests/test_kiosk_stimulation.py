@@ -281,9 +281,12 @@ def test_an_unsigned_plan_never_stimulates(fresh_store, make):
     answered_before(fresh_store)
     k = make(plan=StimPlan(False, 7, None, None, RX))
     to_stimulation(k)
-    touch(k, "start_stimulation")
-    assert not wait(k, flowing, seconds=0.4)
+    k.loop.tick()
+    assert not any(b.action == "start_stimulation" for b in k.painter.buttons), "no Start for a block the rules refuse"
     assert "signed by your therapist" in k.session.flow.stim.notice
+    assert "signed by your therapist" in k.painter.all_words()
+    k.act("start_stimulation", k.loop.clock.t, via="touch")
+    assert not wait(k, flowing, seconds=0.4)
 
 
 def test_the_emergency_stop_ends_the_block(kiosk):

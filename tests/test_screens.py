@@ -72,7 +72,7 @@ def draw_rest(p):
 
 def draw_session_german_paused(p):
     SessionScreen().draw(p, replace(HOLD, paused=True), 1.0, lang="de")
-    return ["Wiederholung 2 von 5", "Pausiert", "STOPP", "Weiter", "Linke Seite", "Rechte Seite"]
+    return ["Wiederholung 2 von 5", "Pausiert", "STOPP", "Weiter", "Links", "Rechts"]
 
 
 def draw_rest_german(p):
@@ -94,7 +94,12 @@ def draw_reminder_german(p):
 def draw_summary_german_with_stimulation(p):
     words = section("session", "de")
     SummaryScreen().draw(p, replace(SUMMARY, stimulation="stopped", words=words, lang="de"))
-    return ["Gut gemacht", "Brow lift: 5 von 5, rechts 21 %, links 40 % (Schätzung)", "Stimulation: früher beendet."]
+    return [
+        "Gut gemacht",
+        "Brow lift: 5 von 5, rechte Seite: eine kleine Bewegung; linke Seite: eine gute, sanfte Bewegung (Schätzung)",
+        "Stimulation: früher beendet.",
+        "keine Diagnose.",
+    ]
 
 
 def draw_stimulation_german_running(p):
@@ -162,12 +167,12 @@ def draw_summary(p):
 
 def draw_progress(p):
     ProgressScreen().draw(p, WEEKS, {"brow_lift": "Brow lift"})
-    return ["Brow lift", "Estimates from the camera.", "Home"]
+    return ["Brow lift", "Estimates from the camera, not a diagnosis.", "Home", "% of a typical movement", "2 Nov"]
 
 
 def draw_progress_two_exercises(p):
     ProgressScreen().draw(p, {**WEEKS, "open_smile": WEEKS["brow_lift"]}, {"brow_lift": "Brow lift"})
-    return ["Brow lift", "Evenness: green", "Estimates from the camera.", "Next", "Home"]
+    return ["Brow lift", "1 of 2", "Right side", "Left side", "Evenness", "Next", "Home"]
 
 
 def draw_caregiver_pin(p):
@@ -182,7 +187,8 @@ def draw_caregiver_settings(p):
     return [
         "Caregiver settings",
         "Volume 90%",
-        "Speech 130 words a minute",
+        "Speech: 130 words a minute",
+        "Language: English",
         "Camera view: off",
         "therapist's plan sets",
     ]
@@ -199,7 +205,7 @@ def draw_home_german(p):
         "Fortschritt",
         "Betreuung",
         "Kamera: Demo",
-        "Stimulation: nicht gefunden",
+        "Stimulation: fehlt",
     ]
 
 
@@ -282,10 +288,11 @@ def test_screen(draw, size, tmp_path):
         assert surface.get_rect().contains(t.rect), f"{t.words!r} runs off the screen"
     for b in p.buttons:
         assert min(b.rect.size) >= scale.px(theme.TOUCH_MIN_PX) - 1, b
-        label = next(t for t in p.texts if t.words == b.label and b.rect.collidepoint(t.rect.center))
-        assert b.rect.contains(label.rect), f"{b.label!r} is wider than its button"
+        label = [t for t in p.texts if b.rect.collidepoint(t.rect.center)]
+        assert label, f"the {b.label!r} button has no label"
+        assert all(b.rect.contains(t.rect) for t in label), f"{b.label!r} is wider than its button"
         for t in p.texts:
-            if t is not label and not b.rect.contains(t.rect):
+            if t not in label:
                 assert not b.rect.colliderect(t.rect), f"{t.words!r} runs under the {b.label!r} button"
     for i, a in enumerate(p.buttons):
         for b in p.buttons[i + 1 :]:
@@ -307,8 +314,9 @@ def test_session_words_follow_the_language_and_the_side_labels_fit_their_bars(la
     p = Painter(pygame.Surface(size))
     SessionScreen().draw(p, HOLD, 1.0, lang=lang)
     right, left = (next(t for t in p.texts if t.words == phrase(f"screen.your_{s}", lang)) for s in ("right", "left"))
-    assert right.rect.right < left.rect.left, "the two side labels run into each other"
-    assert left.rect.right < min(b.rect.left for b in p.buttons), "a side label runs under the buttons"
+    # As in a mirror: the patient's left on the screen's left, their right on the screen's right.
+    assert left.rect.right < right.rect.left, "the two side labels run into each other, or are swapped"
+    assert right.rect.right < min(b.rect.left for b in p.buttons), "a side label runs under the buttons"
     assert {b.label for b in p.buttons} == {phrase("screen.stop", lang), phrase("screen.pause", lang)}
 
 
@@ -329,10 +337,26 @@ def test_caregiver_pin_and_limits():
     assert state.prefs.show_camera is True
 
 
-def test_caregiver_screen_locked_without_pin_and_after_five_wrong_tries():
+def test_without_a_pin_the_first_visit_chooses_one_typed_twice():
     state = CaregiverState("", CaregiverPrefs())
+    assert state.setting_up and state.keypad_title() == "Choose a caregiver PIN"
+    state.act("digit:1")
     state.act("enter_pin")
-    assert "No caregiver PIN is set" in state.message and not state.unlocked
+    assert state.message == "A PIN needs 4 to 8 digits." and not state.unlocked
+    for pin in ("2468", "2469"):
+        for key in pin:
+            state.act(f"digit:{key}")
+        state.act("enter_pin")
+    assert state.message.startswith("The two PINs were not the same") and not state.unlocked
+    for pin in ("2468", "2468"):
+        assert state.keypad_title() == ("Type the PIN again" if state.chosen else "Choose a caregiver PIN")
+        for key in pin:
+            state.act(f"digit:{key}")
+        state.act("enter_pin")
+    assert state.unlocked and state.pin == "2468" and state.prefs.pin == "2468"
+
+
+def test_caregiver_screen_locks_after_five_wrong_tries():
     state = CaregiverState("4321", CaregiverPrefs())
     for _ in range(5):
         state.act("digit:0")

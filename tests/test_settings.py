@@ -74,7 +74,15 @@ def test_broken_file_falls_back_to_last_good(isolated_home):
     second = load_settings(path)
     assert second.settings.display.fps == 20
     assert second.source == "the last good settings"
-    assert "3 problem(s)" in second.notice
+    assert "has 3 problems. The kiosk uses the last good settings" in second.notice
+    german = second.notice_in("de")
+    assert "3 Fehler" in german and "letzten guten Einstellungen" in german
+
+
+def test_one_problem_is_said_in_the_singular(isolated_home):
+    path = isolated_home / "s.toml"
+    path.write_text('[display]\nfps = "fast"\n')
+    assert "has 1 problem." in load_settings(path).notice
 
 
 def test_broken_file_without_last_good_uses_defaults(isolated_home):

@@ -1,8 +1,11 @@
 """The stimulation part of the session flow (pure): checklist, offer, running block, and who may do what."""
 
+from dataclasses import replace
+
 import pytest
 
 from content.i18n import section
+from kiosk.session.effects import CheckStimulation
 from kiosk.session.flow import (
     ChecklistDone,
     LowerStimulation,
@@ -155,7 +158,20 @@ def session_with(offer):
     flow = SessionFlow(SessionPlan((BROW,), stimulation=offer))
     effects = flow.start(0.0)
     more, t = run(flow, 300, stop_when=lambda f: f.phase is Phase.STIMULATION)
-    return flow, effects + more, t
+    assert of(effects + more, CheckStimulation), "the rules are asked before anything is offered"
+    return flow, effects + more + flow.stim_precheck_answer(True, "All safety rules pass."), t
+
+
+def test_a_block_the_rules_refuse_is_explained_without_questions_or_start():
+    flow = SessionFlow(SessionPlan((BROW,), stimulation=replace(OFFER, checklist=(("pacemaker", "Pacemaker?"),))))
+    flow.start(0.0)
+    _, t = run(flow, 300, stop_when=lambda f: f.phase is Phase.STIMULATION)
+    said = of(flow.stim_precheck_answer(False, "Rest between blocks: 40 more minutes."), Say)
+    view = flow.view(t)
+    assert view.stim_stage == "offer" and view.stim_blocked and view.question == ""
+    assert "40 more minutes" in said[0].text
+    assert not of(flow.command("start_stimulation", t, "touch"), StartStimulation)
+    assert flow.stim.outcome == "not allowed"
 
 
 def test_the_block_is_offered_after_the_exercises():

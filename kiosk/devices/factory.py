@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.devices.base import Camera, DeviceState, Listener, Speaker
+from kiosk.hat_pins import remember_pins
 from kiosk.settings import Settings
 
 ENV_HARDWARE = "FACECOACH_HARDWARE"
@@ -120,6 +121,8 @@ def open_hat(settings: Settings, mode: str) -> tuple[Any, Any, DeviceState]:
     if not settings.hat.installed:
         return None, None, DeviceState("hat", "missing", "", "No stimulation board fitted: stimulation stays off.")
     try:
-        return StimHat(settings.hat), None, DeviceState("hat", "found", "stimulation board")
+        hat = StimHat(settings.hat)
+        remember_pins(settings.hat)  # hat-off drives exactly these if the settings break later
+        return hat, None, DeviceState("hat", "found", "stimulation board")
     except HatUnavailable as exc:
         return None, None, DeviceState("hat", "missing", "", f"{exc} Stimulation stays off.")

@@ -1,4 +1,7 @@
-"""`facecoach plan keygen|sign|verify`: the therapist's key pair, signing a plan, checking one."""
+"""`facecoach plan keygen|sign|verify`: the therapist's key pair, signing a plan, checking one.
+
+The authoring commands (new, show, exercises, identity) are in ``kiosk.plan.cli_authoring``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from kiosk.plan.cli_authoring import PASS_ENV, new_passphrase, passphrase_for, register_authoring
 from kiosk.plan.loader import LastApplied, evaluate
-from kiosk.plan.signing import SIG_SUFFIX, SigningError, keygen, read_public_key, sign_file
+from kiosk.plan.signing import SIG_SUFFIX, SigningError, is_protected, keygen, read_public_key, sign_file
 from kiosk.settings_files import load_settings
 from stim_hat.prescription import device_limits
 
@@ -17,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmds = plan.add_subparsers(dest="plan_command", metavar="ACTION")
     p = cmds.add_parser("keygen", help="make a therapist key pair (private key file mode 0600)")
     p.add_argument("--out", required=True, help="folder for therapist.key and therapist.pub")
+    p.add_argument("--passphrase", action="store_true", help=f"protect the private key with a passphrase ({PASS_ENV})")
     p.set_defaults(func=cmd_keygen)
     p = cmds.add_parser("sign", help="sign a plan file (writes PLAN.sig beside it)")
     p.add_argument("plan", help="the plan TOML file")
@@ -27,13 +32,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pubkey", help="the therapist public key (default: sync.therapist_key in the settings)")
     p.add_argument("--last-version", type=int, help="the version now in force (it must increase)")
     p.add_argument("--today", type=date.fromisoformat, help="check the dates as on this day (YYYY-MM-DD)")
+    p.add_argument("--device", help="the kiosk id the plan must name (default: not checked)")
     p.set_defaults(func=cmd_verify)
+    register_authoring(cmds)
     plan.set_defaults(func=lambda args: plan.print_help() or 2)
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
     try:
-        private, public = keygen(Path(args.out).expanduser())
+        passphrase = new_passphrase() if args.passphrase else None
+        private, public = keygen(Path(args.out).expanduser(), passphrase)
     except (SigningError, OSError) as exc:
         print(f"No key was made: {exc}")
         return 1
@@ -43,8 +51,10 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    key = Path(args.key)
     try:
-        sig = sign_file(Path(args.plan), Path(args.key))
+        passphrase = passphrase_for(key) if is_protected(key) else None
+        sig = sign_file(Path(args.plan), key, passphrase)
     except SigningError as exc:
         print(f"Not signed: {exc}")
         return 1
@@ -72,15 +82,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.last_version is not None:
         last = LastApplied(args.last_version, "", True, "")
     limits = device_limits(settings.hat)
+    today = args.today or date.today()
     verdict = evaluate(
-        data, signature, public, last=last, today=args.today or date.today(), limits=limits, filename=str(path)
+        data, signature, public, last=last, today=today, limits=limits, filename=str(path), device=args.device
     )
     if not verdict.ok:
-        print(f"REFUSED: {verdict.reason}")
+        print(f"{'GOOD, BUT WAITS' if verdict.starts else 'REFUSED'}: {verdict.reason}")
         return 1
     plan = verdict.plan
     stim = verdict.stimulation
     what = f"stimulation {stim.side} up to {stim.max_amplitude_ma:g} mA" if stim.enabled else "no stimulation"
     signed = "signed" if plan.signed else "UNSIGNED starter plan"
     print(f"OK: {path} version {plan.version}, {signed}, valid {plan.valid_from} to {plan.valid_until}, {what}")
+    if args.device is None:
+        print(f"  (the kiosk id was not checked: the plan names {plan.device}; give --device to check it)")
     return 0

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
 from content import content_path
-from kiosk.plan.loader import LoadResult, load_plan
+from kiosk.plan.inbox import InboxReport, PlanVersions, start_due
+from kiosk.plan.loader import LoadResult, inbox_verifier, load_plan
+from kiosk.plan.signing import SigningError, read_public_key
 from kiosk.settings import Settings
 from kiosk.store import Store
 from stim_hat.prescription import device_limits
 
 PLAN_FILE = "plan.toml"
+log = logging.getLogger(__name__)
 
 
 def plan_dir(settings: Settings) -> Path:
@@ -23,9 +27,53 @@ def starter_plan_path() -> Path:
     return content_path("plans", "starter.toml")
 
 
+def device_id(settings: Settings) -> str | None:
+    """This kiosk's id (``fc-`` and its device key's fingerprint, as in every summary): the ``device`` a plan names.
+
+    None (the device is then not checked, and the log says why) only when the key cannot be read or made.
+    """
+    from kiosk.summary import service
+
+    try:
+        return service.device_id(service.device_key(settings))
+    except (OSError, ValueError) as exc:  # SummaryCryptoError is a ValueError
+        log.warning("this kiosk's device key cannot be read, so plans are not checked for their device: %s", exc)
+        return None
+
+
+def _therapist_key(settings: Settings) -> Path | None:
+    return Path(settings.sync.therapist_key).expanduser() if settings.sync.therapist_key else None
+
+
+def start_due_plans(settings: Settings, store: Store, now: datetime, device: str | None) -> InboxReport:
+    """Apply the kept plans whose start date has come (each checked again in full)."""
+    report = InboxReport()
+    versions = PlanVersions(store)
+    if not versions.pending():
+        return report
+    key = _therapist_key(settings)
+    try:
+        public = read_public_key(key) if key is not None else None
+    except SigningError as exc:  # the plan waits; the loader says the same about the key
+        log.warning("a plan waiting for its date cannot be checked: %s", exc)
+        return report
+    verify = inbox_verifier(public, store, now.date(), device_limits(settings.hat), device)
+    start_due(versions, verify, plan_dir(settings), now, report)
+    return report
+
+
 def current_plan(settings: Settings, store: Store, now: datetime) -> LoadResult:
     """Load the plan the kiosk should follow now, recording the attempt; never raises for a bad file."""
+    device = device_id(settings)
+    start_due_plans(settings, store, now, device)
     signed = plan_dir(settings) / PLAN_FILE
     path = signed if signed.exists() else starter_plan_path()
-    key = Path(settings.sync.therapist_key).expanduser() if settings.sync.therapist_key else None
-    return load_plan(path, store=store, public_key=key, today=now.date(), now=now, limits=device_limits(settings.hat))
+    return load_plan(
+        path,
+        store=store,
+        public_key=_therapist_key(settings),
+        today=now.date(),
+        now=now,
+        limits=device_limits(settings.hat),
+        device=device,
+    )

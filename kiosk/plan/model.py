@@ -6,6 +6,7 @@ owns ``[plan]``. Problems name file, line and field, in plain words.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
@@ -17,7 +18,23 @@ from kiosk.settings import Problem, key_lines
 
 FORMAT = 1
 STAGES = ("flaccid", "paresis", "synkinesis")
+MAX_VERSION = 2**31 - 1  # far above any real plan count, and safe for SQLite's 64-bit integers
+ANY_DEVICE = "any"  # only an unsigned plan (the starter) may be for any device
 _TIMEZONE = re.compile(r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*$|^UTC$")
+# A pseudonym or device id: letters, digits, '.', '_' and '-' (no spaces, so no full names).
+_IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
+HEADER: dict[str, type] = {
+    "format": int,
+    "version": int,
+    "patient": str,
+    "device": str,
+    "therapist": str,
+    "issued": date,
+    "valid_from": date,
+    "valid_until": date,
+    "stage": str,
+    "timezone": str,
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,7 @@ class Plan:
     format: int
     version: int
     patient: str
+    device: str
     therapist: str
     issued: date
     valid_from: date
@@ -37,6 +55,12 @@ class Plan:
     sha256: str = ""
     signed: bool = False
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+
+def suggest(word: str, known: Any) -> str:
+    """' — did you mean X?' for a near miss among ``known``, else ''."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" — did you mean {close[0]}?" if close else ""
 
 
 def _decode(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -53,19 +77,13 @@ def _decode(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str, lis
 
 
 def _check_header(head: dict[str, Any], problem: Any) -> None:
-    expect = {
-        "format": int,
-        "version": int,
-        "patient": str,
-        "therapist": str,
-        "issued": date,
-        "valid_from": date,
-        "valid_until": date,
-        "stage": str,
-        "timezone": str,
-    }
-    for key, tp in expect.items():
+    for key in head:
+        if key not in HEADER:
+            problem(key, f"unknown field{suggest(key, HEADER)} (known: {', '.join(HEADER)})")
+    for key, tp in HEADER.items():
         value = head.get(key)
+        if value is None and key == "device":
+            continue  # plans written before the device was named: a signed one is refused by the loader
         if value is None:
             problem(key, "is missing")
         elif tp is int and (isinstance(value, bool) or not isinstance(value, int)):
@@ -76,8 +94,14 @@ def _check_header(head: dict[str, Any], problem: Any) -> None:
             problem(key, f"must be text in quotes, got {value!r}")
     if isinstance(head.get("format"), int) and head["format"] != FORMAT:
         problem("format", f"this kiosk reads plan format {FORMAT}, the file says {head['format']}")
-    if isinstance(head.get("version"), int) and not isinstance(head["version"], bool) and head["version"] < 0:
-        problem("version", "must be 0 or more")
+    version = head.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and not 0 <= version <= MAX_VERSION:
+        problem("version", f"must be a whole number from 0 to {MAX_VERSION}, got {version}")
+    for key in ("patient", "device"):
+        if isinstance(head.get(key), str) and not _IDENT.match(head[key]):
+            problem(key, f"must be 1 to 40 letters, digits, '.', '_' or '-' (no spaces), got {head[key]!r}")
+    if isinstance(head.get("therapist"), str) and not 0 < len(head["therapist"].strip()) <= 80:
+        problem("therapist", "must be a name of 1 to 80 characters")
     if isinstance(head.get("stage"), str) and head["stage"] not in STAGES:
         problem("stage", f"must be one of {', '.join(STAGES)}, got {head['stage']!r}")
     if isinstance(head.get("timezone"), str) and not _TIMEZONE.match(head["timezone"]):
@@ -107,6 +131,7 @@ def parse_plan(data: bytes, filename: str = "<plan>") -> tuple[Plan | None, list
         format=head["format"],
         version=head["version"],
         patient=head["patient"],
+        device=head.get("device", ""),
         therapist=head["therapist"],
         issued=head["issued"],
         valid_from=head["valid_from"],

@@ -1,7 +1,8 @@
 """Ed25519 detached signatures over a plan file's exact bytes (PyNaCl / libsodium).
 
 Keys are files of 64 hex characters (the same form kiosk.summary reads); the private key file is
-created with mode 0600. The signature file ``PLAN.sig`` names the signing key's id (like
+created with mode 0600 and may be sealed with a passphrase (argon2id + secretbox,
+``LOCKED_MAGIC``). The signature file ``PLAN.sig`` names the signing key's id (like
 minisign), so a plan signed with another key is told apart from a plan changed after signing.
 """
 
@@ -12,13 +13,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import nacl.utils
 from nacl.exceptions import BadSignatureError, CryptoError
+from nacl.pwhash import argon2id
+from nacl.secret import SecretBox
 from nacl.signing import SigningKey, VerifyKey
 
 PRIVATE_NAME = "therapist.key"
 PUBLIC_NAME = "therapist.pub"
 SIG_SUFFIX = ".sig"
 SIG_MAGIC = "facecoach-plan-signature 1"
+LOCKED_MAGIC = "facecoach-private-key argon2id-secretbox 1"
 
 
 class SigningError(ValueError):
@@ -57,13 +62,55 @@ def read_public_key(path: Path) -> VerifyKey:
     return VerifyKey(_hex_key(path))
 
 
-def read_private_key(path: Path) -> SigningKey:
-    """A private key from a file."""
+def is_protected(path: Path) -> bool:
+    """True when the private key file is protected by a passphrase."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(LOCKED_MAGIC)) == LOCKED_MAGIC.encode()
+    except OSError as exc:
+        raise SigningError(f"Cannot read the key file {path}: {exc.strerror}") from exc
+
+
+def _box(passphrase: str, salt: bytes, ops: int, mem: int) -> SecretBox:
+    key = argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt, opslimit=ops, memlimit=mem)
+    return SecretBox(key)
+
+
+def _lock(seed: bytes, passphrase: str) -> str:
+    """The text of a passphrase-protected key file: argon2id stretches the passphrase, secretbox seals the key."""
+    salt = nacl.utils.random(argon2id.SALTBYTES)
+    ops, mem = argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_INTERACTIVE
+    sealed = _box(passphrase, salt, ops, mem).encrypt(seed)
+    return f"{LOCKED_MAGIC}\nsalt {salt.hex()}\nops {ops}\nmem {mem}\nbox {bytes(sealed).hex()}\n"
+
+
+def _unlock(path: Path, passphrase: str | None) -> bytes:
+    if passphrase is None:
+        raise SigningError(f"The key file {path} is protected by a passphrase; give the passphrase.")
+    try:
+        fields = dict(line.split(" ", 1) for line in path.read_text(encoding="ascii").splitlines()[1:])
+        salt, box = bytes.fromhex(fields["salt"]), bytes.fromhex(fields["box"])
+        ops, mem = int(fields["ops"]), int(fields["mem"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise SigningError(f"The key file {path} is damaged.") from exc
+    try:
+        return _box(passphrase, salt, ops, mem).decrypt(box)
+    except CryptoError as exc:
+        raise SigningError("The passphrase is not right for this key (nothing was signed).") from exc
+
+
+def read_private_key(path: Path, passphrase: str | None = None) -> SigningKey:
+    """A private key from a file (a protected one needs its passphrase)."""
+    if is_protected(path):
+        return SigningKey(_unlock(path, passphrase))
     return SigningKey(_hex_key(path))
 
 
-def keygen(out_dir: Path) -> tuple[Path, Path]:
-    """A new key pair in ``out_dir`` (private 0600, public 0644); never overwrites a key."""
+def keygen(out_dir: Path, passphrase: str | None = None) -> tuple[Path, Path]:
+    """A new key pair in ``out_dir`` (private 0600, public 0644); never overwrites a key.
+
+    With ``passphrase`` the private key is stored sealed (argon2id + secretbox), useless without it.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     private, public = out_dir / PRIVATE_NAME, out_dir / PUBLIC_NAME
     for path in (private, public):
@@ -72,7 +119,7 @@ def keygen(out_dir: Path) -> tuple[Path, Path]:
     key = SigningKey.generate()
     fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key.encode().hex() + "\n")
+        f.write(_lock(key.encode(), passphrase) if passphrase else key.encode().hex() + "\n")
     public.write_text(key.verify_key.encode().hex() + "\n", encoding="ascii")
     return private, public
 
@@ -83,9 +130,9 @@ def sign_bytes(data: bytes, key: SigningKey) -> str:
     return f"{SIG_MAGIC}\nkey-id {key_id(key.verify_key)}\nsignature {signature.hex()}\n"
 
 
-def sign_file(plan: Path, key_path: Path) -> Path:
+def sign_file(plan: Path, key_path: Path, passphrase: str | None = None) -> Path:
     """Write ``PLAN.sig`` beside ``plan``; returns its path."""
-    key = read_private_key(key_path)
+    key = read_private_key(key_path, passphrase)
     try:
         data = plan.read_bytes()
     except OSError as exc:

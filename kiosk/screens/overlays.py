@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from content.i18n import DEFAULT_LANGUAGE, phrase
-from kiosk.ui import theme
+from content.i18n import DEFAULT_LANGUAGE, fill, phrase
+from kiosk.ui import layout, theme
+from kiosk.ui.movement_words import movement_words
 from kiosk.ui.painter import Painter
 
 # English defaults of the summary sentences (content/lang/en/phrases.toml [session] summary_* and
@@ -19,12 +20,12 @@ from kiosk.ui.painter import Painter
 SUMMARY_WORDS = {
     "summary_done": "Well done. You finished your exercises.",
     "summary_partial": "We stopped early. That is fine; what you did is saved.",
-    "summary_count": "You did {count} exercises in {minutes} minutes.",
+    "summary_count": "You did {count} {count|exercise|exercises} in {minutes} {minutes|minute|minutes}.",
     "summary_title_done": "Well done",
     "summary_title_partial": "Stopped early",
     "summary_line": "{name}: {done} of {planned}",
     "summary_not_measured": "(not measured)",
-    "summary_sides": "right {right}%, left {left}% (estimate)",
+    "summary_sides": "right side: {right}; left side: {left} (estimate)",
     "summary_note": "Movement is an estimate from the camera, not a diagnosis.",
     "stimulation_finished": "Stimulation: finished.",
     "stimulation_stopped": "Stimulation: stopped early.",
@@ -55,25 +56,17 @@ class ReminderOverlay:
         p.clear(paper)
         w, h = p.size
         m = p.px(24)
-        p.text(model.title, "heading", theme.WARNING_TEXT, paper=paper, topleft=(m, m))
-        y = p.paragraph(
-            model.instruction,
-            "body",
-            pygame.Rect(m, p.px(100), w - 2 * m, p.px(200)),
-            theme.WARNING_TEXT,
-            paper,
-            max_lines=4,
-        )
-        if model.minutes_late > 0:
-            p.text(
-                phrase("screen.due_minutes_ago", model.lang, minutes=model.minutes_late),
-                "body",
-                theme.WARNING_TEXT,
-                paper=paper,
-                topleft=(m, y + p.px(8)),
-            )
+        p.label(model.title, "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)), ink=theme.WARNING_TEXT, paper=paper)
         bw, bh = p.px(360), p.px(theme.TOUCH_MIN_PX + 16)
         done = pygame.Rect((w - bw) // 2, h - bh - p.px(24), bw, bh)
+        y = p.px(90)
+        if model.minutes_late > 0:  # under the title, so the instruction below keeps all its room
+            late = phrase("screen.due_minutes_ago", model.lang, minutes=model.minutes_late)
+            y = p.label(late, "small", pygame.Rect(m, y, w - 2 * m, p.px(34)), ink=theme.WARNING_TEXT, paper=paper)
+            y = y.bottom + p.px(6)
+        # The whole instruction fits (smaller if need be) above Done: the German night care needs six lines.
+        box = pygame.Rect(m, y, w - 2 * m, done.top - y - p.px(8))
+        p.paragraph(model.instruction, "body", box, theme.WARNING_TEXT, paper)
         p.button(phrase("screen.done", model.lang), done, "acknowledge", theme.BACKGROUND, theme.TEXT)
 
     @staticmethod
@@ -91,13 +84,13 @@ class SummaryLine:
     left_pct: float | None
     right_pct: float | None
 
-    def words(self, words: dict[str, str] = SUMMARY_WORDS) -> str:
-        """One line: the exercise, reps done of planned, and each side's estimate when measured."""
+    def words(self, words: dict[str, str] = SUMMARY_WORDS, lang: str = DEFAULT_LANGUAGE) -> str:
+        """One line: the exercise, reps done of planned, and each side's movement in words when measured."""
         done = words["summary_line"].format(name=self.name, done=self.reps_done, planned=self.reps_planned)
         if self.left_pct is None or self.right_pct is None:
             return f"{done} {words['summary_not_measured']}"
-        sides = words["summary_sides"].format(right=f"{self.right_pct:.0f}", left=f"{self.left_pct:.0f}")
-        return f"{done}, {sides}"
+        right, left = movement_words(self.right_pct, lang), movement_words(self.left_pct, lang)
+        return f"{done}, {words['summary_sides'].format(right=right, left=left)}"
 
 
 @dataclass(frozen=True)
@@ -114,12 +107,12 @@ class SummaryModel:
     def word(self, key: str, **values: object) -> str:
         """The summary sentence ``key`` in the plan's language (English when it has none)."""
         text = self.words.get(key) or SUMMARY_WORDS[key]
-        return text.format(**values) if values else text
+        return fill(text, self.lang, **values) if values else text
 
     def spoken(self) -> str:
         head = self.word("summary_done" if self.status == "done" else "summary_partial")
         done = sum(1 for line in self.lines if line.reps_done)
-        words = f"{head} {self.word('summary_count', count=done, minutes=f'{self.minutes:.0f}')}"
+        words = f"{head} {self.word('summary_count', count=done, minutes=max(1, round(self.minutes)))}"
         return f"{words} {self.stimulation_words()}".strip()
 
     def stimulation_words(self) -> str:
@@ -129,7 +122,23 @@ class SummaryModel:
 
     def line_words(self, line: SummaryLine) -> str:
         """One exercise's line in the plan's language."""
-        return line.words({key: self.word(key) for key in ("summary_line", "summary_not_measured", "summary_sides")})
+        keys = ("summary_line", "summary_not_measured", "summary_sides")
+        return line.words({key: self.word(key) for key in keys}, self.lang)
+
+
+def summary_pages(p: Painter, entries: list[str], area: pygame.Rect) -> list[list[str]]:
+    """The summary's entries in pages of whole entries that fit ``area`` (an entry is never split)."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for entry in entries:
+        lines = len(layout.wrap(entry, p.measure("small"), area.width))
+        height = p.block_height("small", lines) + p.px(8)
+        if pages[-1] and used + height > area.height:
+            pages.append([])
+            used = 0
+        pages[-1].append(entry)
+        used += height
+    return pages
 
 
 class SummaryScreen:
@@ -137,21 +146,24 @@ class SummaryScreen:
 
     name = "summary"
 
-    def draw(self, p: Painter, model: SummaryModel) -> None:
+    def draw(self, p: Painter, model: SummaryModel, page: int = 0) -> None:
+        """The title, then as many whole exercise lines as fit (more show in turns), the note, Home."""
         p.clear()
         w, h = p.size
         m = p.px(16)
         title = model.word("summary_title_done" if model.status == "done" else "summary_title_partial")
-        p.text(title, "heading", topleft=(m, m))
-        y = p.px(76)
-        stimulation = model.stimulation_words()
-        for line in model.lines[: 3 if stimulation else 4]:
-            y = p.paragraph(model.line_words(line), "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
-        if stimulation:
-            p.paragraph(stimulation, "small", pygame.Rect(m, y, w - 2 * m, p.px(80)), max_lines=2)
-        note = model.word("summary_note")
-        p.paragraph(note, "small", pygame.Rect(m, h - p.px(110), w - p.px(300), p.px(90)), theme.MUTED, max_lines=2)
-        bw, bh = p.px(240), p.px(theme.TOUCH_MIN_PX + 8)
+        p.label(title, "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
+        bw, bh = p.px(180), p.px(theme.TOUCH_MIN_PX + 8)  # narrow Home: the note beside it needs the room
+        area = pygame.Rect(m, p.px(80), w - 2 * m, h - bh - 2 * m - p.px(86))
+        entries = [model.line_words(line) for line in model.lines]
+        if stimulation := model.stimulation_words():
+            entries.append(stimulation)
+        y = area.y
+        pages = summary_pages(p, entries, area)
+        for entry in pages[page % len(pages)]:
+            y = p.paragraph(entry, "small", pygame.Rect(area.x, y, area.width, area.bottom - y)) + p.px(4)
+        note = pygame.Rect(m, h - bh - m, w - bw - 3 * m, bh)
+        p.paragraph(model.word("summary_note"), "small", note, theme.MUTED)
         p.button(phrase("screen.home", model.lang), pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home")
 
     @staticmethod

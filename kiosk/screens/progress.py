@@ -1,77 +1,176 @@
-"""Progress: movement of each side and symmetry over the weeks, as simple line charts."""
+"""Progress: movement of each side and evenness over the weeks, as simple line charts.
+
+Each line differs by pattern and marker as well as colour (solid with dots, dashed with squares,
+dotted with triangles) and is named in the legend, so no one needs to tell colours apart. The
+axes have their unit (% of a typical movement) and the week each point stands for.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pygame
 
+from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.progress import WeekPoint
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
 
-RIGHT_COLOUR = theme.TEXT
-LEFT_COLOUR = theme.BUTTON
-SYMMETRY_COLOUR = theme.OK
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of the chart: its legend key, colour, dash pattern and marker."""
+
+    key: str  # progress.right | progress.left | progress.evenness
+    colour: theme.Colour
+    dash: int  # design px of each dash; 0 draws a solid line
+    marker: str  # dot | square | triangle
+    value: Callable[[WeekPoint], float]
+
+
+SERIES = (
+    Series("progress.right", theme.TEXT, 0, "dot", lambda pt: pt.right_pct),
+    Series("progress.left", theme.BUTTON, 14, "square", lambda pt: pt.left_pct),
+    Series("progress.evenness", theme.OK, 4, "triangle", lambda pt: pt.symmetry * 100),
+)
+KEYS = {"n": "next_chart", "right": "next_chart", "b": "previous_chart", "left": "previous_chart"}
 
 
 class ProgressScreen:
-    """One exercise at a time; Next shows the next one, Home goes back."""
+    """One exercise at a time; Next (touch, the n or right-arrow key, voice "next"), Back (b, left), Home."""
 
     name = "progress"
 
     def __init__(self) -> None:
         self.index = 0
 
-    def draw(self, p: Painter, data: dict[str, list[WeekPoint]], names: dict[str, str]) -> None:
+    def act(self, action: str) -> None:
+        """Move to the next or previous exercise (wrapping round)."""
+        if action == "next_chart":
+            self.index += 1
+        elif action == "previous_chart":
+            self.index -= 1
+
+    def draw(
+        self, p: Painter, data: dict[str, list[WeekPoint]], names: dict[str, str], lang: str = DEFAULT_LANGUAGE
+    ) -> None:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        bw, bh = p.px(200), p.px(theme.TOUCH_MIN_PX + 8)
-        p.button("Home", pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home", role="body")
+        bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
+        p.button(phrase("progress.home", lang), pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home", role="body")
         if not data:
-            p.text("Progress", "heading", topleft=(m, m))
-            p.paragraph(
-                "No measured exercises yet. After a few sessions your progress shows here.",
-                "body",
-                pygame.Rect(m, p.px(100), w - 2 * m, p.px(200)),
-            )
+            p.label(phrase("progress.title", lang), "heading", pygame.Rect(m, m, w - 2 * m, p.px(64)))
+            p.paragraph(phrase("progress.empty", lang), "body", pygame.Rect(m, p.px(100), w - 2 * m, p.px(200)))
             return
-        exercise = sorted(data)[self.index % len(data)]
-        p.text(names.get(exercise, exercise.replace("_", " ").capitalize()), "heading", topleft=(m, m))
-        # The chart, its legend and the "estimates" line all end above the bottom buttons.
-        chart = pygame.Rect(m + p.px(50), p.px(84), w - p.px(120), h - p.px(290))
+        exercises = sorted(data)
+        exercise = exercises[self.index % len(exercises)]
+        which = phrase("progress.which", lang, number=self.index % len(exercises) + 1, total=len(exercises))
+        name = names.get(exercise, exercise.replace("_", " ").capitalize())
+        which_w = p.px(130)
+        p.label(name, "heading", pygame.Rect(m, m, w - 3 * m - which_w, p.px(64)))
+        p.label(which, "small", pygame.Rect(w - m - which_w, m + p.px(12), which_w, p.px(40)), ink=theme.MUTED)
+        # The chart, its axes' words and the legend all end above the bottom buttons.
+        chart = pygame.Rect(m + p.px(70), p.px(124), w - p.px(120), h - p.px(334))
+        self._axes(p, data[exercise], chart, lang)
         self._chart(p, data[exercise], chart)
-        legend_y = chart.bottom + p.px(12)
-        p.text("Right: white", "small", RIGHT_COLOUR, topleft=(m, legend_y))
-        p.text("Left: yellow", "small", LEFT_COLOUR, topleft=(m + p.px(200), legend_y))
-        p.text("Evenness: green", "small", SYMMETRY_COLOUR, topleft=(m + p.px(400), legend_y))
-        p.text("Estimates from the camera.", "small", theme.MUTED, topleft=(m, legend_y + p.px(40)))
-        if len(data) > 1:
-            p.button("Next", pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh), "next_chart", role="body")
+        self._legend(p, pygame.Rect(m, chart.bottom + p.px(44), w - 2 * m, p.px(40)), lang)
+        note = pygame.Rect(m, h - bh - m, w - 2 * bw - 4 * m, bh)
+        p.paragraph(phrase("progress.estimates", lang), "small", note, theme.MUTED)
+        if len(data) > 1:  # Back is the b or left-arrow key: the row has room for one more button only
+            next_rect = pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh)
+            p.button(phrase("progress.next", lang), next_rect, "next_chart", role="body")
 
     @staticmethod
-    def _chart(p: Painter, points: list[WeekPoint], box: pygame.Rect) -> None:
+    def top(points: list[WeekPoint]) -> float:
+        """The value at the top of the chart: 100 %, or more when a week went above it."""
+        return max([100.0] + [max(pt.left_pct, pt.right_pct) for pt in points])
+
+    def _axes(self, p: Painter, points: list[WeekPoint], box: pygame.Rect, lang: str) -> None:
         pygame.draw.line(p.surface, theme.MUTED, box.bottomleft, box.bottomright, 2)
         pygame.draw.line(p.surface, theme.MUTED, box.bottomleft, box.topleft, 2)
-        top = max([100.0] + [max(pt.left_pct, pt.right_pct) for pt in points])
+        p.label(
+            phrase("progress.axis_y", lang),
+            "small",
+            pygame.Rect(box.x + p.px(8), p.px(84), box.width - p.px(8), p.px(36)),
+            ink=theme.MUTED,
+        )
+        top = self.top(points)
+        for value in (0, 50, 100):
+            y = int(box.bottom - box.height * value / top)
+            pygame.draw.line(p.surface, theme.MUTED, (box.x - p.px(6), y), (box.x, y), 2)
+            tick = pygame.Rect(box.x - p.px(66), y - p.px(17), p.px(58), p.px(34))
+            p.label(str(value), "small", tick, ink=theme.MUTED)
+        months = phrase("home.months", lang).split()
+        slot = box.width // max(1, len(points))
+        for i, pt in enumerate(points):
+            when = phrase("progress.week_of", lang, day=pt.week_start.day, month=months[pt.week_start.month - 1][:3])
+            x = box.x + slot * i
+            under = pygame.Rect(x + p.px(4), box.bottom + p.px(4), slot - p.px(8), p.px(36))
+            p.label(when, "small", under, ink=theme.MUTED, centred=True)  # under its point, mid-slot
 
-        def xy(i: int, value: float) -> tuple[int, int]:
+    def _chart(self, p: Painter, points: list[WeekPoint], box: pygame.Rect) -> None:
+        top = self.top(points)
+
+        def xy(i: int, value: float) -> Point:
             x = box.x + (box.width * (i + 0.5) / max(1, len(points)))
             return int(x), int(box.bottom - box.height * value / top)
 
-        series = (
-            (RIGHT_COLOUR, [pt.right_pct for pt in points]),
-            (LEFT_COLOUR, [pt.left_pct for pt in points]),
-            (SYMMETRY_COLOUR, [pt.symmetry * 100 for pt in points]),
-        )
-        for colour, values in series:
-            coords = [xy(i, v) for i, v in enumerate(values)]
-            if len(coords) > 1:
-                pygame.draw.lines(p.surface, colour, False, coords, 4)
+        for series in SERIES:
+            coords = [xy(i, series.value(pt)) for i, pt in enumerate(points)]
+            for a, b in zip(coords, coords[1:], strict=False):
+                dashed_line(p.surface, series.colour, a, b, p.px(series.dash), 4)
             for c in coords:
-                pygame.draw.circle(p.surface, colour, c, 7)
+                marker(p.surface, series.colour, series.marker, c, p.px(8))
+
+    @staticmethod
+    def _legend(p: Painter, box: pygame.Rect, lang: str) -> None:
+        """Each line's pattern and marker with its name, side by side."""
+        slot = box.width // len(SERIES)
+        sample = p.px(50)
+        for i, series in enumerate(SERIES):
+            x = box.x + i * slot
+            y = box.centery
+            dashed_line(p.surface, series.colour, (x, y), (x + sample, y), p.px(series.dash), 4)
+            marker(p.surface, series.colour, series.marker, (x + sample // 2, y), p.px(8))
+            words = pygame.Rect(x + sample + p.px(8), box.y, slot - sample - p.px(16), box.height)
+            p.label(phrase(series.key, lang), "small", words, ink=series.colour)
+
+    @staticmethod
+    def action_for_key(key: str) -> str | None:
+        if key in ("escape", "h"):
+            return "home"
+        return KEYS.get(key)
 
     def action_for_touch(self, painter: Painter, x: int, y: int) -> str | None:
         action = painter.hit(x, y)
-        if action == "next_chart":
-            self.index += 1
+        if action is not None:
+            self.act(action)
         return action
+
+
+def dashed_line(surface: pygame.Surface, colour: theme.Colour, a: Point, b: Point, dash: int, width: int) -> None:
+    """A line from a to b, solid when ``dash`` is 0, else in dashes of that length with equal gaps."""
+    if dash <= 0:
+        pygame.draw.line(surface, colour, a, b, width)
+        return
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = max(1.0, (dx * dx + dy * dy) ** 0.5)
+    steps = int(length // dash)
+    for k in range(0, steps, 2):
+        s, e = k * dash / length, min(1.0, (k + 1) * dash / length)
+        pygame.draw.line(surface, colour, (a[0] + dx * s, a[1] + dy * s), (a[0] + dx * e, a[1] + dy * e), width)
+
+
+def marker(surface: pygame.Surface, colour: theme.Colour, shape: str, at: Point, r: int) -> None:
+    """A point marker: dot, square or triangle."""
+    x, y = at
+    if shape == "square":
+        pygame.draw.rect(surface, colour, pygame.Rect(x - r, y - r, 2 * r, 2 * r))
+    elif shape == "triangle":
+        pygame.draw.polygon(surface, colour, [(x, y - r - 2), (x - r - 2, y + r), (x + r + 2, y + r)])
+    else:
+        pygame.draw.circle(surface, colour, at, r)

@@ -11,10 +11,15 @@ from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.session.flow import Phase, SessionView
 from kiosk.ui import theme
 from kiosk.ui.face_drawing import draw_face, peak_parts, pose_for, pose_from_parts
+from kiosk.ui.movement_words import movement_words
 from kiosk.ui.painter import Painter
 
 BAR_FULL_PCT = 100.0
 PAGE_S = 5.0
+BUTTON_W = 170  # design px of STOP and Pause
+ART_PX = 200  # the drawing (or camera view); the bars and their words sit below it
+# What the space below the instruction says in each phase (the hold shows its countdown there).
+PHASE_CUES = {Phase.MOVE: "screen.move_now", Phase.RELAX: "screen.relax_now"}
 
 
 def animation_amount(view: SessionView, t: float) -> float:
@@ -43,7 +48,7 @@ def face_pose(view: SessionView, t: float) -> dict[str, float]:
 def control_buttons(p: Painter, paused: bool, lang: str = DEFAULT_LANGUAGE) -> None:
     """STOP (always) and Pause/Resume, bottom right, big."""
     w, h = p.size
-    bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
+    bw, bh = p.px(BUTTON_W), p.px(theme.TOUCH_MIN_PX + 8)
     stop = phrase("screen.stop", lang)
     p.button(stop, pygame.Rect(w - bw - p.px(16), h - bh - p.px(16), bw, bh), "stop", theme.STOP, theme.STOP_TEXT)
     action = "resume" if paused else "pause"
@@ -52,17 +57,29 @@ def control_buttons(p: Painter, paused: bool, lang: str = DEFAULT_LANGUAGE) -> N
 
 
 def draw_bars(p: Painter, view: SessionView, box: pygame.Rect, lang: str = DEFAULT_LANGUAGE) -> None:
-    """Left and right movement bars, labelled with the patient's own sides."""
-    bar_w = box.width // 2 - p.px(12)
-    sides = ((phrase("screen.your_right", lang), view.right_pct), (phrase("screen.your_left", lang), view.left_pct))
+    """Left and right movement bars, placed as in a mirror: the patient's right on the screen's right.
+
+    The camera view is mirrored too, so bar, picture and the patient's own feeling agree. A bar is
+    full at a typical movement (100 %); more never overflows it (the words say "more than needed").
+    """
+    gap = p.px(24)
+    bar_w = (box.width - gap) // 2
+    sides = ((phrase("screen.your_left", lang), view.left_pct), (phrase("screen.your_right", lang), view.right_pct))
     for i, (label, pct) in enumerate(sides):
-        x = box.x + i * (bar_w + p.px(24))
-        p.text(label, "small", theme.MUTED, topleft=(x, box.y))
-        outline = pygame.Rect(x, box.y + p.px(36), bar_w, p.px(26))
+        x = box.x + i * (bar_w + gap)
+        p.label(label, "small", pygame.Rect(x, box.y, bar_w, p.px(34)), ink=theme.MUTED)
+        outline = pygame.Rect(x, box.y + p.px(38), bar_w, p.px(26))
         pygame.draw.rect(p.surface, theme.MUTED, outline, 2)
         fill = outline.inflate(-6, -6)
         fill.width = int(fill.width * max(0.0, min(1.0, pct / BAR_FULL_PCT)))
         pygame.draw.rect(p.surface, theme.OK, fill)
+
+
+def movement_sentence(view: SessionView, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Each side's movement in words, e.g. "Your left: a small movement. Your right: ..."."""
+    left = f"{phrase('screen.your_left', lang)}: {movement_words(view.left_pct, lang)}."
+    right = f"{phrase('screen.your_right', lang)}: {movement_words(view.right_pct, lang)}."
+    return f"{left} {right}"
 
 
 def draw_camera(p: Painter, image: np.ndarray, points: np.ndarray | None, box: pygame.Rect) -> None:
@@ -96,49 +113,62 @@ class SessionScreen:
         p.clear()
         w, h = p.size
         m = p.px(16)
+        buttons_left = w - 2 * p.px(BUTTON_W) - p.px(32)
         if view.phase is Phase.REST:
             self._draw_rest(p, view, lang)
         else:
-            p.text(view.title, "heading", topleft=(m, m))
-            art = pygame.Rect(m, p.px(90), p.px(250), p.px(250))
+            p.label(view.title, "heading", pygame.Rect(m, m, w - 2 * m, p.px(64)))
+            art = pygame.Rect(m, p.px(90), p.px(ART_PX), p.px(ART_PX))
             if camera is not None:
                 draw_camera(p, camera[0], camera[1], art)
             else:
                 draw_face(p.surface, art, face_pose(view, t))
-            text_box = pygame.Rect(art.right + p.px(24), p.px(84), w - art.right - p.px(40), p.px(170))
+            # Right of the drawing: the repetition, the instruction, then the phase's cue; all of it
+            # ends level with the drawing, so the bars and their words below get the full width.
+            text_box = pygame.Rect(art.right + p.px(24), p.px(84), w - art.right - p.px(40), p.px(152))
             if view.rep:
-                p.text(
-                    phrase("screen.repetition", lang, rep=view.rep, reps=view.reps),
-                    "small",
-                    theme.MUTED,
-                    topleft=text_box.topleft,
-                )
-                text_box.y += p.px(42)
-            # Long instructions show a few lines at a time, turning every few seconds (also spoken).
-            p.paragraph(view.instruction, "body", text_box, max_lines=3 if view.rep else 4, page=int(t // PAGE_S))
-            if view.phase is Phase.HOLD:
-                p.text(f"{math.ceil(view.seconds_left)}", "huge", theme.BUTTON, centre=(text_box.centerx, p.px(305)))
-            elif view.hint:
-                p.paragraph(
-                    view.hint,
-                    "small",
-                    pygame.Rect(text_box.x, p.px(250), text_box.width, p.px(80)),
-                    theme.MUTED,
-                    max_lines=2,
-                )
-            if view.metric != "none" and view.phase in (Phase.MOVE, Phase.HOLD, Phase.RELAX):
-                draw_bars(p, view, pygame.Rect(m, h - p.px(120), p.px(400), p.px(70)), lang)
-        if view.paused:
-            p.text(phrase("screen.paused", lang), "heading", theme.BUTTON, topleft=(m, h - p.px(170)))
+                words = phrase("screen.repetition", lang, rep=view.rep, reps=view.reps)
+                p.label(words, "small", pygame.Rect(text_box.x, text_box.y, text_box.width, p.px(34)), ink=theme.MUTED)
+                text_box.y += p.px(40)
+                text_box.height -= p.px(40)
+            # Long instructions show a page of whole sentences at a time, turning every few seconds.
+            p.paragraph(view.instruction, "body", text_box, page=int(t // PAGE_S))
+            self._draw_cue(p, view, pygame.Rect(text_box.x, p.px(240), text_box.width, p.px(56)), lang)
+            measured = view.metric != "none" and view.phase in (Phase.MOVE, Phase.HOLD, Phase.RELAX)
+            column = pygame.Rect(m, art.bottom + p.px(8), buttons_left - 2 * m, 0)
+            column.height = h - column.y - p.px(8)
+            if measured:
+                draw_bars(p, view, pygame.Rect(column.x, column.y, column.width, p.px(66)), lang)
+                column = pygame.Rect(column.x, column.y + p.px(70), column.width, column.height - p.px(70))
+            words = " ".join(part for part in (view.hint, movement_sentence(view, lang) if measured else "") if part)
+            if words:
+                p.paragraph(words, "small", column, theme.MUTED, page=int(t // PAGE_S))
+        if view.paused and view.phase is Phase.REST:
+            paused = pygame.Rect(m, h - p.px(110), buttons_left - 2 * m, p.px(60))
+            p.label(phrase("screen.paused", lang), "heading", paused, ink=theme.BUTTON)
         control_buttons(p, view.paused, lang)
+
+    @staticmethod
+    def _draw_cue(p: Painter, view: SessionView, cue: pygame.Rect, lang: str) -> None:
+        """Below the instruction: Paused, the hold's countdown, or the phase's cue ("Relax now")."""
+        if view.paused:
+            p.label(phrase("screen.paused", lang), "heading", cue, ink=theme.BUTTON)
+        elif view.phase is Phase.HOLD:
+            p.label(f"{max(1, math.ceil(view.seconds_left))}", "heading", cue, ink=theme.BUTTON)
+        elif view.phase in PHASE_CUES:
+            p.label(phrase(PHASE_CUES[view.phase], lang), "heading", cue, ink=theme.BUTTON)
 
     @staticmethod
     def _draw_rest(p: Painter, view: SessionView, lang: str) -> None:
         w, _ = p.size
-        p.text(phrase("screen.rest", lang), "heading", topleft=(p.px(16), p.px(16)))
-        p.text(f"{math.ceil(view.seconds_left)}", "huge", theme.BUTTON, centre=(w // 2, p.px(190)))
-        p.paragraph(view.instruction, "body", pygame.Rect(p.px(24), p.px(270), w - p.px(48), p.px(90)), max_lines=2)
-        p.text(view.progress, "small", theme.MUTED, topleft=(p.px(24), p.px(100)))
+        m = p.px(16)
+        p.label(phrase("screen.rest", lang), "heading", pygame.Rect(m, m, w - 2 * m, p.px(64)))
+        p.label(view.progress, "small", pygame.Rect(p.px(24), p.px(92), w - p.px(48), p.px(36)), ink=theme.MUTED)
+        seconds = max(1, math.ceil(view.seconds_left))  # never "Rest 0": the last second shows 1
+        p.text(str(seconds), "huge", theme.BUTTON, centre=(w // 2, p.px(180)))
+        left = phrase("screen.rest_seconds", lang, seconds=seconds)
+        p.label(left, "small", pygame.Rect(p.px(24), p.px(240), w - p.px(48), p.px(36)), ink=theme.MUTED, centred=True)
+        p.paragraph(view.instruction, "body", pygame.Rect(p.px(24), p.px(282), w - p.px(48), p.px(80)))
 
     def action_for_touch(self, x: int, y: int) -> str | None:
         return self.painter.hit(x, y) if self.painter else None

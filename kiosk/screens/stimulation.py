@@ -32,6 +32,7 @@ class StimulationModel:
     reminder: str = ""  # an eye-care reminder shown during the block (Done acknowledges it)
     block_minutes: float = 0.0
     lang: str = DEFAULT_LANGUAGE
+    blocked: bool = False  # the rules refuse a block now: the reason is shown, Start is not offered
 
     def word(self, key: str, **values: object) -> str:
         """The screen word ``key`` (content [stimulation] screen_*) in the patient's language."""
@@ -101,7 +102,8 @@ class StimOfferScreen:
             p.paragraph(
                 model.notice, "small", pygame.Rect(m, y + p.px(8), w - 2 * m, p.px(110)), theme.BUTTON, max_lines=3
             )
-        _bottom_button(p, m, p.px(330), model.word("start"), "start_stimulation", role="body")
+        if not model.blocked:
+            _bottom_button(p, m, p.px(330), model.word("start"), "start_stimulation", role="body")
         skip = model.word("skip")
         _bottom_button(p, p.px(362), p.px(236), skip, "skip", fill=theme.MUTED, ink=theme.BUTTON_TEXT, role="body")
         _stop_button(p, model.lang)
@@ -110,7 +112,7 @@ class StimOfferScreen:
 class StimulationScreen:
     """A huge STOP, the side, the intensity and time left; Lower at once, Stronger only by touch.
 
-    Its keys serve every stimulation screen (the kiosk asks this class in the whole phase).
+    Keys are the kiosk's, the same on every screen (kiosk/input_routes.py).
     """
 
     name = "stimulation"
@@ -125,28 +127,37 @@ class StimulationScreen:
         if model.reminder:
             box = pygame.Rect(m, p.px(80), w // 2 - m, h - p.px(80 + 96 + 48))
             self._reminder(p, model.reminder, box, phrase("screen.done", model.lang))
+        elif model.confirm_raise:
+            self._confirm_raise(p, model, pygame.Rect(m, p.px(80), w // 2 - 2 * m, h - p.px(80 + 96 + 40)))
         else:
             # One short line each: the left column is half the screen wide, the STOP button the other half.
             p.text(model.word("intensity", ma=f"{model.amplitude_ma:.1f}"), "body", topleft=(m, p.px(84)))
             p.text(model.word("most", ma=f"{model.max_ma:.1f}"), "small", theme.MUTED, topleft=(m, p.px(128)))
             minutes, seconds = divmod(max(0, math.ceil(model.seconds_left)), 60)
             p.text(model.word("time_left", time=f"{minutes}:{seconds:02d}"), "body", topleft=(m, p.px(170)))
-            if model.confirm_raise:
-                box = pygame.Rect(m, p.px(216), w // 2 - m, p.px(90))
-                p.paragraph(model.word("confirm_raise"), "body", box)
-            elif model.notice:
+            if model.notice:
                 box = pygame.Rect(m, p.px(216), w // 2 - m, p.px(110))
                 p.paragraph(model.notice, "small", box, theme.BUTTON, max_lines=3)
+        # Lower is always there, always in the same place: a patient in pain taps where it was.
         bw = p.px(180)
-        if model.confirm_raise and not model.reminder:
-            _bottom_button(p, m, bw, model.word("yes"), "confirm_stronger", role="body")
-            no = model.word("no")
-            _bottom_button(p, 2 * m + bw, bw, no, "cancel_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
-        else:
-            _bottom_button(p, m, bw, model.word("lower"), "lower", role="body")
-            if not model.reminder:
-                label = model.word("stronger")
-                _bottom_button(p, 2 * m + bw, bw, label, "propose_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+        _bottom_button(p, m, bw, model.word("lower"), "lower", role="body")
+        if not model.reminder and not model.confirm_raise:
+            label = model.word("stronger")
+            _bottom_button(p, 2 * m + bw, bw, label, "propose_stronger", fill=theme.MUTED, ink=theme.BUTTON_TEXT)
+
+    @staticmethod
+    def _confirm_raise(p: Painter, model: StimulationModel, box: pygame.Rect) -> None:
+        """ "One step stronger?" in its own green box above Lower, never where Lower is; it times out to no."""
+        pygame.draw.rect(p.surface, theme.OK, box, border_radius=p.px(14))
+        inner = box.inflate(-2 * p.px(12), -2 * p.px(12))
+        bh, gap = p.px(theme.TOUCH_MIN_PX), p.px(8)
+        words = pygame.Rect(inner.left, inner.top, inner.width, inner.height - bh - gap)
+        p.paragraph(model.word("confirm_raise"), "small", words, theme.BUTTON_TEXT, theme.OK, max_lines=3)
+        half = (inner.width - gap) // 2
+        yes = pygame.Rect(inner.left, inner.bottom - bh, half, bh)
+        no = pygame.Rect(inner.left + half + gap, inner.bottom - bh, half, bh)
+        p.button(model.word("yes"), yes, "confirm_stronger", theme.BACKGROUND, theme.TEXT, role="body")
+        p.button(model.word("no"), no, "cancel_stronger", theme.MUTED, theme.BUTTON_TEXT, role="body")
 
     @staticmethod
     def _reminder(p: Painter, text: str, box: pygame.Rect, done_label: str) -> None:
@@ -157,7 +168,3 @@ class StimulationScreen:
         bw, bh = p.px(200), p.px(theme.TOUCH_MIN_PX)
         done = pygame.Rect(inner.right - bw, inner.bottom - bh, bw, bh)
         p.button(done_label, done, "acknowledge", theme.BACKGROUND, theme.TEXT, role="body")
-
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return {"s": "stop", "escape": "stop", "space": "stop", "down": "lower"}.get(key)

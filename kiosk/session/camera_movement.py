@@ -8,11 +8,13 @@ session flow. Calibration collects relaxed faces while the flow asks for it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from coach.calibration import Calibration, CalibrationError, calibrate
 from coach.face import FaceLandmarks
 from coach.feedback import decide
 from coach.metrics import score
+from coach.sunnybrook import resting_estimate
 from coach.synkinesis import assess_synkinesis
 from content.i18n import phrase
 from kiosk.devices.base import Camera
@@ -48,16 +50,18 @@ class CameraMovement:
     def set_metric(self, metric: str | None) -> None:
         self.metric = metric
 
-    def calibrate(self, start: bool) -> None:
+    def calibrate(self, start: bool) -> dict | None:
+        """Start or finish the neutral calibration; on finishing, the resting-symmetry evidence (or None)."""
         if start:
             self.calibrating, self.relaxed = True, []
-            return
+            return None
         self.calibrating = False
         try:
             self.calibration = calibrate(self.relaxed) if self.relaxed else None
         except CalibrationError as exc:
             log.info("calibration not possible: %s", exc)
             self.calibration = None
+        return resting_estimate(self.calibration) if self.calibration is not None else None
 
     def latest(self, now: float, phase: Phase) -> Measurement | None:
         frame = self.camera.read()
@@ -67,18 +71,18 @@ class CameraMovement:
         obs = self.worker.latest
         if obs is None:
             return None
-        if not obs.quality.ok or obs.face is None:
-            return Measurement(usable=False, hint=obs.quality.hint)
         fresh = obs is not self._seen
         self._seen = obs
+        if not obs.quality.ok or obs.face is None:
+            return Measurement(usable=False, hint=obs.quality.hint, refused=obs.quality.reasons, new_frame=fresh)
         if self.calibrating and fresh and len(self.relaxed) < MAX_CALIBRATION_FACES:
             self.relaxed.append(obs.face)
         if self.calibration is None or self.metric is None:
-            return Measurement(usable=True)
+            return Measurement(usable=True, new_frame=fresh)
         # The loop ticks faster than new landmarks arrive: score each observation once per phase.
         key = (obs, self.metric, phase, self.calibration, self.stage, self.lang)
         if self._scored is not None and all(a is b for a, b in zip(self._scored[0], key, strict=True)):
-            return self._scored[1]
+            return replace(self._scored[1], new_frame=fresh)
         result = score(self.metric, self.calibration, obs.face)
         keys = decide(self.stage, FEEDBACK_PHASES.get(phase, "rest"), result) if phase in FEEDBACK_PHASES else ()
         words = phrase(keys[0], self.lang) if keys else ""
@@ -88,7 +92,12 @@ class CameraMovement:
             left_pct=result.left.percent_of_reference,
             right_pct=result.right.percent_of_reference,
             feedback=words,
+            phase=phase.value,
             synkinesis=any(flag.startswith(SYNKINESIS_FLAGS) for flag in flags),
+            left_mm=result.left.excursion_mm,
+            right_mm=result.right.excursion_mm,
+            flags=tuple(flag for flag in flags if flag.startswith(SYNKINESIS_FLAGS)),
+            new_frame=fresh,
         )
         self._scored = (key, measurement)
         return measurement

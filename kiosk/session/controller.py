@@ -10,6 +10,7 @@ from typing import Protocol
 
 from kiosk.devices.base import Speaker
 from kiosk.screens.overlays import SummaryLine, SummaryModel
+from kiosk.session.effects import CheckStimulation
 from kiosk.session.flow import (
     Calibrate,
     ChecklistDone,
@@ -27,6 +28,8 @@ from kiosk.session.flow import (
     StartStimulation,
     StopStimulation,
 )
+from kiosk.session.results import result_row
+from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import Measurement, SessionPlan
 from kiosk.store import Store
 
@@ -34,11 +37,20 @@ from kiosk.store import Store
 class MovementSource(Protocol):
     """The camera pipeline as the session sees it."""
 
+    stage: str  # the plan's recovery stage: feedback follows it
+    lang: str  # the patient's language for spoken feedback
+
+    def preview(self) -> tuple[object, object] | None:
+        """The newest camera picture and its landmarks, for the caregiver's camera view (None: none)."""
+        ...
+
     def latest(self, now: float, phase: Phase) -> Measurement | None: ...
 
     def set_metric(self, metric: str | None) -> None: ...
 
-    def calibrate(self, start: bool) -> None: ...
+    def calibrate(self, start: bool) -> dict | None:
+        """Start or finish the neutral calibration; finishing may give resting-symmetry evidence."""
+        ...
 
 
 class StimPort(Protocol):
@@ -53,6 +65,8 @@ class StimPort(Protocol):
     def stronger(self, source: str) -> tuple[bool, str]: ...
 
     def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None: ...
+
+    def precheck(self) -> tuple[bool, str]: ...
 
 
 class NoStimulation:
@@ -72,6 +86,9 @@ class NoStimulation:
     def stronger(self, source: str) -> tuple[bool, str]:
         return False, self.reason
 
+    def precheck(self) -> tuple[bool, str]:
+        return False, self.reason
+
     def record_checklist(self, cleared: bool, answers: tuple[tuple[str, bool], ...]) -> None:
         return None
 
@@ -79,13 +96,19 @@ class NoStimulation:
 class NoMovement:
     """No camera: every exercise runs unmeasured."""
 
+    stage: str = ""
+    lang: str = ""
+
+    def preview(self) -> tuple[object, object] | None:
+        return None
+
     def latest(self, now: float, phase: Phase) -> Measurement | None:
         return None
 
     def set_metric(self, metric: str | None) -> None:
         return None
 
-    def calibrate(self, start: bool) -> None:
+    def calibrate(self, start: bool) -> dict | None:
         return None
 
 
@@ -100,8 +123,10 @@ class SessionController:
         movement: MovementSource,
         wall_clock: Callable[[], datetime],
         stim: StimPort | None = None,
+        slots: SlotLedger | None = None,
     ) -> None:
         self.flow = SessionFlow(plan)
+        self.slots = slots
         self.stim: StimPort = stim or NoStimulation()
         self.speaker = speaker
         self.store = store
@@ -113,13 +138,17 @@ class SessionController:
         self.names = {s.id: s.name for s in plan.steps}
 
     def start(self, t: float) -> None:
+        started = self.wall_clock()
+        slot = self.slots.claim(started) if self.slots is not None else None  # None: an extra session
         with self.store.write() as db:
             table = db["sessions"]
             table.insert(
                 {
-                    "started_at": self.wall_clock().isoformat(),
+                    "started_at": started.isoformat(),
                     "status": "running",
                     "plan_version": self.flow.plan.plan_version,
+                    "slot_id": slot.slot_id if slot else None,
+                    "planned_for": slot.planned_for.isoformat() if slot else None,
                 }
             )
             self.session_id = int(table.last_pk)  # type: ignore[arg-type]
@@ -155,13 +184,15 @@ class SessionController:
             if isinstance(effect, Say):
                 self.speaker.say(effect.text, effect.priority)
             elif isinstance(effect, SpeechRate):
-                slower = getattr(self.speaker, "slower", None)  # the real speaker; the fake has none
-                if slower is not None:
-                    slower()
+                self.speaker.slower()
             elif isinstance(effect, Measure):
                 self.movement.set_metric(effect.metric)
             elif isinstance(effect, Calibrate):
-                self.movement.calibrate(effect.start)
+                resting = self.movement.calibrate(effect.start)
+                if resting is not None:
+                    self.store.log_event(
+                        "resting_symmetry_estimated", self.wall_clock(), {**resting, "session_id": self.session_id}
+                    )
             elif isinstance(effect, ExerciseDone):
                 self._store_result(effect)
             elif isinstance(effect, SessionEnded):
@@ -170,8 +201,15 @@ class SessionController:
                 self.stim.stop(effect.reason)
             elif isinstance(effect, LowerStimulation):
                 self.stim.lower(effect.source)
+            elif isinstance(effect, CheckStimulation):
+                allowed, reason = self.stim.precheck()
+                if not allowed:
+                    self._stimulation_refused(reason)  # co-movement that blocks the block is recorded here too
+                self._apply(self.flow.stim_precheck_answer(allowed, reason))
             elif isinstance(effect, StartStimulation):
                 allowed, reason = self.stim.start(effect.source)
+                if not allowed:
+                    self._stimulation_refused(reason)
                 self._apply(self.flow.stim_start_answer(allowed, reason))
             elif isinstance(effect, RaiseStimulation):
                 self._apply(self.flow.stim_raise_answer(*self.stim.stronger(effect.source)))
@@ -179,27 +217,25 @@ class SessionController:
                 self.stim.record_checklist(effect.cleared, effect.answers)
 
     def _store_result(self, done: ExerciseDone) -> None:
+        """Store what the exercise measured now, so the therapist's summary reads what happened."""
         self.results.append(done)
-        left, right = done.left_pct, done.right_pct
-        symmetry = None
-        if left is not None and right is not None and max(left, right) > 0:
-            symmetry = min(left, right) / max(left, right)
         with self.store.write() as db:
-            db["exercise_results"].insert(
-                {
-                    "session_id": self.session_id,
-                    "exercise": done.exercise,
-                    "at": self.wall_clock().isoformat(),
-                    "reps_planned": done.reps_planned,
-                    "reps_done": done.reps_done,
-                    "hold_seconds": done.hold_seconds,
-                    "left_pct": left,
-                    "right_pct": right,
-                    "symmetry_ratio": symmetry,
-                    "quality": "measured" if done.measured else "not measured",
-                    "details": json.dumps({"estimate": True}),
-                }
-            )
+            db["exercise_results"].insert(result_row(done, self.session_id, self.wall_clock()))
+
+    def _stimulation_refused(self, reason: str) -> None:
+        """A refused start while co-movement is flagged: mark this session's results that showed it."""
+        if not self.flow.synkinesis_seen or self.session_id is None:
+            return
+        now = self.wall_clock()
+        with self.store.write() as db:
+            for row in list(db["exercise_results"].rows_where("session_id = ?", [self.session_id])):
+                details = json.loads(row["details"] or "{}")
+                if details.get("co_movement_holds"):
+                    details["blocked_stimulation"] = True
+                    db["exercise_results"].update(row["id"], {"details": json.dumps(details, sort_keys=True)})
+        self.store.log_event(
+            "stimulation_blocked", now, {"session_id": self.session_id, "by": "co_movement", "reason": reason}
+        )
 
     def _end(self, ended: SessionEnded) -> None:
         with self.store.critical() as db:

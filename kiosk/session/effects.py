@@ -47,6 +47,14 @@ class ExerciseDone:
     left_pct: float | None
     right_pct: float | None
     measured: bool
+    left_mm: float | None = None  # mean of each repetition's largest excursion, mm
+    right_mm: float | None = None
+    holds_on_target: int = 0  # holds the camera saw kept steady (see flow.hold_on_target)
+    holds_measured: int = 0  # holds with enough usable frames to judge
+    frames_used: int = 0  # camera frames scored while the exercise ran
+    frames_refused: tuple[tuple[str, int], ...] = ()  # (reason, frames) refused while it ran
+    co_movement: tuple[str, ...] = ()  # indicators seen in most frames of at least one hold
+    co_movement_holds: int = 0  # holds with co-movement in most of their frames
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,11 @@ class ChecklistDone:
 
     cleared: bool
     answers: tuple[tuple[str, bool], ...]  # (question key, answered yes)
+
+
+@dataclass(frozen=True)
+class CheckStimulation:
+    """Before the safety questions and the offer: would the rules refuse a block now anyway?"""
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ Effect = (
     | ExerciseDone
     | SessionEnded
     | ChecklistDone
+    | CheckStimulation
     | StartStimulation
     | StopStimulation
     | LowerStimulation

@@ -20,6 +20,7 @@ from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
 from kiosk.session.effects import (
     Calibrate,
     ChecklistDone,
+    CheckStimulation,
     Effect,
     ExerciseDone,
     LowerStimulation,
@@ -31,6 +32,7 @@ from kiosk.session.effects import (
     StartStimulation,
     StopStimulation,
 )
+from kiosk.session.exercise_record import ExerciseTally
 from kiosk.session.steps import SESSION_WORDS, ExerciseStep, Measurement, RepRecord, SessionPlan
 from kiosk.session.stim_flow import StimStage, StimulationPart
 
@@ -69,6 +71,7 @@ class Phase(Enum):
 
 # Seconds each spoken phase lasts at normal speed (speech of ~130 words per minute plus a pause).
 GREETING_S = 6.0
+RAISE_CONFIRM_S = 8.0  # "one step stronger?" left unanswered this long is taken as no
 CAMERA_CHECK_MAX_S = 10.0
 CAMERA_OK_S = 1.0
 CALIBRATION_S = 4.0
@@ -110,6 +113,7 @@ class SessionView:
     question_number: int = 0
     questions: int = 0
     confirm_raise: bool = False
+    stim_blocked: bool = False  # the rules refuse a block now: the offer shows the reason, no Start
     notice: str = ""  # a refusal or stop reason in plain words
 
 
@@ -133,8 +137,10 @@ class SessionFlow:
     stopped_early: bool = False
     stim: StimulationPart | None = None
     stop_asked_at: float | None = None
+    raise_asked_at: float | None = None  # when "one step stronger?" was put on screen
     synkinesis_reps: int = 0
     explain_marks: tuple[tuple[float, str], ...] = ()  # (seconds left when said, sentence)
+    tally: ExerciseTally = field(default_factory=ExerciseTally)  # frames of the exercise running now
     _frozen_left: float | None = None
     _pending: list[Effect] = field(default_factory=list)
 
@@ -157,10 +163,17 @@ class SessionFlow:
         self.measurement = measurement
         if self.paused or self.interrupted or self.phase in (Phase.SUMMARY, Phase.DONE):
             return self._flush()
+        if self.phase in (Phase.MOVE, Phase.HOLD, Phase.RELAX):
+            self.tally.add(measurement)
         if self.phase is Phase.HOLD and measurement is not None and measurement.usable and self.records:
-            self.records[-1].left.append(measurement.left_pct)
-            self.records[-1].right.append(measurement.right_pct)
-            self.records[-1].synkinesis.append(measurement.synkinesis)
+            rec = self.records[-1]
+            rec.left.append(measurement.left_pct)
+            rec.right.append(measurement.right_pct)
+            rec.synkinesis.append(measurement.synkinesis)
+            rec.flags.append(measurement.flags)
+            if measurement.left_mm is not None and measurement.right_mm is not None:
+                rec.left_mm.append(measurement.left_mm)
+                rec.right_mm.append(measurement.right_mm)
         if self.phase is Phase.STIMULATION:
             self._stimulation_tick(now)
             return self._flush()
@@ -179,6 +192,7 @@ class SessionFlow:
         """
         if self.phase is Phase.STIMULATION and self.stim is not None and self._for_stimulation(intent):
             self._from_stim(self.stim.command(intent, source))
+            self.raise_asked_at = (self.raise_asked_at or now) if self.stim.confirm_raise else None
             if intent == "stop":
                 self.stopped_early = True
                 self.stop_asked_at = now
@@ -233,6 +247,12 @@ class SessionFlow:
         return self._flush()
 
     # ---- the stimulation runner's answers ------------------------------------------------------
+    def stim_precheck_answer(self, allowed: bool, reason: str) -> list[Effect]:
+        """What the rules say before anything is asked: offer the block, or say why not (no questions)."""
+        if self.stim is not None and self.stim.stage is StimStage.CHECKLIST and not self.stim.answers:
+            self._from_stim(self.stim.begin() if allowed else self.stim.not_possible(reason))
+        return self._flush()
+
     def stim_start_answer(self, allowed: bool, reason: str) -> list[Effect]:
         if self.stim is not None:
             self._from_stim(self.stim.start_answer(allowed, reason))
@@ -275,15 +295,20 @@ class SessionFlow:
         m = self.measurement
         stim = self.stim if self.phase is Phase.STIMULATION else None
         title = step.name if step and self.phase in (Phase.EXPLAIN, Phase.MOVE, Phase.HOLD, Phase.RELAX) else ""
-        title = title or {
-            Phase.GREETING: "Welcome",
-            Phase.CAMERA_CHECK: "Camera check",
-            Phase.CALIBRATION: "Relax your face",
-            Phase.REST: "Rest",
-            Phase.STIMULATION: "Safety questions" if stim and stim.stage is StimStage.CHECKLIST else "Stimulation",
-            Phase.SUMMARY: "Well done",
-            Phase.DONE: "Well done",
-        }.get(self.phase, "")
+        stim_title = "safety_questions" if stim and stim.stage is StimStage.CHECKLIST else "stimulation"
+        title_key = {
+            Phase.GREETING: "greeting",
+            Phase.CAMERA_CHECK: "camera_check",
+            Phase.CALIBRATION: "calibration",
+            Phase.REST: "rest",
+            Phase.STIMULATION: stim_title,
+            Phase.SUMMARY: "done",
+            Phase.DONE: "done",
+        }.get(self.phase)
+        title = title or (self.word(f"title_{title_key}") if title_key else "")
+        # Feedback chosen for another phase (the camera scored the frame before the phase changed)
+        # is not shown: the relax phase never says "Hold it there".
+        feedback = m.feedback if m and (not m.phase or m.phase == self.phase.value) else ""
         return SessionView(
             phase=self.phase,
             title=title,
@@ -295,16 +320,19 @@ class SessionFlow:
             seconds_left=seconds_left,
             left_pct=m.left_pct if m and m.usable else 0.0,
             right_pct=m.right_pct if m and m.usable else 0.0,
-            hint=(m.hint if m and not m.usable else (m.feedback if m else "")),
+            hint=(m.hint if m and not m.usable else feedback),
             paused=self.paused,
             interrupted=self.interrupted,
-            progress=f"Exercise {min(self.index + 1, len(self.plan.steps))} of {len(self.plan.steps)}",
+            progress=self.word(
+                "title_progress", number=str(min(self.index + 1, len(self.plan.steps))), total=str(len(self.plan.steps))
+            ),
             animation=step.animation if step else None,
             stim_stage=stim.stage.value if stim else "",
             question=stim.current_question if stim else "",
             question_number=stim.question + 1 if stim else 0,
             questions=len(stim.offer.checklist) if stim else 0,
             confirm_raise=bool(stim and stim.confirm_raise),
+            stim_blocked=bool(stim and stim.blocked),
             notice=stim.notice if stim else "",
         )
 
@@ -389,6 +417,7 @@ class SessionFlow:
             return
         self.rep = 0
         self.records = []
+        self.tally = ExerciseTally()
         self._pending.append(Measure(step.metric if step.metric != "none" else None))
         sentences = [s for s in step.explain if s.strip()] or [step.name]
         lengths = [speech_seconds(s) * self.slowness for s in sentences]
@@ -420,7 +449,6 @@ class SessionFlow:
         step = self.step
         assert step is not None
         done = self._reps_done()
-        peaks = [r.peak() for r in self.records[:done] if r.left and r.right]
         self.synkinesis_reps += sum(
             1 for r in self.records[:done] if r.synkinesis and sum(r.synkinesis) * 2 >= len(r.synkinesis)
         )
@@ -430,9 +458,7 @@ class SessionFlow:
                 reps_planned=step.reps,
                 reps_done=done,
                 hold_seconds=step.hold_seconds,
-                left_pct=sum(p[0] for p in peaks) / len(peaks) if peaks else None,
-                right_pct=sum(p[1] for p in peaks) / len(peaks) if peaks else None,
-                measured=bool(peaks),
+                **self.tally.numbers(self.records[:done]),
             )
         )
         if done < step.reps:
@@ -470,6 +496,9 @@ class SessionFlow:
         waited = self.stop_asked_at is not None and now - self.stop_asked_at >= STOP_REPORT_WAIT_S
         if waited and stim.stage is StimStage.RUNNING:
             stim.outcome = "stopped"
+        if stim.confirm_raise and self.raise_asked_at is not None and now - self.raise_asked_at >= RAISE_CONFIRM_S:
+            self._from_stim(stim.command("cancel_stronger", "timeout"))  # an unanswered "stronger?" means no
+            self.raise_asked_at = None
         if stim.over or waited:
             self._end(now)  # a stop whose report is late still ends the session (outputs are already cut)
 
@@ -491,7 +520,7 @@ class SessionFlow:
             self.stim = StimulationPart(offer)
             self.phase, self.phase_until = Phase.STIMULATION, now
             self._pending.append(Measure(None))
-            self._from_stim(self.stim.begin())
+            self._pending.append(CheckStimulation())  # the answer comes back as stim_precheck_answer
             return
         minutes = (now - self.started_at) / 60
         status = "partial" if self.stopped_early else "done"

@@ -45,13 +45,19 @@ def stim_offer(plan: Plan | None, rx: Prescription, lang: str, checklist_cleared
     return StimOffer(rx.side, rx.block_minutes, rx.max_amplitude_ma, section("stimulation", lang), questions)
 
 
+def session_words(lang: str) -> dict[str, str]:
+    """The session's sentences ([session]) and screen titles ([session_titles], as title_*) in ``lang``."""
+    titles = {f"title_{key}": text for key, text in section("session_titles", lang).items()}
+    return section("session", lang) | titles
+
+
 def session_plan_from(plan: Plan | None, lang: str = "en", stimulation: StimOffer | None = None) -> SessionPlan:
     """The session the plan prescribes; exercises that do not suit the plan's stage are left out.
 
     Without a plan (none could be loaded) the kiosk offers only what suits every stage:
     relaxation and massage, never active exercise.
     """
-    words = section("session", lang)
+    words = session_words(lang)
     if plan is None:
         safe = [ex for ex in exercises_for_stage("flaccid", lang) if ex.kind != "movement"][:3]
         return SessionPlan(

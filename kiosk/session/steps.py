@@ -55,6 +55,15 @@ SESSION_WORDS = {
     "slowest": "This is already the slowest pace.",
     "rest_next": "Well done. Rest for a moment. Next: {name}.",
     "stopped": "Stopped. Relax your face.",
+    # Screen titles between exercises (content [session_titles]).
+    "title_greeting": "Welcome",
+    "title_camera_check": "Camera check",
+    "title_calibration": "Relax your face",
+    "title_rest": "Rest",
+    "title_stimulation": "Stimulation",
+    "title_safety_questions": "Safety questions",
+    "title_done": "Well done",
+    "title_progress": "Exercise {number} of {total}",
 }
 
 
@@ -81,7 +90,13 @@ class Measurement:
     left_pct: float = 0.0  # movement of the patient's left side, % of the reference movement
     right_pct: float = 0.0
     feedback: str = ""  # a short coaching sentence, already in words
+    phase: str = ""  # the Phase value the feedback was chosen for ("" when it fits any phase)
     synkinesis: bool = False  # the coach saw an unwanted co-movement in this frame (an indicator)
+    left_mm: float | None = None  # excursion against the neutral face, mm (None: not scored)
+    right_mm: float | None = None
+    flags: tuple[str, ...] = ()  # the co-movement indicators behind ``synkinesis``
+    refused: tuple[str, ...] = ()  # why an unusable frame was refused (coach.quality reasons)
+    new_frame: bool = True  # False when the loop sees the same camera frame again
 
 
 @dataclass
@@ -91,6 +106,15 @@ class RepRecord:
     left: list[float] = field(default_factory=list)
     right: list[float] = field(default_factory=list)
     synkinesis: list[bool] = field(default_factory=list)
+    left_mm: list[float] = field(default_factory=list)
+    right_mm: list[float] = field(default_factory=list)
+    flags: list[tuple[str, ...]] = field(default_factory=list)
 
     def peak(self) -> tuple[float, float]:
         return (max(self.left, default=0.0), max(self.right, default=0.0))
+
+    def peak_mm(self) -> tuple[float, float] | None:
+        """The largest excursion of each side in mm, when the camera gave mm."""
+        if not self.left_mm or not self.right_mm:
+            return None
+        return (max(self.left_mm), max(self.right_mm))

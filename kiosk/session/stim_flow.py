@@ -51,6 +51,7 @@ class StimulationPart:
     confirm_raise: bool = False  # the "make it stronger?" question is on screen
     outcome: str = "not started"  # not started | skipped | not allowed | finished | stopped
     last_words: str = ""
+    blocked: str = ""  # the rules refuse a block now (rest, dose, co-movement…): said and shown, no Start
     _pending: list[Effect] = field(default_factory=list)
 
     # ---- entering --------------------------------------------------------------------------
@@ -60,6 +61,12 @@ class StimulationPart:
             self._say(f"{self.word('checklist_intro')} {self.current_question}")
         else:
             self._to_offer()
+        return self._flush()
+
+    def not_possible(self, reason: str) -> list[Effect]:
+        """The rules would refuse the block anyway: no safety questions, no Start; the reason instead."""
+        self.stage, self.blocked, self.notice, self.outcome = StimStage.OFFER, reason, reason, "not allowed"
+        self._say(self.word("refused", reason=reason))
         return self._flush()
 
     @property
@@ -136,7 +143,9 @@ class StimulationPart:
             self._to_offer()
 
     def _offered(self, intent: str, source: str) -> None:
-        if intent == "start_stimulation" and source in TOUCH_SOURCES:
+        if intent in ("start_stimulation", "propose_stimulation") and self.blocked:
+            self._say(self.word("refused", reason=self.blocked))
+        elif intent == "start_stimulation" and source in TOUCH_SOURCES:
             self._pending.append(StartStimulation(source))
         elif intent in ("start_stimulation", "propose_stimulation"):
             self._say(self.word("touch_to_start"))

@@ -11,8 +11,10 @@ from typing import Any
 
 from kiosk.summary.model import Period, Rows, SessionRow
 from kiosk.summary.movement import exercise_section, sunnybrook_estimate, synkinesis_section
+from kiosk.summary.resting import resting_from_calibrations
+from kiosk.summary.rules import done_rate
 from kiosk.summary.sections import data_quality, device_health, eye_care_section, patient_reports, stimulation_section
-from kiosk.summary.stats import iso, rounded
+from kiosk.summary.stats import iso
 
 SCHEMA_ID = "https://facecoach.example/schemas/summary-1.json"
 SCHEMA_VERSION = "1.0"
@@ -28,23 +30,37 @@ def _session_day(s: SessionRow) -> date | None:
 
 
 def adherence_section(rows: Rows, period: Period) -> dict[str, Any]:
-    """Sessions planned/done/partial/missed, minutes, a calendar, and days with data per 30-day window."""
+    """Scheduled sessions planned/done/partial/missed, extra sessions, minutes, a calendar, days with data.
+
+    Planned means a scheduled slot (a row with ``planned_for``: filled by a session or recorded
+    missed by the kiosk), never a press of Start; a session outside every slot is *extra*.
+    """
     sessions = [s for s in rows.sessions if period.contains(_session_day(s))]
     calendar: dict[date, dict[str, Any]] = {
-        period.start + timedelta(days=i): {"planned": 0, "done": 0, "partial": 0, "missed": 0, "minutes": 0.0}
+        period.start + timedelta(days=i): {
+            "planned": 0,
+            "done": 0,
+            "partial": 0,
+            "missed": 0,
+            "extra": 0,
+            "minutes": 0.0,
+        }
         for i in range(period.days)
     }
     for s in sessions:
         day = calendar[_session_day(s)]  # type: ignore[index]
-        day["planned"] += 1
         day["minutes"] += s.minutes or 0.0
+        if s.planned_for is None:
+            day["extra"] += 1 if s.status in DONE | PARTIAL else 0
+            continue
+        day["planned"] += 1
         if s.status in DONE:
             day["done"] += 1
         elif s.status in PARTIAL:
             day["partial"] += 1
         elif s.status == "missed":
             day["missed"] += 1
-    data_days = {d for d, v in calendar.items() if v["done"] or v["partial"]}
+    data_days = {d for d, v in calendar.items() if v["done"] or v["partial"] or v["extra"]}
     data_days |= {r.at.date() for r in rows.exercises if period.contains(r.at)}
     windows = []
     for offset in range(0, period.days, WINDOW_DAYS):
@@ -58,14 +74,15 @@ def adherence_section(rows: Rows, period: Period) -> dict[str, Any]:
                 "days_with_data": sum(1 for d in data_days if first <= d <= last),
             }
         )
-    planned = len(sessions)
+    planned = sum(v["planned"] for v in calendar.values())
     done = sum(v["done"] for v in calendar.values())
     return {
         "sessions_planned": planned,
         "sessions_done": done,
+        "sessions_extra": sum(v["extra"] for v in calendar.values()),
         "sessions_partial": sum(v["partial"] for v in calendar.values()),
         "sessions_missed": sum(v["missed"] for v in calendar.values()),
-        "done_rate": rounded(done / planned, 3) if planned else None,
+        "done_rate": done_rate(done, planned),
         "minutes": round(sum(v["minutes"] for v in calendar.values()), 1),
         "days_with_data": len(data_days),
         "windows": windows,
@@ -80,6 +97,7 @@ def plan_section(rows: Rows, period: Period) -> dict[str, Any]:
     current = max(applied, key=lambda p: p.version or 0, default=None)
     return {
         "current_version": current.version if current else None,
+        "in_force_since": iso(current.applied_at) if current else None,  # when that version took effect
         "received": [
             {
                 "version": p.version,
@@ -94,7 +112,7 @@ def plan_section(rows: Rows, period: Period) -> dict[str, Any]:
     }
 
 
-def _resting_symmetry(rows: Rows, period: Period) -> int | None:
+def _therapist_resting(rows: Rows, period: Period) -> int | None:
     """The therapist-rated resting symmetry (0-4), when an event recorded one."""
     rated = [e for e in rows.events if e.kind == "resting_symmetry_rated" and period.contains(e.at)]
     if not rated:
@@ -131,10 +149,12 @@ def build_summary(
         "plan": plan_section(rows, period),
         "adherence": adherence_section(rows, period),
         "exercises": exercise_section(exercises),
-        "sunnybrook_estimate": sunnybrook_estimate(exercises, period, _resting_symmetry(rows, period)),
+        "sunnybrook_estimate": sunnybrook_estimate(
+            exercises, period, _therapist_resting(rows, period), resting_from_calibrations(exercises, events, period)
+        ),
         "synkinesis_flags": synkinesis_section(exercises),
-        "eye_care": eye_care_section(reminders, late_after),
-        "stimulation": stimulation_section(stim),
+        "eye_care": eye_care_section(reminders, late_after, now),
+        "stimulation": stimulation_section(stim, now),
         "patient_reports": patient_reports(events, stim, sessions),
         "data_quality": data_quality(exercises, events, rows.read_problems),
         "device_health": device_health(events, period, now),

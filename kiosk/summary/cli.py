@@ -18,6 +18,8 @@ from kiosk.summary.outbox import write_atomically
 from kiosk.summary.synthetic import synthetic_rows
 from kiosk.summary.text_out import to_text
 
+MAX_SYNTHETIC_WEEKS = 520  # ten years: long periods must render too (issue 20)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="build or open the therapist summary")
@@ -69,8 +71,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     store = None
     if args.synthetic_weeks is not None:
-        if not 1 <= args.synthetic_weeks <= 104:
-            print("--synthetic-weeks must be between 1 and 104.", file=sys.stderr)
+        if not 1 <= args.synthetic_weeks <= MAX_SYNTHETIC_WEEKS:
+            print(f"--synthetic-weeks must be between 1 and {MAX_SYNTHETIC_WEEKS}.", file=sys.stderr)
             return 2
         rows, period = synthetic_rows(args.synthetic_weeks, args.end or now.date(), tz=now.tzinfo)
         summary = build_summary(

@@ -14,6 +14,7 @@ import http.client
 import logging
 import os
 import secrets
+import stat
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -25,9 +26,36 @@ from kiosk.summary.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
+FHIR_KIND = "fhir-transaction"  # the outbox kind of the plain FHIR transaction (only a FHIR server takes it)
+
 
 class DeliveryError(RuntimeError):
     """A target refused or could not take a file; the message says why in plain words."""
+
+
+class NotAPlanFile(DeliveryError):
+    """An inbox entry that is never read: not a regular file (a link, folder or device) or too large."""
+
+
+INBOX_MAX_BYTES = 256 * 1024  # a plan is a few kilobytes; anything this big is not one
+
+
+def read_inbox_file(path: Path, limit: int = INBOX_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never following a link, never more than ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotAPlanFile(f"{path.name} is a link, not a file; it is not read.") from exc
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotAPlanFile(f"{path.name} is not a regular file (a folder or device); it is not read.")
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise NotAPlanFile(f"{path.name} is larger than {limit // 1024} KB, too large for a plan; it is not read.")
+    return data
 
 
 class Target(Protocol):
@@ -55,6 +83,28 @@ def _folder_reason(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "is full"
     return f"could not be written: {exc.strerror or exc}"
+
+
+def http_request(
+    parts: urllib.parse.SplitResult,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    timeout: float,
+    who: str,
+) -> tuple[int, bytes]:
+    """One HTTP(S) request; (status, body), or DeliveryError naming ``who`` when there is no proper answer."""
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = cls(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (http.client.HTTPException, OSError) as exc:
+        raise DeliveryError(f"{who} did not answer properly ({type(exc).__name__}: {exc}).") from exc
+    finally:
+        conn.close()
 
 
 class FolderTarget:
@@ -87,10 +137,11 @@ class FolderTarget:
     def list_inbox(self) -> list[str]:
         if not self.inbox.is_dir():
             return []
-        return sorted(p.name for p in self.inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+        # Every entry is listed (links, folders and devices too) so get_inbox can say why it is not read.
+        return sorted(p.name for p in self.inbox.iterdir() if not p.name.startswith("."))
 
     def get_inbox(self, name: str) -> bytes:
-        return (self.inbox / name).read_bytes()
+        return read_inbox_file(self.inbox / name)
 
 
 class WebDavTarget:
@@ -111,16 +162,9 @@ class WebDavTarget:
     def _request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
-        cls = http.client.HTTPSConnection if self.parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(self.parts.hostname, self.parts.port, timeout=self.timeout)
-        try:
-            conn.request(method, path, body=body, headers={**self.headers, **(headers or {})})
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, OSError) as exc:
-            raise DeliveryError(f"The WebDAV server did not answer properly ({type(exc).__name__}: {exc}).") from exc
-        finally:
-            conn.close()
+        return http_request(
+            self.parts, method, path, body, {**self.headers, **(headers or {})}, self.timeout, "The WebDAV server"
+        )
 
     @staticmethod
     def _check(status: int, action: str) -> None:
@@ -177,6 +221,8 @@ class WebDavTarget:
     def get_inbox(self, name: str) -> bytes:
         status, body = self._request("GET", self.inbox_path + urllib.parse.quote(name))
         self._check(status, f"fetching {name}")
+        if len(body) > INBOX_MAX_BYTES:
+            raise NotAPlanFile(f"{name} is larger than {INBOX_MAX_BYTES // 1024} KB, too large for a plan.")
         return body
 
 
@@ -194,11 +240,24 @@ class PassReport:
         return not self.failed
 
 
-def deliver_pass(outbox: Outbox, target: Target, now: datetime, base: timedelta, cap: timedelta) -> PassReport:
-    """Try every due outbox item once; confirmed items leave the outbox, the rest wait with back-off."""
+def deliver_pass(
+    outbox: Outbox,
+    target: Target,
+    now: datetime,
+    base: timedelta,
+    cap: timedelta,
+    kinds: frozenset[str] | None = None,
+) -> PassReport:
+    """Try every due outbox item once; confirmed items leave the outbox, the rest wait with back-off.
+
+    ``kinds``: only items of these kinds (the FHIR target takes only the FHIR transaction); None:
+    every kind but the FHIR transaction, which only a FHIR server can use.
+    """
     report = PassReport()
     due = {i.id for i in outbox.due(now)}
     for item in outbox.pending():
+        if (item.kind not in kinds) if kinds is not None else item.kind == FHIR_KIND:
+            continue
         if item.id not in due:
             report.waiting.append(item.name)
             continue

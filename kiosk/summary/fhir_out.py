@@ -1,8 +1,13 @@
-"""The summary as a FHIR R4 ``collection`` Bundle: Patient (pseudonym), Device, Observations, Procedures.
+"""The summary as a FHIR R4 ``transaction`` Bundle a clinic's server can load and search.
 
-Plain dicts (no FHIR library at run time); the tests validate them with ``fhir.resources.R4B``.
-Camera scores carry the category ``exam`` and a note that they are self-tracking estimates;
-adherence and eye care carry ``therapy``. Each stimulation block is one Procedure.
+Every resource is written with ``PUT <type>/<id>``; the ids are UUIDv5 (Patient from the pseudonym,
+Device from the device id, the rest from patient, device, period and what they measure), so sending
+the same summary again changes nothing. Observations carry one code per measurement (exercise x
+measure) from the project's CodeSystem (included, under the canonical URL the deployment sets),
+laterality as SNOMED CT in ``bodySite``, and LOINC where a code exists (exercise duration 55411-3).
+Camera scores are ``exam`` Observations noted as self-tracking estimates; the Sunnybrook-style
+estimates point at the measurements they came from (``derivedFrom``). Synthetic data is tagged
+HTEST. Plain dicts; the tests validate every bundle with ``fhir.resources.R4B``.
 """
 
 from __future__ import annotations
@@ -11,75 +16,120 @@ import json
 import uuid
 from typing import Any
 
+from kiosk.summary.fhir_codes import (
+    CODE_SYSTEM_ID,
+    DEFAULT_CANONICAL,
+    LATERALITY,
+    LOINC,
+    LOINC_EXERCISE_DURATION,
+    SNOMED,
+    TEST_DATA_TAG,
+    UCUM,
+    code_system,
+    display,
+    exercise_code,
+    naming_system,
+    system_url,
+)
+
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
-METRIC_SYSTEM = "https://facecoach.example/fhir/CodeSystem/metric"
-PATIENT_SYSTEM = "https://facecoach.example/fhir/NamingSystem/patient-pseudonym"
-DEVICE_SYSTEM = "https://facecoach.example/fhir/NamingSystem/device"
-UCUM = "http://unitsofmeasure.org"
 ESTIMATE_NOTE = "Self-tracking estimate from camera landmarks; not a clinical grade."
+PROCEDURE_STATUS = {"finished": "completed", "running": "in-progress"}  # every other end: stopped
+ROOT = uuid.uuid5(uuid.NAMESPACE_URL, "facecoach-kiosk/fhir")
 
 
-class _Ids:
-    """Stable ids: the same summary always gives the same Bundle (retries never make new resources)."""
-
-    def __init__(self, seed: str) -> None:
-        self.ns = uuid.uuid5(uuid.NAMESPACE_URL, seed)
-
-    def __call__(self, *parts: Any) -> str:
-        return str(uuid.uuid5(self.ns, "/".join(str(p) for p in parts)))
+def _qty(value: float | int, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
-def _qty(value: float | int, unit: str, code: str) -> dict[str, Any]:
-    return {"value": value, "unit": unit, "system": UCUM, "code": code}
+def _side(side: str, text: str) -> dict[str, Any]:
+    code, name = LATERALITY[side]
+    return {"coding": [{"system": SNOMED, "code": code, "display": name}], "text": text}
+
+
+def _flag_side(flag: str) -> str | None:
+    return next((s for s in LATERALITY if flag.endswith(f"_{s}")), None)
 
 
 class _BundleMaker:
-    def __init__(self, summary: dict[str, Any]) -> None:
+    def __init__(self, summary: dict[str, Any], canonical: str) -> None:
         self.s = summary
+        self.system = system_url(canonical)
+        self.canonical = canonical
         period = summary["period"]
-        self.ids = _Ids(f"{summary['patient']}|{summary['device']['id']}|{period['from']}|{period['to']}")
+        self.ns = uuid.uuid5(ROOT, f"{summary['patient']}|{summary['device']['id']}|{period['from']}|{period['to']}")
         self.period = {"start": period["from"], "end": period["to"]}
-        self.patient_id = self.ids("Patient")
-        self.device_id = self.ids("Device")
+        self.patient_id = str(uuid.uuid5(ROOT, f"Patient|{summary['patient']}"))
+        self.device_id = str(uuid.uuid5(ROOT, f"Device|{summary['device']['id']}"))
         self.entries: list[dict[str, Any]] = []
+        self.by_key: dict[str, str] = {}  # measurement key -> "Observation/<id>", for derivedFrom
+
+    def id(self, *parts: Any) -> str:
+        return str(uuid.uuid5(self.ns, "/".join(str(p) for p in parts)))
 
     def add(self, resource: dict[str, Any]) -> None:
-        self.entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
+        if self.s["synthetic"]:
+            resource["meta"] = {"tag": [TEST_DATA_TAG]}
+        kind, rid = resource["resourceType"], resource["id"]
+        self.entries.append(
+            {"fullUrl": f"urn:uuid:{rid}", "resource": resource, "request": {"method": "PUT", "url": f"{kind}/{rid}"}}
+        )
+
+    def coding(self, code: str) -> dict[str, Any]:
+        return {"system": self.system, "code": code, "display": display(code)}
 
     def observation(
         self,
         key: str,
-        text: str,
+        code: str,
         category: str,
         value: dict[str, Any],
+        *,
         estimate: bool = False,
         note: str = "",
         components: list[dict[str, Any]] | None = None,
+        body_site: dict[str, Any] | None = None,
+        also: list[dict[str, Any]] | None = None,
+        derived_from: list[str] | None = None,
     ) -> None:
+        rid = self.id("Observation", key)
         obs: dict[str, Any] = {
             "resourceType": "Observation",
-            "id": self.ids("Observation", key),
+            "id": rid,
             "status": "final",
             "category": [{"coding": [{"system": CATEGORY_SYSTEM, "code": category}]}],
-            "code": {"coding": [{"system": METRIC_SYSTEM, "code": key.split("/")[0], "display": text}], "text": text},
-            "subject": {"reference": f"urn:uuid:{self.patient_id}"},
-            "device": {"reference": f"urn:uuid:{self.device_id}"},
+            "code": {"coding": [*(also or []), self.coding(code)], "text": display(code)},
+            "subject": {"reference": f"Patient/{self.patient_id}"},
+            "device": {"reference": f"Device/{self.device_id}"},
             "effectivePeriod": self.period,
             **value,
         }
+        if body_site:
+            obs["bodySite"] = body_site
         notes = [n for n in (ESTIMATE_NOTE if estimate else "", note) if n]
         if notes:
             obs["note"] = [{"text": n} for n in notes]
         if components:
             obs["component"] = components
+        if derived_from:
+            obs["derivedFrom"] = [{"reference": ref} for ref in derived_from]
+        self.by_key[key] = f"Observation/{rid}"
         self.add(obs)
 
+    def component(self, code: str, value: dict[str, Any]) -> dict[str, Any]:
+        return {"code": {"coding": [self.coding(code)], "text": display(code)}, **value}
+
     def header(self) -> None:
+        exercises = tuple(e["exercise"] for e in self.s["exercises"])
+        cs = code_system(self.canonical, exercises)
+        self.add(cs)
         self.add(
             {
                 "resourceType": "Patient",
                 "id": self.patient_id,
-                "identifier": [{"system": PATIENT_SYSTEM, "value": self.s["patient"]}],
+                "identifier": [
+                    {"system": naming_system(self.canonical, "patient-pseudonym"), "value": self.s["patient"]}
+                ],
             }
         )
         dev = self.s["device"]
@@ -87,10 +137,10 @@ class _BundleMaker:
             {
                 "resourceType": "Device",
                 "id": self.device_id,
-                "identifier": [{"system": DEVICE_SYSTEM, "value": dev["id"]}],
+                "identifier": [{"system": naming_system(self.canonical, "device"), "value": dev["id"]}],
                 "deviceName": [{"name": "FaceCoach home kiosk", "type": "user-friendly-name"}],
                 "version": [{"value": dev["software_version"]}],
-                "patient": {"reference": f"urn:uuid:{self.patient_id}"},
+                "patient": {"reference": f"Patient/{self.patient_id}"},
             }
         )
 
@@ -98,140 +148,173 @@ class _BundleMaker:
         a = self.s["adherence"]
         self.observation(
             "sessions-done",
-            "Exercise sessions done",
+            "sessions-done",
             "therapy",
-            {"valueInteger": a["sessions_done"]},
+            {"valueQuantity": _qty(a["sessions_done"], "{sessions}")},
             components=[
-                self._int_component("sessions-planned", "Sessions planned", a["sessions_planned"]),
-                self._int_component("sessions-partial", "Sessions partly done", a["sessions_partial"]),
-                self._int_component("sessions-missed", "Sessions missed", a["sessions_missed"]),
+                self.component(code, {"valueQuantity": _qty(a[key], "{sessions}")})
+                for code, key in (
+                    ("sessions-planned", "sessions_planned"),
+                    ("sessions-partial", "sessions_partial"),
+                    ("sessions-missed", "sessions_missed"),
+                    ("sessions-extra", "sessions_extra"),
+                )
             ],
         )
+        loinc = {"system": LOINC, "code": LOINC_EXERCISE_DURATION[0], "display": LOINC_EXERCISE_DURATION[1]}
         self.observation(
-            "exercise-minutes", "Minutes of exercise", "therapy", {"valueQuantity": _qty(a["minutes"], "min", "min")}
+            "exercise-minutes",
+            "exercise-minutes",
+            "activity",
+            {"valueQuantity": _qty(a["minutes"], "min")},
+            also=[loinc],
         )
         night = self.s["eye_care"]["night_routine"]
         if night["adherence"] is not None:
             self.observation(
                 "night-eye-routine",
-                "Night eye routine done",
+                "night-eye-routine",
                 "therapy",
-                {"valueQuantity": _qty(round(100 * night["adherence"], 1), "%", "%")},
+                {"valueQuantity": _qty(round(100 * night["adherence"], 1), "%")},
                 note=f"{night['nights_done']} of {night['nights_due']} nights",
             )
         for item in self.s["eye_care"]["items"]:
-            done = item["on_time"] + item["late"]
             self.observation(
                 f"eye-care/{item['item_id']}",
-                f"Eye care '{item['item_id']}' acknowledged",
+                "eye-care-acknowledged",
                 "therapy",
-                {"valueInteger": done},
+                {"valueQuantity": _qty(item["on_time"] + item["late"], "{reminders}")},
                 components=[
-                    self._int_component("eye-care-due", "Due", item["due"]),
-                    self._int_component("eye-care-late", "Late", item["late"]),
-                    self._int_component("eye-care-missed", "Missed", item["missed"]),
+                    self.component("eye-care-item", {"valueString": item["item_id"]}),
+                    *(
+                        self.component(f"eye-care-{k}", {"valueQuantity": _qty(item[k], "{reminders}")})
+                        for k in ("due", "late", "missed")
+                    ),
                 ],
             )
-
-    @staticmethod
-    def _int_component(code: str, text: str, value: int) -> dict[str, Any]:
-        return {"code": {"coding": [{"system": METRIC_SYSTEM, "code": code}], "text": text}, "valueInteger": value}
 
     def movement(self) -> None:
         for ex in self.s["exercises"]:
             name = ex["exercise"]
             for side in ("left", "right"):
-                mm = ex[side]["movement_mm"]["end"]
-                pct = ex[side]["pct_of_baseline"]["end"]
-                if mm is not None:
-                    self.observation(
-                        f"movement-mm/{name}/{side}",
-                        f"{name} movement, patient's {side} side",
-                        "exam",
-                        {"valueQuantity": _qty(mm, "mm", "mm")},
-                        estimate=True,
-                        note="Mean of the last 3 days with data.",
-                    )
-                if pct is not None:
-                    self.observation(
-                        f"movement-pct-baseline/{name}/{side}",
-                        f"{name} movement as % of baseline, patient's {side} side",
-                        "exam",
-                        {"valueQuantity": _qty(pct, "%", "%")},
-                        estimate=True,
-                    )
+                where = _side(side, f"face, patient's {side} side")
+                for measure, key, unit in (
+                    ("excursion-mm", "movement_mm", "mm"),
+                    ("pct-reference", "pct_of_baseline", "%"),
+                ):
+                    value = ex[side][key]["end"]
+                    if value is not None:
+                        self.observation(
+                            f"{name}/{measure}/{side}",
+                            exercise_code(name, measure),
+                            "exam",
+                            {"valueQuantity": _qty(value, unit)},
+                            estimate=True,
+                            body_site=where,
+                            note="Mean of the last 3 days with data.",
+                        )
             sym = ex["symmetry"]
             if sym["end"] is not None:
                 self.observation(
-                    f"symmetry-ratio/{name}",
-                    f"{name} symmetry ratio (weaker/stronger)",
+                    f"{name}/symmetry-ratio",
+                    exercise_code(name, "symmetry-ratio"),
                     "exam",
-                    {"valueQuantity": _qty(sym["end"], "ratio", "1")},
+                    {"valueQuantity": _qty(sym["end"], "1")},
                     estimate=True,
                     note=f"Start {sym['start']}, trend {sym['slope_per_week']} per week.",
                 )
         for flag in self.s["synkinesis_flags"]:
+            side = _flag_side(flag["flag"])
             self.observation(
-                f"synkinesis/{flag['exercise']}/{flag['flag']}",
-                f"Synkinesis flag '{flag['flag']}' during {flag['exercise']}",
+                f"{flag['exercise']}/co-movement/{flag['flag']}",
+                exercise_code(flag["exercise"], "co-movement"),
                 "exam",
-                {"valueInteger": flag["count"]},
+                {"valueQuantity": _qty(flag["count"], "{results}")},
                 estimate=True,
+                body_site=_side(side, f"face, patient's {side} side") if side else None,
+                components=[self.component("co-movement-indicator", {"valueString": flag["flag"]})],
+                note=f"Blocked stimulation {flag.get('blocked_stimulation', 0)} times.",
             )
+
+    def estimates(self) -> None:
         sb = self.s["sunnybrook_estimate"]
-        for key in ("voluntary_movement_score", "synkinesis_score", "composite_score"):
-            if sb[key] is not None:
+        sources = [
+            ref
+            for e in sb["expressions"]
+            for key, ref in self.by_key.items()
+            if key.startswith(f"{e['exercise']}/symmetry-ratio") or key.startswith(f"{e['exercise']}/co-movement/")
+        ]
+        for key, code in (
+            ("voluntary_movement_score", "sunnybrook-voluntary"),
+            ("synkinesis_score", "sunnybrook-synkinesis"),
+            ("resting_symmetry_score", "sunnybrook-resting"),
+            ("composite_score", "sunnybrook-composite"),
+        ):
+            if sb.get(key) is not None:
                 self.observation(
-                    f"sunnybrook-{key.replace('_', '-')}",
-                    f"Sunnybrook-style {key.replace('_', ' ')}",
+                    code,
+                    code,
                     "exam",
                     {"valueInteger": sb[key]},
                     estimate=True,
                     note=json.dumps([e.get("evidence") for e in sb["expressions"]]),
+                    derived_from=sources or None,
                 )
 
     def procedures(self) -> None:
         for i, block in enumerate(self.s["stimulation"]["blocks"]):
+            side = block["side"] if block["side"] in LATERALITY else None
+            sites = block["sites"] or [""]
             proc: dict[str, Any] = {
                 "resourceType": "Procedure",
-                "id": self.ids("Procedure", i, block["started_at"]),
-                "status": "stopped" if block["stopped_early"] else "completed",
-                "code": {"text": "Transcutaneous electrical stimulation of facial muscles (home device)"},
-                "subject": {"reference": f"urn:uuid:{self.patient_id}"},
+                "id": self.id("Procedure", i, block["started_at"]),
+                "status": PROCEDURE_STATUS.get(block["end_code"], "stopped"),
+                "code": {"coding": [self.coding("stimulation-block")], "text": display("stimulation-block")},
+                "subject": {"reference": f"Patient/{self.patient_id}"},
                 "performedPeriod": {
                     k: v for k, v in (("start", block["started_at"]), ("end", block["stopped_at"])) if v
                 },
-                "bodySite": [{"text": f"{site}, patient's {block['side']} side"} for site in block["sites"]]
-                or [{"text": f"patient's {block['side']} side"}],
-                "usedReference": [{"reference": f"urn:uuid:{self.device_id}"}],
+                "bodySite": [
+                    _side(side, f"{site or 'face'}, patient's {side} side") if side else {"text": site or "face"}
+                    for site in sites
+                ],
+                "usedReference": [{"reference": f"Device/{self.device_id}"}],
                 "note": [
                     {
-                        "text": f"max {block['max_amplitude_ma']} mA; plan v{block['plan_version']}; "
+                        "text": f"{block['minutes']} min; max {block['max_amplitude_ma']} mA; "
+                        f"plan v{block['plan_version']}; "
                         f"parameters {json.dumps(block.get('parameters') or {}, sort_keys=True)}"
                     }
                 ],
             }
             if block["stopped_early"]:
-                proc["statusReason"] = {"text": block["stop_reason"] or "stopped early"}
+                proc["statusReason"] = {"text": f"{block['end_words']}: {block['stop_reason'] or 'no reason stored'}"}
             self.add(proc)
 
 
-def to_fhir_bundle(summary: dict[str, Any]) -> dict[str, Any]:
-    """A FHIR R4 collection Bundle (dict) for one summary."""
-    maker = _BundleMaker(summary)
+def to_fhir_bundle(summary: dict[str, Any], canonical: str = DEFAULT_CANONICAL) -> dict[str, Any]:
+    """A FHIR R4 transaction Bundle (dict) for one summary; PUT by stable id, so re-sending is harmless."""
+    maker = _BundleMaker(summary, canonical)
     maker.header()
     maker.adherence()
     maker.movement()
+    maker.estimates()
     maker.procedures()
+    bundle_id = maker.id("Bundle")
     return {
         "resourceType": "Bundle",
-        "id": maker.ids("Bundle"),
-        "type": "collection",
+        "id": bundle_id,
+        "identifier": {"system": naming_system(canonical, "summary-bundle"), "value": f"urn:uuid:{bundle_id}"},
+        "type": "transaction",
         "timestamp": summary["generated_at"],
         "entry": maker.entries,
+        **({"meta": {"tag": [TEST_DATA_TAG]}} if summary["synthetic"] else {}),
     }
 
 
-def to_fhir_bytes(summary: dict[str, Any]) -> bytes:
+def to_fhir_bytes(summary: dict[str, Any], canonical: str = DEFAULT_CANONICAL) -> bytes:
     """The Bundle as UTF-8 JSON."""
-    return json.dumps(to_fhir_bundle(summary), indent=1, ensure_ascii=False).encode("utf-8")
+    return json.dumps(to_fhir_bundle(summary, canonical), indent=1, ensure_ascii=False).encode("utf-8")
+
+
+__all__ = ["CODE_SYSTEM_ID", "to_fhir_bundle", "to_fhir_bytes"]

@@ -76,6 +76,7 @@ class StimRow:
     max_amplitude_ma: float | None = None
     stop_reason: str = ""
     plan_version: int | None = None
+    end_code: str = ""  # finished | patient_stop | rule | fault, when the ledger stored one
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
+from coach.sunnybrook import period_symmetry, symmetry_ratio, synkinesis_share_score, voluntary_score
 from kiosk.summary.model import ExerciseRow, Period
-from kiosk.summary.stats import by_day, count_by, ends, iso, mean, median, rounded, slope_per_week
+from kiosk.summary.stats import by_day, count_by, ends, iso, mean, rounded, slope_per_week
 
 # The five Sunnybrook voluntary-movement expressions and the coach metric that measures each.
 SUNNYBROOK_EXPRESSIONS: dict[str, str] = {
@@ -25,9 +26,12 @@ RECENT_DAYS = 7
 
 
 def _symmetry(row: ExerciseRow) -> float | None:
-    """Weaker over stronger side, 0..1 (a ratio above 1 is read the other way round)."""
+    """Weaker over stronger side, 0..1 (coach.sunnybrook.symmetry_ratio; a stored ratio above 1 is inverted)."""
     r = row.symmetry_ratio
-    if r is None or r < 0:
+    if r is None:
+        from_mm = symmetry_ratio(row.left_mm, row.right_mm)
+        return from_mm if from_mm is not None else symmetry_ratio(row.left_pct, row.right_pct)
+    if r < 0:
         return None
     return 1.0 / r if r > 1 else r
 
@@ -43,7 +47,7 @@ def _daily(rows: list[ExerciseRow]) -> list[dict[str, Any]]:
                 "right_mm": rounded(mean(r.right_mm for r in items)),
                 "left_pct": rounded(mean(r.left_pct for r in items), 1),
                 "right_pct": rounded(mean(r.right_pct for r in items), 1),
-                "symmetry_ratio": rounded(mean(_symmetry(r) for r in items), 3),
+                "symmetry_ratio": rounded(period_symmetry([s for r in items if (s := _symmetry(r)) is not None]), 3),
             }
         )
     return series
@@ -61,13 +65,15 @@ def _side(series: list[dict[str, Any]], side: str) -> dict[str, Any]:
 
 
 def _hold(rows: list[ExerciseRow]) -> dict[str, Any]:
+    """Holds on target: counted by the kiosk per hold when it stored them, else one per result from its length."""
     held = [r for r in rows if r.hold_seconds is not None]
-    with_target = [r for r in held if isinstance(r.details.get("hold_target_seconds"), int | float)]
-    met = [r for r in with_target if r.hold_seconds >= 0.9 * float(r.details["hold_target_seconds"])]
+    counted = [r for r in held if isinstance(r.details.get("holds_measured"), int)]
+    older = [r for r in held if r not in counted and isinstance(r.details.get("hold_target_seconds"), int | float)]
+    met = [r for r in older if r.hold_seconds >= 0.9 * float(r.details["hold_target_seconds"])]
     return {
         "mean_hold_seconds": rounded(mean(r.hold_seconds for r in held), 1),
-        "holds_meeting_target": len(met),
-        "holds_with_target": len(with_target),
+        "holds_meeting_target": len(met) + sum(int(r.details.get("holds_on_target") or 0) for r in counted),
+        "holds_with_target": len(older) + sum(int(r.details["holds_measured"]) for r in counted),
         "quality_counts": count_by((r for r in rows if r.quality), lambda r: r.quality),
     }
 
@@ -121,28 +127,34 @@ def synkinesis_section(rows: list[ExerciseRow]) -> list[dict[str, Any]]:
             "share_of_results": rounded(len(items) / totals[exercise], 3),
             "first_seen": iso(min(r.at for r in items)),
             "last_seen": iso(max(r.at for r in items)),
+            "blocked_stimulation": sum(1 for r in items if r.details.get("blocked_stimulation") is True),
         }
         for (exercise, flag), items in sorted(seen.items())
     ]
 
 
 def movement_score(ratio: float) -> int:
-    """Sunnybrook-style voluntary movement score 1-5 from the weaker/stronger ratio."""
-    for limit, score in ((0.1, 1), (0.3, 2), (0.6, 3), (0.85, 4)):
-        if ratio < limit:
-            return score
-    return 5
+    """Sunnybrook-style voluntary movement score 1-5 from the weaker/stronger ratio (coach.sunnybrook)."""
+    return voluntary_score(ratio)
 
 
 def synkinesis_score(share: float) -> int:
-    """Sunnybrook-style synkinesis score 0-3 from the share of results with a flag."""
-    if share <= 0:
-        return 0
-    return 1 if share < 0.25 else 2 if share < 0.6 else 3
+    """Sunnybrook-style synkinesis score 0-3 from the share of results with a flag (coach.sunnybrook)."""
+    return synkinesis_share_score(share)
 
 
-def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetry: int | None) -> dict[str, Any]:
-    """Sunnybrook-style estimates from the last days of the period, each with its evidence."""
+def sunnybrook_estimate(
+    rows: list[ExerciseRow],
+    period: Period,
+    rated_resting: int | None,
+    resting: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Sunnybrook-style estimates from the last days of the period, each with its evidence.
+
+    Resting symmetry (0..4): the therapist's rating when one was stored, else the estimate from
+    the neutral calibrations (``resting``), which is withheld on thin evidence.
+    """
+    resting_symmetry = rated_resting if rated_resting is not None else (resting or {}).get("score")
     since = period.end - timedelta(days=RECENT_DAYS - 1)
     expressions = []
     for metric, name in SUNNYBROOK_EXPRESSIONS.items():
@@ -151,7 +163,7 @@ def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetr
         entry: dict[str, Any] = {"expression": name, "exercise": metric, "results_used": len(ratios)}
         if ratios:
             share = sum(1 for r in recent if r.synkinesis) / len(recent)
-            ratio = median(ratios) or 0.0
+            ratio = period_symmetry(ratios) or 0.0
             entry.update(
                 voluntary_movement=movement_score(ratio),
                 synkinesis=synkinesis_score(share),
@@ -171,8 +183,11 @@ def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetr
     notes = []
     if not complete:
         notes.append("Not every Sunnybrook expression was measured in the last 7 days; no totals estimated.")
+    if rated_resting is None and resting_symmetry is not None:
+        notes.append("Resting symmetry is an estimate from the relaxed face at the start of each session.")
     if resting_symmetry is None:
-        notes.append("Resting symmetry is not measured by the kiosk; the composite needs the therapist's rating.")
+        why = (resting or {}).get("withheld_because") or "no relaxed-face calibration was stored"
+        notes.append(f"Resting symmetry withheld: {why}; the composite needs it (or the therapist's rating).")
     return {
         "is_estimate": True,
         "label": ESTIMATE_LABEL,
@@ -180,6 +195,7 @@ def sunnybrook_estimate(rows: list[ExerciseRow], period: Period, resting_symmetr
         "voluntary_movement_score": vm,
         "synkinesis_score": syn,
         "resting_symmetry_score": resting_symmetry,
+        "resting_symmetry": {**(resting or {}), "source": "therapist" if rated_resting is not None else "camera"},
         "composite_score": composite,
         "notes": notes,
     }

@@ -88,42 +88,54 @@ def _plot(
 ) -> LinePlot:
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = x, y, w, h
-    plot.data = [s if s else [(0, 0)] for s in series]
+    plot.data = series
     for i, style in enumerate(styles):
         for k, v in style.items():
             setattr(plot.lines[i], k, v)
     plot.xValueAxis.labels.fontSize = 6
     plot.yValueAxis.labels.fontSize = 6
     plot.yValueAxis.valueMin = 0
-    if y_max is not None:
-        plot.yValueAxis.valueMax = y_max
+    highest = max((v for s in series for _, v in s), default=0.0)
+    plot.yValueAxis.valueMax = y_max if y_max is not None else max(1.0, highest * 1.1)
+    if len({x for s in series for x, _ in s}) < 2:  # one day: give the x axis a width
+        first = min((x for s in series for x, _ in s), default=0)
+        plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = first - 1, first + 1
     return plot
 
 
-def trend_chart(exercise: dict[str, Any], period_start: str, width: float = 460) -> Drawing:
-    """Left (solid) and right (dashed) movement in mm, and the symmetry ratio (dotted), by day."""
+def trend_chart(exercise: dict[str, Any], period_start: str, width: float = 460) -> Drawing | None:
+    """Left (solid) and right (dashed) movement by day, and the symmetry ratio (dotted); None without data.
+
+    Movement is drawn in mm when the camera stored mm, otherwise in % of the patient's own reference.
+    """
     origin = date.fromisoformat(period_start)
     daily = exercise["daily"]
+    unit, suffix = (
+        ("mm", "mm")
+        if any(p.get("left_mm") is not None or p.get("right_mm") is not None for p in daily)
+        else ("%", "pct")
+    )
+    left, right = _points(daily, f"left_{suffix}", origin), _points(daily, f"right_{suffix}", origin)
+    symmetry = _points(daily, "symmetry_ratio", origin)
+    if not (left or right or symmetry):
+        return None
+    what = "movement (mm)" if unit == "mm" else "movement (% of own reference)"
     d = Drawing(width, 150)
-    d.add(String(0, 138, f"{exercise['exercise']}: movement (mm) and symmetry, by day of the period", fontSize=9))
+    d.add(String(0, 138, f"{exercise['exercise']}: {what} and symmetry, by day of the period", fontSize=9))
     solid = {"strokeColor": colors.black, "strokeWidth": 1.2}
     dashed = {"strokeColor": GREY, "strokeWidth": 1.2, "strokeDashArray": [4, 2]}
     dotted = {"strokeColor": colors.black, "strokeWidth": 1.2, "strokeDashArray": [1, 2]}
-    d.add(
-        _plot(
-            [_points(daily, "left_mm", origin), _points(daily, "right_mm", origin)],
-            [solid, dashed],
-            30,
-            20,
-            width / 2 - 50,
-            105,
-        )
-    )
-    d.add(
-        _plot([_points(daily, "symmetry_ratio", origin)], [dotted], width / 2 + 20, 20, width / 2 - 50, 105, y_max=1.0)
-    )
+    present = [(series, style) for series, style in ((left, solid), (right, dashed)) if series]
+    if present:
+        d.add(_plot([p[0] for p in present], [p[1] for p in present], 30, 20, width / 2 - 50, 105))
+    else:
+        d.add(String(30, 70, "movement not measured", fontSize=8))
+    if symmetry:
+        d.add(_plot([symmetry], [dotted], width / 2 + 20, 20, width / 2 - 50, 105, y_max=1.0))
+    else:
+        d.add(String(width / 2 + 20, 70, "symmetry not measured", fontSize=8))
     for i, (label, style) in enumerate(
-        (("patient's left, mm", solid), ("patient's right, mm", dashed), ("symmetry ratio", dotted))
+        ((f"patient's left, {unit}", solid), (f"patient's right, {unit}", dashed), ("symmetry ratio (0 to 1)", dotted))
     ):
         x = 30 + i * 140
         d.add(

@@ -13,6 +13,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kiosk.summary.pdf_charts import adherence_calendar, eye_care_timeline, trend_chart
+from kiosk.summary.pdf_format import (
+    calendar_chunks,
+    count,
+    day_chunks,
+    eye_care_rows,
+    grain,
+    num,
+    share,
+    signed,
+    span,
+    windows_text,
+)
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=10, leading=13)
@@ -42,10 +54,6 @@ def _table(rows: list[list[Any]], widths: list[float] | None = None) -> Table:
     return table
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.0f}%"
-
-
 def _front(s: dict[str, Any]) -> list[Any]:
     a, eye, st = s["adherence"], s["eye_care"], s["stimulation"]
     title = "FaceCoach home practice summary" + (" (SYNTHETIC DEMO DATA)" if s["synthetic"] else "")
@@ -53,38 +61,47 @@ def _front(s: dict[str, Any]) -> list[Any]:
         Paragraph(title, STYLES["Title"]),
         Paragraph(
             f"Patient {s['patient']} &middot; {s['period']['from']} to {s['period']['to']} ({s['period']['days']} days)"
-            f" &middot; plan version {s['plan']['current_version'] or '-'} &middot; device {s['device']['id']}",
+            f" &middot; plan version {num(s['plan']['current_version'], '', 0, 'none')}"
+            f" &middot; device {s['device']['id']}",
             BODY,
         ),
         Spacer(1, 4 * mm),
     ]
     missed = sum(i["missed"] for i in eye["items"])
     late = sum(i["late"] for i in eye["items"])
-    windows = "; ".join(f"{w['from']}..{w['to']}: {w['days_with_data']}/{w['days']}" for w in a["windows"])
+    windows = windows_text(a["windows"])
+    night = eye["night_routine"]
+    night_text = f"{night['nights_done']} of {count(night['nights_due'], 'night')}"
+    if night["missed_nights"]:
+        shown = ", ".join(night["missed_nights"][:6]) + (" ..." if len(night["missed_nights"]) > 6 else "")
+        night_text += f" (missed: {shown})"
     figures = [
         ["Figure", "Value"],
-        ["Sessions done / planned", f"{a['sessions_done']} / {a['sessions_planned']} ({_pct(a['done_rate'])})"],
-        ["Sessions partly done / missed", f"{a['sessions_partial']} / {a['sessions_missed']}"],
-        ["Minutes of exercise", f"{a['minutes']:.0f}"],
-        ["Days with data per 30-day window", windows],
-        ["Eye-care reminders late / missed", f"{late} / {missed}"],
         [
-            "Night eye routine done",
-            f"{eye['night_routine']['nights_done']} of {eye['night_routine']['nights_due']} nights"
-            + (
-                f" (missed: {', '.join(eye['night_routine']['missed_nights'][:6])})"
-                if eye["night_routine"]["missed_nights"]
-                else ""
-            ),
+            "Sessions done / planned",
+            f"{a['sessions_done']} of {count(a['sessions_planned'], 'session')}"
+            f" ({share(a['done_rate'], 'none planned')})"
+            + (f", plus {count(a['sessions_extra'], 'extra session')}" if a.get("sessions_extra") else ""),
         ],
-        ["Caregiver alerts", eye["caregiver_alerts"]],
-        ["Stimulation blocks (stopped early)", f"{st['block_count']} ({st['stopped_early']})"],
-        ["Patient-reported issues", len(s["patient_reports"])],
-        ["Plans refused", s["plan"]["refused"]],
+        [
+            "Sessions partly done / missed",
+            f"{count(a['sessions_partial'], 'session')} / {count(a['sessions_missed'], 'session')}",
+        ],
+        ["Time exercising", num(a["minutes"], "min", 0)],
+        ["Days with data per 30-day window", windows],
+        ["Eye-care reminders late / missed", f"{count(late, 'reminder')} / {count(missed, 'reminder')}"],
+        ["Night eye routine done", night_text],
+        ["Caregiver alerts", count(eye["caregiver_alerts"], "alert")],
+        [
+            "Stimulation blocks (stopped early)",
+            f"{count(st['block_count'], 'block')} ({count(st['stopped_early'], 'block')})",
+        ],
+        ["Patient-reported issues", count(len(s["patient_reports"]), "report")],
+        ["Plans refused", count(s["plan"]["refused"], "plan")],
     ]
     out += [_table(figures, [70 * mm, 100 * mm]), Spacer(1, 4 * mm)]
     out.append(Paragraph("<b>Adherence calendar</b>", BODY))
-    out.append(adherence_calendar(a["calendar"]))
+    out += [adherence_calendar(chunk) for chunk in calendar_chunks(a["calendar"])]
     return out
 
 
@@ -98,34 +115,30 @@ def _movement(s: dict[str, Any]) -> list[Any]:
             SMALL,
         ),
     ]
-    rows = [
-        [
-            "Exercise",
-            "Left mm start-end",
-            "Right mm start-end",
-            "Left % baseline",
-            "Symmetry start-end",
-            "per week",
-            "Holds on target",
-        ]
-    ]
+    rows = [["Exercise", "Left side", "Right side", "Left, % of own reference", "Symmetry", "Trend", "Holds"]]
     for ex in s["exercises"]:
         lm, rm = ex["left"]["movement_mm"], ex["right"]["movement_mm"]
         sym, hold = ex["symmetry"], ex["hold"]
+        holds = (
+            f"{hold['holds_meeting_target']} of {count(hold['holds_with_target'], 'hold')} on target"
+            if hold["holds_with_target"]
+            else "no hold measured"
+        )
         rows.append(
             [
                 ex["exercise"],
-                f"{lm['start']} - {lm['end']}",
-                f"{rm['start']} - {rm['end']}",
-                ex["left"]["pct_of_baseline"]["end"],
-                f"{sym['start']} - {sym['end']}",
-                sym["slope_per_week"],
-                f"{hold['holds_meeting_target']}/{hold['holds_with_target']}",
+                span(lm["start"], lm["end"], "mm"),
+                span(rm["start"], rm["end"], "mm"),
+                num(ex["left"]["pct_of_baseline"]["end"], "%", 0, "not measured"),
+                span(sym["start"], sym["end"], "", 2),
+                signed(sym["slope_per_week"], "per week"),
+                holds,
             ]
         )
     out.append(_table(rows))
     for ex in s["exercises"]:
-        out += [Spacer(1, 3 * mm), trend_chart(ex, s["period"]["from"])]
+        chart = trend_chart(ex, s["period"]["from"])
+        out += [Spacer(1, 3 * mm), chart or Paragraph(f"{ex['exercise']}: not measured by the camera.", SMALL)]
     return out
 
 
@@ -142,32 +155,37 @@ def _estimates(s: dict[str, Any]) -> list[Any]:
         rows.append(
             [
                 e["expression"],
-                e.get("voluntary_movement", "-"),
-                e.get("synkinesis", "-"),
-                f"{e['results_used']} results; median ratio {ev.get('median_symmetry_ratio', '-')}; "
-                f"synkinesis share {ev.get('synkinesis_share', '-')}",
+                num(e.get("voluntary_movement"), "of 5", 0, "not estimated"),
+                num(e.get("synkinesis"), "of 3", 0, "not estimated"),
+                f"{count(e['results_used'], 'result')}; median symmetry "
+                f"{num(ev.get('median_symmetry_ratio'), '', 2)}; co-movement in "
+                f"{share(ev.get('synkinesis_share'))} of results",
             ]
         )
     out.append(_table(rows, [45 * mm, 22 * mm, 24 * mm, 80 * mm]))
     totals = (
-        f"Voluntary movement {sb['voluntary_movement_score'] or '-'} (of 100); synkinesis "
-        f"{sb['synkinesis_score'] if sb['synkinesis_score'] is not None else '-'}; composite "
-        f"{sb['composite_score'] if sb['composite_score'] is not None else '-'}. " + " ".join(sb["notes"])
+        f"Resting symmetry {num(sb['resting_symmetry_score'], 'of 4', 0, 'withheld')}; "
+        f"voluntary movement {num(sb['voluntary_movement_score'], 'of 100', 0, 'not estimated')}; synkinesis "
+        f"{num(sb['synkinesis_score'], 'of 15', 0, 'not estimated')}; composite "
+        f"{num(sb['composite_score'], 'points', 0, 'not estimated')}. " + " ".join(sb["notes"])
     )
     out += [Spacer(1, 2 * mm), Paragraph(totals, SMALL), Spacer(1, 4 * mm), Paragraph("<b>Synkinesis flags</b>", BODY)]
-    flags = [["Exercise", "Flag", "Count", "Share", "First seen", "Last seen"]]
+    flags = [["Exercise", "Flag", "Seen in", "Share", "First seen", "Last seen", "Blocked stimulation"]]
     flags += [
         [
             f["exercise"],
             f["flag"],
-            f["count"],
-            f["share_of_results"],
+            count(f["count"], "result"),
+            share(f["share_of_results"]),
             (f["first_seen"] or "")[:10],
             (f["last_seen"] or "")[:10],
+            count(f.get("blocked_stimulation", 0), "time"),
         ]
         for f in s["synkinesis_flags"]
     ]
-    out.append(_table(flags) if len(flags) > 1 else Paragraph("None flagged.", SMALL))
+    out.append(
+        _table(flags) if len(flags) > 1 else Paragraph("The camera flagged no co-movement in this period.", SMALL)
+    )
     return out
 
 
@@ -175,29 +193,38 @@ def _eye_care(s: dict[str, Any]) -> list[Any]:
     eye = s["eye_care"]
     out: list[Any] = [PageBreak(), Paragraph("Eye care", STYLES["Heading2"])]
     rows = [["Item", "Kind", "Due", "On time", "Late", "Missed"]]
-    rows += [[i["item_id"], i["kind"], i["due"], i["on_time"], i["late"], i["missed"]] for i in eye["items"]]
+    rows += [
+        [i["item_id"], i["kind"], *(count(i[k], "time") for k in ("due", "on_time", "late", "missed"))]
+        for i in eye["items"]
+    ]
     out += [
         _table(rows),
         Spacer(1, 2 * mm),
         Paragraph(f"Late means acknowledged more than {eye['late_after_minutes']} minutes after it was due.", SMALL),
     ]
     days = [d["date"] for d in s["adherence"]["calendar"]]
-    out.append(eye_care_timeline(eye["reminders"], days))
+    unit = grain(len(days))
+    if unit == "day":
+        out += [eye_care_timeline(eye["reminders"], chunk) for chunk in day_chunks(days)]
+    else:
+        out += [Paragraph(f"<b>Eye-care reminders per {unit}</b>", BODY), _table(eye_care_rows(eye["reminders"], unit))]
+    if eye.get("cancelled"):
+        out.append(Paragraph(f"{count(eye['cancelled'], 'reminder')} cancelled by a new plan (not counted).", SMALL))
     return out
 
 
 def _others(s: dict[str, Any]) -> list[Any]:
     st, dq, dh = s["stimulation"], s["data_quality"], s["device_health"]
     out: list[Any] = [PageBreak(), Paragraph("Stimulation blocks", STYLES["Heading2"])]
-    blocks = [["Start", "Minutes", "Side", "Sites", "Max mA", "Stop reason"]]
+    blocks = [["Start", "Length", "Side", "Sites", "Highest", "How it ended"]]
     blocks += [
         [
             b["started_at"][:16].replace("T", " "),
-            b["minutes"],
+            num(b["minutes"], "min"),
             b["side"],
-            ", ".join(b["sites"]),
-            b["max_amplitude_ma"],
-            b["stop_reason"],
+            ", ".join(b["sites"]) or "not recorded",
+            num(b["max_amplitude_ma"], "mA"),
+            b["end_words"] + (f": {b['stop_reason']}" if b["stopped_early"] and b["stop_reason"] else ""),
         ]
         for b in st["blocks"][-MAX_ROWS:]
     ]
@@ -208,17 +235,19 @@ def _others(s: dict[str, Any]) -> list[Any]:
         [(r["at"] or "")[:16].replace("T", " "), r["source"], r["issue"], r["text"]]
         for r in s["patient_reports"][-MAX_ROWS:]
     ]
-    out.append(_table(reports) if len(reports) > 1 else Paragraph("None reported.", SMALL))
+    out.append(
+        _table(reports) if len(reports) > 1 else Paragraph("The patient reported no issues in this period.", SMALL)
+    )
     out += [Paragraph("Data quality and device health", STYLES["Heading2"])]
-    reasons = ", ".join(f"{k} {v}" for k, v in dq["rejected_reasons"].items()) or "none"
+    reasons = ", ".join(f"{k} {count(v, 'frame')}" for k, v in dq["rejected_reasons"].items()) or "none"
     lines = [
-        f"Camera frames rejected: {dq['frames_rejected']} of {dq['frames_total']} "
-        f"({_pct(dq['rejected_share'])}); why: {reasons}.",
-        f"Results without a measurement: {dq['results_without_measurement']}. Unreadable stored rows: "
-        f"{len(dq['unreadable_rows'])}.",
-        f"Kiosk on for {dh['uptime_hours'] if dh['uptime_hours'] is not None else '?'} h, off for "
-        f"{dh['time_off_hours'] if dh['time_off_hours'] is not None else '?'} h; restarts {dh['restarts']} "
-        f"(unclean {dh['unclean_restarts']}). " + " ".join(dh["notes"]),
+        f"Camera frames refused: {dq['frames_rejected']} of {count(dq['frames_total'], 'frame')} "
+        f"({share(dq['rejected_share'], 'no frames')}); why: {reasons}.",
+        f"Exercise results without a measurement: {count(dq['results_without_measurement'], 'result')}. "
+        f"Unreadable stored rows: {count(len(dq['unreadable_rows']), 'row')}.",
+        f"Kiosk on for {num(dh['uptime_hours'], 'h', 1, 'an unknown time')}, off for "
+        f"{num(dh['time_off_hours'], 'h', 1, 'an unknown time')}; {count(dh['restarts'], 'restart')} "
+        f"({dh['unclean_restarts']} unclean). " + " ".join(dh["notes"]),
     ]
     out += [Paragraph(line, BODY) for line in lines]
     refused = [p for p in s["plan"]["received"] if p["reason"]]
@@ -227,7 +256,15 @@ def _others(s: dict[str, Any]) -> list[Any]:
         out.append(
             _table(
                 [["Version", "Received", "Status", "Reason"]]
-                + [[p["version"], (p["received_at"] or "")[:16], p["status"], p["reason"]] for p in refused]
+                + [
+                    [
+                        num(p["version"], "", 0, "unknown"),
+                        (p["received_at"] or "unknown")[:16],
+                        p["status"],
+                        p["reason"],
+                    ]
+                    for p in refused
+                ]
             )
         )
     return out

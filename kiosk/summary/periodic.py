@@ -76,7 +76,9 @@ def build_due(settings: Settings, store: Store, now: datetime) -> Outcome:
         return Outcome(None, rule, tuple(problems))
     start, end = period
     key, therapist = service.device_key(settings), service.therapist_key(settings)
-    _, packed = service.build_from_store(store, start, end, now, key, therapist)
+    summary, packed = service.build_from_store(store, start, end, now, key, therapist, service.canonical(settings))
+    if settings.sync.fhir_url:
+        packed.append(service.fhir_item(summary, service.canonical(settings)))
     service.queue(settings, store, packed, now)
     names = tuple(item.name for item in packed)
     with store.critical() as db:

@@ -168,6 +168,7 @@ class RowReader:
                 _num(r.get("max_amplitude_ma")),
                 str(r.get("stop_reason") or ""),
                 r.get("plan_version"),
+                str(r.get("end_code") or ""),
             ),
         )
         events = self._each(

@@ -8,10 +8,20 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from kiosk.summary.model import EventRow, ExerciseRow, Period, ReminderRow, SessionRow, StimRow
+from kiosk.summary.rules import (
+    END_FINISHED,
+    END_RUNNING,
+    END_WORDS,
+    UPCOMING,
+    done_rate,
+    night_outcome,
+    reminder_outcome,
+    stim_end_code,
+    stim_minutes,
+)
 from kiosk.summary.stats import count_by, iso, rounded
 
 NIGHT_KINDS = frozenset({"ointment", "taping", "shield"})
-NORMAL_STIM_STOPS = frozenset({"", "completed", "complete", "done", "normal", "finished"})
 ISSUE_INTENTS = {"too_strong": "too strong", "pain": "pain", "report_pain": "pain", "hurts": "pain"}
 PAIN_WORDS = re.compile(r"\b(pain\w*|hurt\w*|sore\w*|burn\w*|sting\w*|ach\w*|too strong|tingl\w*)\b", re.I)
 START_KINDS = frozenset({"kiosk_started", "started", "app_started", "start"})
@@ -19,26 +29,33 @@ STOP_KINDS = frozenset({"kiosk_stopped", "stopped", "app_stopped", "stop", "shut
 TEXT_FIELDS = ("transcript", "text", "note", "message", "words")
 
 
-def _outcome(row: ReminderRow, late_after: timedelta) -> str:
-    if row.acked_at is not None or row.status == "acknowledged":
-        late = row.late_seconds if row.late_seconds is not None else 0.0
-        return "late" if late > late_after.total_seconds() else "on_time"
-    if row.status == "missed":
-        return "missed"
-    return "open"
+def _outcome(row: ReminderRow, late_after: timedelta, now: datetime) -> str | None:
+    return reminder_outcome(row.status, row.acked_at is not None, row.late_seconds, row.due_at, now, late_after)
 
 
 def _is_night(row: ReminderRow) -> bool:
     return row.kind in NIGHT_KINDS or "night" in row.item_id
 
 
-def eye_care_section(rows: list[ReminderRow], late_after: timedelta) -> dict[str, Any]:
-    """Every reminder due, with its outcome; totals per item; night-routine adherence."""
+def eye_care_section(rows: list[ReminderRow], late_after: timedelta, now: datetime) -> dict[str, Any]:
+    """Every reminder due, with its outcome; totals per item; night-routine adherence.
+
+    Cancelled reminders (a new plan dropped them) are counted apart and never listed as open; a
+    reminder not due yet at ``now`` is "upcoming", and a night is missed only once every one of its
+    night items was recorded missed, so tonight's ointment is not a missed night in the morning.
+    """
     rows = sorted(rows, key=lambda r: r.due_at)
     listed = []
     per_item: dict[str, dict[str, Any]] = {}
+    cancelled = 0
+    night_outcomes: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        outcome = _outcome(row, late_after)
+        outcome = _outcome(row, late_after, now)
+        if outcome is None:
+            cancelled += 1
+            continue
+        if _is_night(row):
+            night_outcomes[row.due_at.date().isoformat()].append(outcome)
         listed.append(
             {
                 "item_id": row.item_id,
@@ -53,37 +70,46 @@ def eye_care_section(rows: list[ReminderRow], late_after: timedelta) -> dict[str
             }
         )
         item = per_item.setdefault(
-            row.item_id, {"item_id": row.item_id, "kind": row.kind, "due": 0, "on_time": 0, "late": 0, "missed": 0}
+            row.item_id,
+            {"item_id": row.item_id, "kind": row.kind, "due": 0, "on_time": 0, "late": 0, "missed": 0, "open": 0},
         )
+        if outcome == UPCOMING:
+            continue
         item["due"] += 1
-        if outcome != "open":
-            item[outcome] += 1
-    nights: dict[str, bool] = {}
-    for row in filter(_is_night, rows):
-        day = row.due_at.date().isoformat()
-        nights[day] = nights.get(day, False) or _outcome(row, late_after) in ("on_time", "late")
-    done = sum(nights.values())
+        item[outcome] += 1
+    nights = {day: night_outcome(outcomes) for day, outcomes in night_outcomes.items()}
+    settled = {day: v for day, v in nights.items() if v != "pending"}
+    done = sum(1 for v in settled.values() if v == "done")
     return {
         "late_after_minutes": rounded(late_after.total_seconds() / 60, 1),
         "items": list(per_item.values()),
         "night_routine": {
-            "nights_due": len(nights),
+            "nights_due": len(settled),
             "nights_done": done,
-            "adherence": rounded(done / len(nights), 3) if nights else None,
-            "missed_nights": sorted(d for d, ok in nights.items() if not ok),
+            "adherence": done_rate(done, len(settled)),
+            "missed_nights": sorted(d for d, v in settled.items() if v == "missed"),
+            "nights_pending": sorted(d for d, v in nights.items() if v == "pending"),
         },
         "caregiver_alerts": sum(1 for r in rows if r.caregiver_alerted_at is not None),
+        "cancelled": cancelled,
         "reminders": listed,
     }
 
 
-def stimulation_section(rows: list[StimRow]) -> dict[str, Any]:
-    """Every stimulation block and the minutes per side."""
+def _planned_minutes(row: StimRow) -> float | None:
+    value = row.parameters.get("block_minutes")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def stimulation_section(rows: list[StimRow], now: datetime) -> dict[str, Any]:
+    """Every stimulation block, how it ended (one code, see rules.stim_end_code) and the minutes per side."""
     blocks = []
     minutes: dict[str, float] = defaultdict(float)
     for row in sorted(rows, key=lambda r: r.started_at):
-        length = (row.stopped_at - row.started_at).total_seconds() / 60 if row.stopped_at else None
-        minutes[row.side] += length or 0.0
+        planned = _planned_minutes(row)
+        code = stim_end_code(row.end_code, row.stop_reason, row.started_at, row.stopped_at, planned, now)
+        length = stim_minutes(row.started_at, row.stopped_at, code, planned)
+        minutes[row.side] += length
         blocks.append(
             {
                 "started_at": iso(row.started_at),
@@ -92,8 +118,10 @@ def stimulation_section(rows: list[StimRow]) -> dict[str, Any]:
                 "side": row.side,
                 "sites": list(row.sites),
                 "max_amplitude_ma": rounded(row.max_amplitude_ma, 2),
+                "end_code": code,
+                "end_words": END_WORDS[code],
                 "stop_reason": row.stop_reason or None,
-                "stopped_early": row.stop_reason.lower() not in NORMAL_STIM_STOPS,
+                "stopped_early": code not in (END_FINISHED, END_RUNNING),
                 "plan_version": row.plan_version,
                 "parameters": row.parameters,
             }
@@ -103,6 +131,7 @@ def stimulation_section(rows: list[StimRow]) -> dict[str, Any]:
         "block_count": len(blocks),
         "minutes_by_side": {k: round(v, 2) for k, v in sorted(minutes.items())},
         "stopped_early": sum(1 for b in blocks if b["stopped_early"]),
+        "end_codes": count_by(blocks, lambda b: b["end_code"]),
     }
 
 

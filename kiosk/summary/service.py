@@ -12,13 +12,14 @@ from typing import Any
 from nacl.signing import SigningKey, VerifyKey
 
 from kiosk import __version__
+from kiosk.plan.inbox import Verifier
 from kiosk.settings import Settings
 from kiosk.store import Store
 from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import fingerprint, load_or_create_device_key, read_public_key, seal
-from kiosk.summary.delivery import DeliveryError, FolderTarget, Target, WebDavTarget
+from kiosk.summary.delivery import FHIR_KIND, DeliveryError, FolderTarget, Target, WebDavTarget
+from kiosk.summary.fhir_codes import DEFAULT_CANONICAL
 from kiosk.summary.fhir_out import to_fhir_bytes
-from kiosk.summary.inbox import Verifier
 from kiosk.summary.json_out import to_json_bytes
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.pdf_out import to_pdf_bytes
@@ -105,13 +106,14 @@ def pack(
     key: SigningKey,
     therapist: VerifyKey | None,
     formats: tuple[str, ...] = ("json", "pdf", "fhir"),
+    canonical: str = DEFAULT_CANONICAL,
 ) -> list[Packed]:
     """Render, sign (and seal) each format; names are stable for the same content."""
     out = []
     period = summary["period"]
     for kind in formats:
         suffix, render = FORMATS[kind]
-        payload = render(summary)
+        payload = to_fhir_bytes(summary, canonical) if kind == "fhir" else render(summary)
         digest = hashlib.sha256(payload).hexdigest()[:10]
         name = f"facecoach_{summary['patient']}_{period['from']}_{period['to']}_{digest}_{suffix}.fcsum"
         meta = {"name": name, "kind": kind, "created_at": summary["generated_at"], "patient": summary["patient"]}
@@ -119,8 +121,28 @@ def pack(
     return out
 
 
+def canonical(settings: Settings) -> str:
+    """The FHIR canonical base the deployment set, or the project's own URN."""
+    return settings.sync.fhir_canonical or DEFAULT_CANONICAL
+
+
+def fhir_item(summary: dict[str, Any], canonical_url: str) -> Packed:
+    """The plain FHIR transaction for ``sync.fhir_url`` (sent over https with a token, so not sealed)."""
+    payload = to_fhir_bytes(summary, canonical_url)
+    period = summary["period"]
+    digest = hashlib.sha256(payload).hexdigest()[:10]
+    name = f"facecoach_{summary['patient']}_{period['from']}_{period['to']}_{digest}_fhir-transaction.json"
+    return Packed(name, FHIR_KIND, payload)
+
+
 def build_from_store(
-    store: Store, start: date, end: date, now: datetime, key: SigningKey, therapist: VerifyKey | None
+    store: Store,
+    start: date,
+    end: date,
+    now: datetime,
+    key: SigningKey,
+    therapist: VerifyKey | None,
+    canonical_url: str = DEFAULT_CANONICAL,
 ) -> tuple[dict[str, Any], list[Packed]]:
     """The summary of the days ``start`` to ``end`` (inclusive) and its signed (sealed) files."""
     rows, period = read_rows(store, start, end, now.tzinfo)
@@ -133,7 +155,7 @@ def build_from_store(
         software_version=software_version(),
         synthetic=False,
     )
-    return summary, pack(summary, key, therapist)
+    return summary, pack(summary, key, therapist, canonical=canonical_url)
 
 
 def queue(settings: Settings, store: Store, packed: list[Packed], now: datetime) -> None:
@@ -144,14 +166,14 @@ def queue(settings: Settings, store: Store, packed: list[Packed], now: datetime)
 
 
 def plan_verifier(settings: Settings, store: Store, today: date) -> Verifier:
-    """The full plan check of ``kiosk.plan`` (signature, format, version must increase, dates, stimulation)."""
+    """The full plan check of ``kiosk.plan`` (signature, every section, this patient and device, version, dates)."""
     from kiosk.plan.loader import inbox_verifier
     from kiosk.plan.signing import read_public_key as read_plan_key
     from stim_hat.prescription import device_limits
 
     key_file = settings.sync.therapist_key
     public = read_plan_key(Path(key_file).expanduser()) if key_file else None
-    return inbox_verifier(public, store, today, device_limits(settings.hat))
+    return inbox_verifier(public, store, today, device_limits(settings.hat), device_id(device_key(settings)))
 
 
 def software_version() -> str:

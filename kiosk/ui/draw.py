@@ -30,23 +30,6 @@ def font(px: int) -> pygame.font.Font:
     return _fonts[px]
 
 
-def wrap(words: str, px: int, width: int) -> list[str]:
-    """Split text into lines that fit ``width`` pixels."""
-    f = font(px)
-    lines: list[str] = []
-    current = ""
-    for word in words.split():
-        candidate = f"{current} {word}".strip()
-        if f.size(candidate)[0] <= width or not current:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
-
-
 @dataclass(frozen=True)
 class Button:
     """A big touch target with a label."""

@@ -13,6 +13,9 @@ import pygame
 from kiosk.ui import theme
 
 SKIN = (236, 200, 170)
+# How far the brows move, as a share of the face radius per unit of pose: a gentle (0.5) lift
+# moves them about a sixth of the radius, which shows at a glance on a 250 px drawing.
+BROW_UP, BROW_DOWN = 0.32, 0.1
 INK = (20, 20, 20)
 
 TARGETS: dict[str, dict[str, float]] = {
@@ -96,9 +99,15 @@ def draw_face(surface: pygame.Surface, box: pygame.Rect, pose: dict[str, float])
         if close < 0.7:
             pygame.draw.circle(surface, INK, (int(ex), int(eye_y)), max(2, int(r * 0.05)))
         brow = pose.get("brow", 0.0)
-        by = eye_y - r * (0.2 + 0.12 * brow) - r * 0.04 * pose.get("squeeze", 0.0)
+        by = brow_y(eye_y, r, brow, pose.get("squeeze", 0.0))
         inner = by + r * 0.06 * max(0.0, -brow)
         pygame.draw.line(surface, INK, (ex - side * r * 0.16, inner), (ex + side * r * 0.16, by), w + 2)
+    if (raised := pose.get("brow", 0.0)) > 0.15:
+        # Forehead lines show a raised brow at a glance, not only the brows' few pixels.
+        for k in range(3):
+            y = cy - r * (0.62 + 0.1 * k)
+            half = r * (0.3 - 0.04 * k) * min(1.0, raised * 1.6)
+            pygame.draw.line(surface, INK, (cx - half, y), (cx + half, y), max(1, w - 1))
     nose_y = cy + r * 0.12
     pygame.draw.line(surface, INK, (cx, cy - r * 0.05), (cx - r * 0.06, nose_y), w)
     pygame.draw.line(surface, INK, (cx - r * 0.06, nose_y), (cx + r * 0.05, nose_y), w)
@@ -122,6 +131,12 @@ def draw_face(surface: pygame.Surface, box: pygame.Rect, pose: dict[str, float])
                 math.pi / 2 if k > 0 else 3 * math.pi / 2,
                 w,
             )
+
+
+def brow_y(eye_y: float, r: float, brow: float, squeeze: float = 0.0) -> float:
+    """Where a brow is drawn: raised well clear of the eye (visible at a glance), lowered a little."""
+    lift = BROW_UP * brow if brow > 0 else BROW_DOWN * brow
+    return eye_y - r * (0.2 + lift) - r * 0.04 * squeeze
 
 
 def _draw_mouth(surface: pygame.Surface, mx: float, my: float, r: float, pose: dict[str, float], w: int) -> None:

@@ -49,7 +49,7 @@ class Observation:
 
 def observe(landmarker: Landmarker, image: np.ndarray, t: float = 0.0) -> Observation:
     """Landmarks and quality gates for one BGR image."""
-    faces = landmarker.detect(image)
+    faces = landmarker.detect(image, t)
     if len(faces) == 1:
         quality = assess(faces, *face_stats(image, faces[0]))
     else:

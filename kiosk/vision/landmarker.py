@@ -1,8 +1,9 @@
-"""Landmarkers: one interface in front of MediaPipe Face Mesh, and a fake that replays saved fixtures."""
+"""Landmarkers: one interface in front of MediaPipe's FaceLandmarker, and a fake that replays saved fixtures."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -11,22 +12,30 @@ import numpy as np
 
 from coach.face import FaceLandmarks
 from coach.mirror import MIRROR
+from kiosk.vision.model_file import load_model
 
 MAX_FACES = 2  # two, so that "more than one face" can be told apart from one
 
 
 class Landmarker(Protocol):
-    """Finds faces in a BGR image; returns every face found (empty list when none)."""
+    """Finds faces in a BGR image; returns every face found (empty list when none).
+
+    ``t`` is the frame's time in seconds (a video's own clock), for landmarkers that track faces
+    from frame to frame; without it they use the time of the call.
+    """
 
     name: str
 
-    def detect(self, image: np.ndarray) -> list[FaceLandmarks]: ...
+    def detect(self, image: np.ndarray, t: float | None = None) -> list[FaceLandmarks]: ...
 
     def close(self) -> None: ...
 
 
 class MediaPipeLandmarker:
-    """MediaPipe Face Mesh with iris refinement; ``static`` for single images, tracking for video.
+    """MediaPipe Tasks FaceLandmarker (478 points): image mode when ``static``, video mode otherwise.
+
+    The model is the file shipped in ``kiosk/vision/models``, checked against its pinned SHA-256
+    before it is loaded (``ModelFileError`` otherwise); it is never downloaded.
 
     ``mirror_average`` (still pictures only): the picture is also landmarked flipped left to right,
     and each landmark is averaged with its mirrored counterpart (``coach.mirror``). The model's own
@@ -35,47 +44,65 @@ class MediaPipeLandmarker:
     """
 
     def __init__(self, static: bool, min_detection_confidence: float = 0.5, mirror_average: bool = False) -> None:
-        import mediapipe as mp  # heavy import only here
+        from mediapipe.tasks.python.core.base_options import BaseOptions  # heavy imports only here
+        from mediapipe.tasks.python.vision import FaceLandmarker, FaceLandmarkerOptions, RunningMode
 
         if mirror_average and not static:
             raise ValueError("mirror_average is for still pictures (static mode) only")
         self.mirror_average = mirror_average
-        self.name = "mediapipe face mesh (static)" if static else "mediapipe face mesh (tracking)"
+        self.static = static
+        self.name = "mediapipe face landmarker (image)" if static else "mediapipe face landmarker (video)"
         if mirror_average:
-            self.name = "mediapipe face mesh (static, mirror-averaged)"
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=static,
-            refine_landmarks=True,
-            max_num_faces=MAX_FACES,
-            min_detection_confidence=min_detection_confidence,
+            self.name = "mediapipe face landmarker (image, mirror-averaged)"
+        options = FaceLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=load_model()),
+            running_mode=RunningMode.IMAGE if static else RunningMode.VIDEO,
+            num_faces=MAX_FACES,
+            min_face_detection_confidence=min_detection_confidence,
+            min_face_presence_confidence=0.5,
             min_tracking_confidence=0.5,
         )
+        self._task = FaceLandmarker.create_from_options(options)
+        self._last_ms = -1  # video mode needs strictly increasing timestamps
         self._closed = False
 
-    def detect(self, image: np.ndarray) -> list[FaceLandmarks]:
+    def detect(self, image: np.ndarray, t: float | None = None) -> list[FaceLandmarks]:
         """Landmarks of each face in a BGR (or grey) image, in pixels."""
         import cv2
 
         rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB if image.ndim == 2 else cv2.COLOR_BGR2RGB)
-        faces = self._faces(rgb)
+        faces = self._faces(rgb, t)
         if self.mirror_average and faces:
-            faces = mirror_averaged(faces, self._faces(np.ascontiguousarray(rgb[:, ::-1])))
+            faces = mirror_averaged(faces, self._faces(np.ascontiguousarray(rgb[:, ::-1]), t))
         return faces
 
-    def _faces(self, rgb: np.ndarray) -> list[FaceLandmarks]:
+    def _faces(self, rgb: np.ndarray, t: float | None) -> list[FaceLandmarks]:
+        import mediapipe as mp
+
         height, width = rgb.shape[:2]
-        result = self._mesh.process(rgb)
+        picture = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        if self.static:
+            result = self._task.detect(picture)
+        else:
+            result = self._task.detect_for_video(picture, self._timestamp_ms(t))
         faces = []
-        for face in result.multi_face_landmarks or []:
-            raw = np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=float)
+        for face in result.face_landmarks:
+            raw = np.array([(p.x, p.y, p.z) for p in face], dtype=float)
             raw *= (width, height, width)  # MediaPipe's z uses roughly the scale of x
             faces.append(FaceLandmarks(raw, width, height))
         return faces
 
+    def _timestamp_ms(self, t: float | None) -> int:
+        # The frame's own time keeps the tracker's smoothing right when a file plays faster than
+        # real time; a time that does not move forward (a new video, a stalled clock) is nudged on.
+        ms = round(1000 * (time.monotonic() if t is None else t))
+        self._last_ms = max(ms, self._last_ms + 1)
+        return self._last_ms
+
     def close(self) -> None:
-        """Release the graph (idempotent)."""
+        """Release the task (idempotent)."""
         if not self._closed:
-            self._mesh.close()
+            self._task.close()
             self._closed = True
 
 
@@ -110,7 +137,7 @@ class FakeLandmarker:
         """One frame per fixture file (tests/fixtures/landmarks/*.json)."""
         return cls([load_fixture(p) for p in paths])
 
-    def detect(self, image: np.ndarray) -> list[FaceLandmarks]:
+    def detect(self, image: np.ndarray, t: float | None = None) -> list[FaceLandmarks]:
         """The next scripted result (no faces when the script is empty)."""
         faces = self.script[self.calls % len(self.script)] if self.script else []
         self.calls += 1

@@ -40,7 +40,7 @@ def image(path: Path) -> np.ndarray:
 
 @functools.lru_cache(maxsize=512)
 def landmarks(path: Path) -> FaceLandmarks:
-    """The one face in a picture (static-mode Face Mesh, cached)."""
+    """The one face in a picture (FaceLandmarker in image mode, mirror-averaged, cached)."""
     faces = _static_landmarker().detect(image(path))
     if len(faces) != 1:
         raise ValueError(f"{path.name}: expected one face, found {len(faces)}")

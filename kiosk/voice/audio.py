@@ -1,8 +1,15 @@
-"""Reading WAV files for the recognizer: 16-bit PCM, mixed to mono and resampled to 16 kHz."""
+"""Reading WAV files for the recognizer: 16-bit PCM, mixed to mono and resampled to 16 kHz.
+
+Resampling low-passes with a windowed-sinc filter at the lower of the two Nyquist frequencies
+(before reducing the rate, so nothing folds back; after raising it, so no images are added).
+Audio recorded at 8 kHz or less (telephone, Bluetooth headsets) is resampled but carries nothing
+above 4 kHz, which the speech model was trained on: ``Recording.telephone_band`` says so.
+"""
 
 from __future__ import annotations
 
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,21 +21,52 @@ class AudioFileError(ValueError):
     """A sound file that cannot be heard; the message says why in plain words."""
 
 
+TELEPHONE_RATE = 8000  # at or below this, speech is telephone-band (nothing above 4 kHz)
+TAPS = 127
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A file's audio at 16 kHz mono and the rate it was recorded at."""
+
+    samples: np.ndarray
+    rate: int
+
+    @property
+    def telephone_band(self) -> bool:
+        """Whether the recording carries only telephone-band speech (8 kHz or less)."""
+        return self.rate <= TELEPHONE_RATE
+
+
+def low_pass(x: np.ndarray, cutoff: float) -> np.ndarray:
+    """Windowed-sinc FIR low-pass; ``cutoff`` is a fraction of the sample rate (0 to 0.5)."""
+    n = np.arange(TAPS) - (TAPS - 1) / 2
+    taps = 2 * cutoff * np.sinc(2 * cutoff * n) * np.blackman(TAPS)
+    return np.convolve(x, taps / taps.sum(), mode="same")
+
+
 def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
-    """Resample int16 audio to ``target`` Hz (a short averaging low-pass first when reducing)."""
+    """Resample int16 audio to ``target`` Hz with a proper low-pass (no aliasing, no images)."""
     if rate == target or len(samples) == 0:
         return samples
     x = samples.astype(np.float64)
+    band = 0.45 * min(rate, target)  # keep 90% of the lower Nyquist band, cut the rest
     if rate > target:
-        width = max(1, round(rate / target))
-        x = np.convolve(x, np.ones(width) / width, mode="same")
+        x = low_pass(x, band / rate)
     n_out = int(len(x) * target / rate)
-    positions = np.arange(n_out) * (rate / target)
-    return np.clip(np.interp(positions, np.arange(len(x)), x), -32768, 32767).astype(np.int16)
+    y = np.interp(np.arange(n_out) * (rate / target), np.arange(len(x)), x)
+    if rate < target:
+        y = low_pass(y, band / target)
+    return np.clip(np.round(y), -32768, 32767).astype(np.int16)
 
 
 def read_wav(path: str | Path) -> np.ndarray:
     """The file's audio as 16 kHz mono int16, or AudioFileError."""
+    return load_wav(path).samples
+
+
+def load_wav(path: str | Path) -> Recording:
+    """The file's audio as 16 kHz mono int16 with its original rate, or AudioFileError."""
     p = Path(path)
     if not p.exists():
         raise AudioFileError(f"{p}: no such file")
@@ -47,4 +85,4 @@ def read_wav(path: str | Path) -> np.ndarray:
     samples = np.frombuffer(data, dtype="<i2")
     if channels > 1:
         samples = samples[: len(samples) // channels * channels].reshape(-1, channels).mean(axis=1).astype(np.int16)
-    return resample(samples, rate)
+    return Recording(resample(samples, rate), rate)

@@ -1,24 +1,27 @@
-"""`facecoach hear WAV... [--json]`: what the kiosk understands in recordings (also a microphone check)."""
+"""`facecoach hear WAV... [--json]`: what the kiosk understands in recordings (also a microphone check).
+
+Each file is heard on its own (the pipeline and decoder are reset first) through the same
+streaming path as the microphone; the line names the decision that counts and any others.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
 from dataclasses import dataclass
 
 from kiosk.settings_files import load_settings
-from kiosk.voice.audio import AudioFileError, read_wav
+from kiosk.voice.audio import AudioFileError, load_wav
+from kiosk.voice.evaluate import hear_utterance
 from kiosk.voice.intents import VoiceDataError, load_intents
-from kiosk.voice.pipeline import Heard, Pipeline
+from kiosk.voice.pipeline import Pipeline
 from kiosk.voice.recognizer import VoiceError
-from kiosk.voice.vad import FRAME_MS, frames_of
 
 
 @dataclass(frozen=True)
 class FileResult:
-    """One decision made on one file."""
+    """What was decided on one file: the decision that counts, and any others made on the way."""
 
     file: str
     transcript: str
@@ -26,48 +29,49 @@ class FileResult:
     confidence: float
     reason: str
     engine: str
-    heard_at_s: float
-    after_end_ms: float  # wall time from the end of the audio to the decision (0 if made before)
+    heard_at_s: float  # seconds from the start of the file to the decision
+    after_end_ms: float | None  # end of the last word -> decision (audio waited + computing), None if none
+    early: bool  # decided from the live partial result, before the end of the utterance
+    telephone_band: bool  # recorded at 8 kHz or less: nothing above 4 kHz, accuracy is lower
+    also_heard: list[str]  # other decisions on the same file (they do not count)
 
     def line(self) -> str:
         said = f'"{self.transcript}"' if self.transcript else "(nothing)"
         what = self.intent or f"no command ({self.reason})"
-        timing = f"{self.after_end_ms:.0f} ms after the end"
-        return f"{self.file}: heard {said} -> {what}; confidence {self.confidence:.2f}; {timing}"
+        timing = "" if self.after_end_ms is None else f"; {self.after_end_ms:.0f} ms after the last word"
+        text = f"{self.file}: heard {said} -> {what}; confidence {self.confidence:.2f}{timing}"
+        if self.early:
+            text += " (spotted early)"
+        if self.also_heard:
+            text += f"; also heard, not counted: {', '.join(self.also_heard)}"
+        if self.telephone_band:
+            text += "; telephone-band audio (8 kHz or less): expect more mistakes"
+        return text
 
 
-def hear_file(pipeline: Pipeline, path: str) -> list[FileResult]:
-    """Stream one file through the pipeline as if it came from the microphone."""
-    samples = read_wav(path)
-    start_frames = pipeline.frames_seen
-    heard: list[Heard] = []
-    for frame in frames_of(samples):
-        heard.extend(pipeline.push(frame))
-    end = time.perf_counter()
-    tail = pipeline.flush()
-    after_ms = (time.perf_counter() - end) * 1000
-    heard.extend(tail)
-    pipeline.endpointer.reset()
-    if not heard:
-        heard_at = (pipeline.frames_seen - start_frames) * FRAME_MS / 1000
-        return [FileResult(path, "", None, 0.0, "nothing heard", pipeline.recognizer.engine, heard_at, 0.0)]
-    out = []
-    for h in heard:
-        d = h.decision
-        at = h.at_audio_s - start_frames * FRAME_MS / 1000
-        out.append(
-            FileResult(
-                path,
-                d.transcript,
-                d.intent_id,
-                round(d.confidence, 3),
-                d.reason,
-                d.engine,
-                round(at, 2),
-                round(after_ms, 1) if h in tail else 0.0,
-            )
-        )
-    return out
+def hear_file(pipeline: Pipeline, path: str, asked: tuple[str, ...] = ()) -> FileResult:
+    """Stream one file through a freshly reset pipeline, as if it came from the microphone."""
+    recording = load_wav(path)
+    outcome = hear_utterance(pipeline, recording.samples, asked)
+    engine = pipeline.recognizer.engine
+    if outcome.counted is None:
+        return FileResult(path, "", None, 0.0, "nothing heard", engine, 0.0, None, False, recording.telephone_band, [])
+    d = outcome.counted.decision
+    others = [h for h in outcome.heard if h is not outcome.counted]
+    also = [f'"{h.decision.transcript}" -> {h.decision.intent_id or h.decision.reason}' for h in others]
+    return FileResult(
+        path,
+        d.transcript,
+        d.intent_id,
+        round(d.confidence, 3),
+        d.reason,
+        d.engine,
+        outcome.counted.at_audio_s,
+        None if outcome.latency_ms is None else round(outcome.latency_ms, 1),
+        outcome.counted.early,
+        recording.telephone_band,
+        also,
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,6 +79,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("wav", nargs="+", help="WAV files (16-bit; any rate, mono or stereo)")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     p.add_argument("--config", help="settings file to use")
+    p.add_argument(
+        "--asked",
+        default="",
+        help="answers the kiosk has just asked for, e.g. yes,no (otherwise yes and no are not taken)",
+    )
     p.set_defaults(func=cmd_hear)
 
 
@@ -92,11 +101,12 @@ def cmd_hear(args: argparse.Namespace) -> int:
         print(note)
     voice = settings.voice
     pipeline = Pipeline(recognizer, table, voice.min_confidence, voice.end_silence_ms)
+    asked = tuple(a.strip() for a in args.asked.split(",") if a.strip())
     results: list[FileResult] = []
     problems = 0
     for path in args.wav:
         try:
-            results.extend(hear_file(pipeline, path))
+            results.append(hear_file(pipeline, path, asked))
         except AudioFileError as exc:
             problems += 1
             print(f"Cannot hear {exc}", file=sys.stderr)

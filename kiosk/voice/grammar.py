@@ -11,10 +11,27 @@ def _alternatives(texts: list[str]) -> str:
     return " | ".join(sorted(set(texts)))
 
 
-def jsgf(table: IntentTable) -> str:
-    """A JSGF grammar: one command phrase, optionally with polite words before or after it."""
+def beginnings(table: IntentTable) -> list[str]:
+    """Every proper beginning of a phrase ("start", "start the", "i took my"), as words."""
+    out = set()
+    for phrase in table.phrases():
+        words = phrase.split()
+        out.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return sorted(out - set(table.phrases()))
+
+
+def jsgf(table: IntentTable, unfinished: bool = False) -> str:
+    """A JSGF grammar: one command phrase, optionally with polite words before or after it.
+
+    ``unfinished`` also allows the beginning of a phrase on its own: checking an early "stop",
+    the speech so far of "start session" is then heard as "start", not forced onto "stop".
+    """
     phrases = list(table.phrases())
-    lines = ["#JSGF V1.0;", "grammar facecoach;"]
+    if unfinished:
+        phrases += beginnings(table)
+    # Each grammar gets its own name: pocketsphinx keeps rules by their full name, so two
+    # grammars both called "facecoach" would share (and overwrite) one <command> rule.
+    lines = ["#JSGF V1.0;", f"grammar {'facecoach_unfinished' if unfinished else 'facecoach'};"]
     if table.polite:
         lines.append("public <utterance> = [<polite>] <command> [<polite>];")
         lines.append(f"<polite> = {_alternatives(list(table.polite))};")
@@ -37,4 +54,5 @@ def vosk_grammar(table: IntentTable) -> list[str]:
 
 def vosk_grammar_json(table: IntentTable) -> str:
     """The vosk phrase list as the JSON text KaldiRecognizer takes."""
-    return json.dumps(vosk_grammar(table))
+    # ensure_ascii=False: vosk reads the text as UTF-8 and would ignore "aufh\\u00f6ren".
+    return json.dumps(vosk_grammar(table), ensure_ascii=False)

@@ -28,6 +28,7 @@ class Intent:
     phrases: tuple[str, ...]
     safety: bool = False
     requires_touch_confirmation: bool = False
+    only_when_asked: bool = False  # yes/no: counts only right after the kiosk asked a question
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class IntentTable:
         intent_id = self.phrases().get(self.core(transcript))
         return self.get(intent_id) if intent_id else None
 
+    def unambiguous_phrases(self) -> frozenset[str]:
+        """Phrases no longer phrase starts with: hearing one whole means the command is complete."""
+        phrases = list(self.phrases())
+        return frozenset(p for p in phrases if not any(q.startswith(p + " ") for q in phrases))
+
     def spot_safety(self, partial: str) -> Intent | None:
         """A safety intent ("stop") that a partial transcript already ends with, else None."""
         core = self.core(partial)
@@ -77,6 +83,9 @@ class IntentTable:
             if intent.safety and core in intent.phrases:
                 return intent
         return None
+
+
+FLAGS = ("safety", "requires_touch_confirmation", "only_when_asked")
 
 
 def normalize(text: str) -> str:
@@ -106,7 +115,7 @@ def parse_intents(text: str, language: str = "en", filename: str = "voice.toml")
         where = f"{filename}: intents.{intent_id}"
         if not isinstance(body, dict):
             raise VoiceDataError(f"{where} must be a table")
-        unknown = set(body) - {"phrases", "safety", "requires_touch_confirmation"}
+        unknown = set(body) - {"phrases", *FLAGS}
         if unknown:
             raise VoiceDataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         phrases = _strings(body.get("phrases"), f"{where}.phrases")
@@ -114,7 +123,7 @@ def parse_intents(text: str, language: str = "en", filename: str = "voice.toml")
             if phrase in seen:
                 raise VoiceDataError(f"{where}: phrase {phrase!r} is also in intents.{seen[phrase]}")
             seen[phrase] = intent_id
-        flags = {k: body.get(k, False) for k in ("safety", "requires_touch_confirmation")}
+        flags = {k: body.get(k, False) for k in FLAGS}
         for key, value in flags.items():
             if not isinstance(value, bool):
                 raise VoiceDataError(f"{where}.{key} must be true or false")

@@ -1,14 +1,25 @@
-"""From a stream of 10 ms frames to verified decisions: endpointing, stop spotting, verification.
+"""From a stream of 10 ms frames to verified decisions: endpointing, early spotting, verification.
 
-"Stop" does not wait for the end of the utterance: as soon as the partial transcript is a
-safety phrase and ``stop_gap_ms`` of quiet follows it, the decision is made (well within 300 ms
-of the end of the word). While the kiosk is speaking (``muted``), only safety phrases count,
-so the kiosk never obeys its own voice; the physical stop button always works regardless.
+Three ways an utterance is decided:
+- **safety spotting** ("stop", "too strong"): as soon as the live partial transcript is a safety
+  phrase, ``STOP_GAP_MS`` of quiet follows it and the live result explains the speech heard so
+  far (``SPOT_CONFIDENCE``), the decision is made without waiting for the end of the utterance.
+  "The stopwatch is broken" ends as a partial "stop stop" with most of the speech unexplained,
+  so it is not a stop;
+- **quick end**: when the partial is a whole command and no longer command starts with it
+  ("i took my drops", but not "next", which may become "next exercise"), the utterance ends
+  after ``quick_end_ms`` of quiet instead of the long ``end_silence_ms``;
+- otherwise the long wait, so the pauses of a slow speaker do not cut a command in two.
+The final decision always comes from the second, whole-utterance pass and its coverage check.
+
+While the kiosk is speaking (``muted``), only safety phrases count, so the kiosk never obeys its
+own voice; intents marked ``only_when_asked`` (yes, no) count only within ``ASKED_S`` seconds of
+``expect()`` naming them (the kiosk has just asked a question).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +28,10 @@ from kiosk.voice.intents import IntentTable
 from kiosk.voice.recognizer import Decision, Hypothesis, Recognizer, decide
 from kiosk.voice.vad import FRAME_MS, Endpointer
 
-STOP_GAP_MS = 120
+STOP_GAP_MS = 100
+SPOT_CONFIDENCE = 0.8  # share-based coverage of the live result; higher than the final gate
+QUICK_END_MS = 250
+ASKED_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -39,20 +53,34 @@ class Pipeline:
         min_confidence: float = 0.6,
         end_silence_ms: int = 900,
         muted: Callable[[], bool] = lambda: False,
+        quick_end_ms: int = QUICK_END_MS,
     ) -> None:
         self.recognizer = recognizer
         self.table = table
         self.min_confidence = min_confidence
         self.endpointer = Endpointer(end_silence_ms=end_silence_ms)
         self.muted = muted
+        self.quick_end_ms = quick_end_ms
+        self.quick_phrases = table.unambiguous_phrases()
         self.frames_seen = 0
         self._spotted: str | None = None
         self._partial = ""
+        self._checked: tuple[str, int] = ("", -1)  # (partial, end of speech) last checked for spotting
+        self._asked: tuple[frozenset[str], float] = (frozenset(), -1.0)
 
     @property
     def audio_s(self) -> float:
         """Seconds of audio fed so far."""
         return self.frames_seen * FRAME_MS / 1000
+
+    def expect(self, intent_ids: Iterable[str], seconds: float = ASKED_S) -> None:
+        """The kiosk has just asked: these ``only_when_asked`` intents count for ``seconds`` of audio."""
+        self._asked = (frozenset(intent_ids), self.audio_s + seconds)
+
+    def reset(self) -> None:
+        """Forget everything heard (utterance, noise floor, spotting): the next audio stands alone."""
+        self.endpointer.reset(floor=True)
+        self._spotted, self._partial, self._checked = None, "", ("", -1)
 
     def push(self, frame: np.ndarray) -> list[Heard]:
         """Feed one 10 ms frame."""
@@ -60,7 +88,7 @@ class Pipeline:
         event, frames = self.endpointer.push(frame)
         if event == "start":
             self.recognizer.start()
-            self._spotted, self._partial = None, ""
+            self._spotted, self._partial, self._checked = None, "", ("", -1)
         if not self.endpointer.in_speech and event != "end":
             return []
         for f in frames:
@@ -70,6 +98,9 @@ class Pipeline:
             early = self._spot()
             if early is not None:
                 out.append(early)
+        if event != "end" and self._quick_end():
+            self.endpointer.reset()
+            event = "end"
         if event == "end":
             out.extend(self._final(self.recognizer.finish()))
         return out
@@ -82,20 +113,38 @@ class Pipeline:
         return self._final(self.recognizer.finish())
 
     def _spot(self) -> Heard | None:
-        if self.endpointer.silence_ms < STOP_GAP_MS:
+        pause = (self._partial, self.endpointer.speech_ms - self.endpointer.silence_ms)
+        if self.endpointer.silence_ms < STOP_GAP_MS or pause == self._checked:
             return None
-        intent = self.table.spot_safety(self._partial)
-        if intent is None:
+        if self.table.spot_safety(self._partial) is None:
             return None
+        # The live partial is forced onto whole phrases ("start" of "start session" reads as
+        # "stop"): check the speech so far with unfinished phrases allowed, once per pause.
+        self._checked = pause
+        hyp = self.recognizer.so_far()
+        intent = self.table.spot_safety(hyp.text)
+        if intent is None or hyp.confidence < SPOT_CONFIDENCE:
+            return None  # not a stop, or speech it does not explain: wait for the whole utterance
         self._spotted = intent.id
-        decision = Decision(self._partial, intent, 1.0, self.recognizer.engine, "command")
+        decision = Decision(hyp.text, intent, hyp.confidence, self.recognizer.engine, "command")
         return Heard(decision, self.audio_s, early=True)
+
+    def _quick_end(self) -> bool:
+        silence = self.endpointer.silence_ms
+        return silence >= self.quick_end_ms and self.table.core(self._partial) in self.quick_phrases
 
     def _final(self, hyp: Hypothesis) -> list[Heard]:
         decision = decide(self.table, hyp, self.recognizer.engine, self.min_confidence)
         spotted, self._spotted = self._spotted, None
-        if decision.intent is not None and decision.intent.id == spotted:
+        intent = decision.intent
+        if intent is not None and intent.id == spotted:
             return []  # already acted on from the partial result
-        if decision.intent is not None and self.muted() and not decision.intent.safety:
+        if intent is not None and self.muted() and not intent.safety:
             decision = Decision(decision.transcript, None, decision.confidence, decision.engine, "kiosk was speaking")
+        elif intent is not None and intent.only_when_asked and not self._was_asked(intent.id):
+            decision = Decision(decision.transcript, None, decision.confidence, decision.engine, "not asked")
         return [Heard(decision, self.audio_s, early=False)]
+
+    def _was_asked(self, intent_id: str) -> bool:
+        ids, until = self._asked
+        return intent_id in ids and self.audio_s <= until

@@ -1,7 +1,9 @@
 """The one interface in front of every speech engine, and the decision that verifies its output.
 
 An engine hears one utterance at a time: ``start()``, ``feed(samples)`` (returns the partial
-transcript so far), ``finish()`` (the final transcript with a confidence from 0 to 1).
+transcript so far), ``so_far()`` (a checked transcript of the speech so far, unfinished phrases
+allowed, with a confidence; used before trusting an early "stop"), ``finish()`` (the final
+transcript with a confidence from 0 to 1).
 ``decide`` then turns that into a command only when the transcript is exactly a known phrase
 and the confidence is high enough.
 """
@@ -37,6 +39,8 @@ class Recognizer(Protocol):
 
     def feed(self, samples: np.ndarray) -> str: ...
 
+    def so_far(self) -> Hypothesis: ...
+
     def finish(self) -> Hypothesis: ...
 
 
@@ -48,7 +52,7 @@ class Decision:
     intent: Intent | None
     confidence: float
     engine: str
-    reason: str  # command | not a command | low confidence | nothing heard
+    reason: str  # command | not a command | low confidence | nothing heard | kiosk was speaking | not asked
 
     @property
     def intent_id(self) -> str | None:

@@ -8,7 +8,10 @@ Three things make it dependable on slow, quiet or noisy speech (measured in docs
   second decodes the whole utterance at once with the mean of that utterance (batch CMN);
 - coverage check: a grammar decoder maps any speech onto some phrase, so the confidence is the
   share of the utterance's loud frames that the recognised words actually explain. "What a
-  lovely day" forced onto "what now" leaves most of the speech unexplained.
+  lovely day" forced onto "what now" leaves most of the speech unexplained. A decaying room
+  reverb tail after the last word is not counted as unexplained speech;
+- every utterance starts from the same state (the feature front end, with its noise tracker, is
+  reset), so a result depends only on that utterance's own audio.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from kiosk.voice.recognizer import Hypothesis, VoiceError
 from kiosk.voice.vad import FRAME, active_frames
 
 NOISE_FLOOR = 30.0  # int16 RMS, about -60 dBFS
+TAIL_MS = 800  # longest reverb tail forgiven after the last word
+TAIL_RISE = 1.41  # a tail may flicker up by 3 dB from frame to frame but never rise above the word
 SEARCH = "commands"
+UNFINISHED = "unfinished"  # commands or the beginning of one, to check an early "stop"
 # Filler (silence/noise) words are made likely so background noise is not read as words, and a
 # lower word insertion penalty keeps short commands from being swallowed (tuned on the test speech).
 DECODER_OPTIONS = {"fillprob": 0.1, "silprob": 0.1, "wip": 0.2}
@@ -54,11 +60,13 @@ class SphinxRecognizer:
         if unknown:
             raise VoiceError(f"these command words are not in the pocketsphinx dictionary: {', '.join(unknown)}")
         self._decoder.add_jsgf_string(SEARCH, jsgf(table))
+        self._decoder.add_jsgf_string(UNFINISHED, jsgf(table, unfinished=True))
         self._decoder.activate_search(SEARCH)
         self._initial_cmn = self._decoder.get_cmn(False)
         self._rng = np.random.default_rng(7)
         self._audio: list[np.ndarray] = []
         self._open = False
+        self._resume = False
 
     def _floored(self, samples: np.ndarray) -> np.ndarray:
         noise = self._rng.normal(0.0, NOISE_FLOOR, len(samples))
@@ -69,45 +77,89 @@ class SphinxRecognizer:
         if self._open:
             self._decoder.end_utt()
         self._audio = []
-        # Same start for every utterance (pocketsphinx's own noise tracker still carries over).
+        self._resume = False
+        # Same start for every utterance: comfort noise, feature front end (its noise tracker)
+        # and cepstral mean, so earlier utterances cannot change what this one is heard as.
         self._rng = np.random.default_rng(7)
-        self._decoder.set_cmn(self._initial_cmn)
-        self._decoder.start_utt()
-        self._open = True
+        self._restart()
 
     def feed(self, samples: np.ndarray) -> str:
         """Hear more of the utterance; returns the partial transcript."""
+        if self._resume:
+            self._resume = False
+            self._restart()
+            if self._audio:
+                self._decoder.process_raw(np.concatenate(self._audio).tobytes(), False, False)
         chunk = self._floored(np.asarray(samples, dtype=np.int16))
         self._audio.append(chunk)
         self._decoder.process_raw(chunk.tobytes(), False, False)
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp else ""
 
-    def finish(self) -> Hypothesis:
-        """End the utterance; second pass over the whole of it (batch CMN), then the coverage check."""
+    def so_far(self) -> Hypothesis:
+        """Second pass over the speech so far with unfinished phrases allowed, then live decoding resumes.
+
+        The live partial result is forced onto whole phrases, so "start" (of "start session")
+        comes out as "stop"; here it can come out as "start".
+        """
+        if not self._audio:
+            return Hypothesis("", 0.0)
+        audio = np.concatenate(self._audio)
         if self._open:
             self._decoder.end_utt()
-            self._open = False
-        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, dtype=np.int16)
-        self._audio = []
-        if len(audio) < FRAME * 10:
-            return Hypothesis("", 0.0)
+        self._decoder.activate_search(UNFINISHED)
+        hyp = self._batch(audio)
+        self._decoder.activate_search(SEARCH)
+        self._open = False
+        self._resume = True  # live decoding restarts with the next audio, after the decision is out
+        return hyp
+
+    def _restart(self) -> None:
+        self._decoder.reinit_feat()
+        self._decoder.set_cmn(self._initial_cmn)
+        self._decoder.start_utt()
+        self._open = True
+
+    def _batch(self, audio: np.ndarray) -> Hypothesis:
+        """Decode ``audio`` in one go with the active grammar; the transcript and its coverage.
+
+        The front end is not reset here: its noise tracker has just heard this same utterance
+        in the live pass, which helps in steady noise; nor is the cepstral mean (measured: either
+        reset turns noisy "wait a moment" into an unfinished "wait a").
+        """
         self._decoder.start_utt()
         self._decoder.process_raw(audio.tobytes(), False, True)
         self._decoder.end_utt()
         hyp = self._decoder.hyp()
         text = hyp.hypstr if hyp else ""
-        return Hypothesis(text, self._coverage(audio) if text else 0.0)
+        return Hypothesis(text, self._coverage(audio, self._decoder.seg() or []) if text else 0.0)
 
-    def _coverage(self, audio: np.ndarray) -> float:
-        """1 when every loud frame lies inside a recognised word; minus 2 per unexplained share."""
+    def finish(self) -> Hypothesis:
+        """End the utterance; second pass over the whole of it (batch CMN), then the coverage check."""
+        if self._open:
+            self._decoder.end_utt()
+            self._open = False
+        self._resume = False
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, dtype=np.int16)
+        self._audio = []
+        if len(audio) < FRAME * 10:
+            return Hypothesis("", 0.0)
+        return self._batch(audio)
+
+    def _coverage(self, audio: np.ndarray, segments: list) -> float:
+        """1 when every loud frame lies inside a recognised word (or its reverb); minus 2 per unexplained share."""
         loud = active_frames(audio)
         if not loud.any():
             return 0.0
         inside = np.zeros(len(loud), dtype=bool)
-        for seg in self._decoder.seg() or []:
-            if not seg.word.startswith(("<", "[", "+")):
-                inside[seg.start_frame : seg.end_frame + 1] = True
+        last_end = -1
+        for seg in segments:
+            if seg.word.startswith(("<", "[", "+", "(")) or seg.start_frame < 0:
+                continue
+            inside[seg.start_frame : seg.end_frame + 1] = True
+            last_end = max(last_end, min(seg.end_frame, len(loud) - 1))
+        if last_end >= 0:
+            inside |= reverb_tail(frame_levels(audio), last_end)
         unexplained = float((loud & ~inside[: len(loud)]).sum()) / float(loud.sum())
         return max(0.0, 1.0 - 2.0 * unexplained)
 
@@ -116,3 +168,24 @@ class SphinxRecognizer:
         if self._open:
             self._decoder.end_utt()
             self._open = False
+
+
+def frame_levels(audio: np.ndarray) -> np.ndarray:
+    """RMS level of each whole 10 ms frame."""
+    n = len(audio) // FRAME
+    x = audio[: n * FRAME].astype(np.float64).reshape(n, FRAME)
+    return np.sqrt((x * x).mean(axis=1))
+
+
+def reverb_tail(levels: np.ndarray, last_word_end: int) -> np.ndarray:
+    """The frames after the last word that only decay from its level (a room's echo, not new speech)."""
+    tail = np.zeros(len(levels), dtype=bool)
+    if last_word_end >= len(levels):
+        return tail
+    ceiling = float(levels[max(0, last_word_end - 3) : last_word_end + 1].max())
+    for j in range(last_word_end + 1, min(len(levels), last_word_end + 1 + TAIL_MS // 10)):
+        if levels[j] > ceiling:
+            break  # louder than the word's end or rising again: new sound, not an echo
+        tail[j] = True
+        ceiling = min(ceiling, float(levels[j]) * TAIL_RISE)
+    return tail

@@ -51,7 +51,9 @@ class Endpointer:
     silence_ms: int = 0
     speech_ms: int = 0
     max_utterance_ms: int = 10000
+    resume_ms: int = 40  # loud time that ends a pause: one loud frame of noise does not restart the count
     _loud_ms: int = 0
+    _loud_run_ms: int = 0
     _preroll: deque = field(default_factory=deque)
     _recent: deque = field(default_factory=deque)
 
@@ -88,7 +90,7 @@ class Endpointer:
                 self._preroll.clear()
                 return "start", frames
             return "", []
-        self.silence_ms = 0 if loud else self.silence_ms + FRAME_MS
+        self._count_silence(loud)
         self.speech_ms += FRAME_MS
         if self.speech_ms >= self.max_utterance_ms:
             # Ten seconds of "speech" is a new, louder room (a television): it becomes the floor.
@@ -102,10 +104,24 @@ class Endpointer:
             return "end", [frame]
         return "", [frame]
 
-    def reset(self) -> None:
-        """Forget the current utterance (the floor is kept)."""
-        self.in_speech, self.silence_ms, self.speech_ms, self._loud_ms = False, 0, 0, 0
+    def _count_silence(self, loud: bool) -> None:
+        # Steady noise throws up single loud frames; only ``resume_ms`` of loud frames in a row
+        # (speech again) ends a pause. Short bursts count as quiet.
+        self._loud_run_ms = self._loud_run_ms + FRAME_MS if loud else 0
+        if self._loud_run_ms >= self.resume_ms:
+            self.silence_ms = 0
+        elif loud and self.silence_ms < self.resume_ms:
+            self.silence_ms = 0  # still inside the word: its last frames are loud
+        else:
+            self.silence_ms += FRAME_MS
+
+    def reset(self, floor: bool = False) -> None:
+        """Forget the current utterance (and the room's noise floor too when ``floor``)."""
+        self.in_speech, self.silence_ms, self.speech_ms, self._loud_ms, self._loud_run_ms = False, 0, 0, 0, 0
         self._preroll.clear()
+        if floor:
+            self._recent.clear()
+            self.floor = 1.0
 
 
 def frames_of(samples: np.ndarray) -> list[np.ndarray]:

@@ -57,6 +57,7 @@ class VoskRecognizer:
         self.grammar = vosk_grammar_json(table)
         self._model = _load_model(self.model_dir)
         self._rec = None
+        self._partial_words: list[dict] = []
 
     def start(self) -> None:
         """Begin an utterance."""
@@ -64,14 +65,25 @@ class VoskRecognizer:
 
         self._rec = vosk.KaldiRecognizer(self._model, 16000, self.grammar)
         self._rec.SetWords(True)
+        self._rec.SetPartialWords(True)
+        self._partial_words = []
 
     def feed(self, samples: np.ndarray) -> str:
         """Hear more of the utterance; returns the partial transcript."""
         if self._rec is None:
             self.start()
         if self._rec.AcceptWaveform(np.asarray(samples, dtype=np.int16).tobytes()):
-            return json.loads(self._rec.Result()).get("text", "")
-        return json.loads(self._rec.PartialResult()).get("partial", "")
+            result = json.loads(self._rec.Result())
+            self._partial_words = result.get("result") or []
+            return result.get("text", "")
+        partial = json.loads(self._rec.PartialResult())
+        self._partial_words = partial.get("partial_result") or []
+        return partial.get("partial", "")
+
+    def so_far(self) -> Hypothesis:
+        """The live partial result with its lowest word confidence ("[unk]" counts as 0)."""
+        text = " ".join(w.get("word", "") for w in self._partial_words)
+        return Hypothesis(text, word_confidence(self._partial_words))
 
     def finish(self) -> Hypothesis:
         """End the utterance; confidence is the lowest word confidence ("[unk]" counts as 0)."""
@@ -84,9 +96,11 @@ class VoskRecognizer:
 
 def hypothesis_from_result(result: dict) -> Hypothesis:
     """Turn a vosk result (with word confidences) into a Hypothesis."""
-    words = result.get("result") or []
-    text = result.get("text", "")
+    return Hypothesis(result.get("text", ""), word_confidence(result.get("result") or []))
+
+
+def word_confidence(words: list[dict]) -> float:
+    """The lowest confidence among vosk's words; "[unk]" (not a command word) counts as 0."""
     if not words:
-        return Hypothesis(text, 0.0)
-    confidence = min(0.0 if w.get("word") == "[unk]" else float(w.get("conf", 0.0)) for w in words)
-    return Hypothesis(text, confidence)
+        return 0.0
+    return min(0.0 if w.get("word") == "[unk]" else float(w.get("conf", 0.0)) for w in words)

@@ -115,3 +115,80 @@ def test_cli_without_a_board_says_so_and_never_raises(cli_env, pin_library):
     assert result.returncode == EXIT_NO_GPIO, result.stdout + result.stderr
     assert "No GPIO was found on this computer" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# ---- which pins, when the settings cannot be trusted (issue 16) ------------------------------
+CONFIGURED = HatSettings(left_enable_pin=5, right_enable_pin=6, amplitude_pin=12, heartbeat_pin=13, status_led_pin=16)
+CONFIGURED_TOML = """[hat]
+installed = true
+left_enable_pin = 5
+right_enable_pin = 6
+amplitude_pin = 12
+heartbeat_pin = 13
+status_led_pin = 16
+"""
+
+
+@pytest.fixture
+def state(isolated_home, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(isolated_home / "state"))
+    monkeypatch.delenv("FACECOACH_CONFIG", raising=False)
+    return isolated_home
+
+
+def high_pins(factory, pins):
+    for pin in pins:
+        p = factory.pin(pin)
+        p.function = "output"
+        p.state = True
+    return factory
+
+
+def test_a_typo_and_no_last_good_copy_still_turns_the_configured_pins_off(state):
+    from kiosk.hat_off import hat_off
+
+    config = state / "settings.toml"
+    config.write_text(CONFIGURED_TOML + "speling_mistake = 1\n")
+    factory = high_pins(MockFactory(), (5, 6, 12, 13, 16))
+    code, lines = hat_off(str(config), factory)
+    assert code == EXIT_OK, lines
+    assert all(factory.pin(p).state is False for p in (5, 6, 12, 13, 16)), "the configured pins"
+    assert any("every output pin any settings named" in line for line in lines)
+    assert any("GPIO17" in line for line in lines), "and the default pins, since the file cannot be trusted"
+
+
+def test_pins_recorded_at_the_last_open_are_driven_even_if_the_file_is_gone(state):
+    from kiosk.hat_off import hat_off
+    from kiosk.hat_pins import remember_pins
+
+    remember_pins(CONFIGURED)
+    factory = high_pins(MockFactory(), (5, 6, 12, 13, 16))
+    code, lines = hat_off(str(state / "missing.toml"), factory)
+    assert code == EXIT_OK, lines
+    assert all(factory.pin(p).state is False for p in (5, 6, 12, 13, 16))
+    assert "recorded when the HAT was last opened" in lines[1]
+    assert not any("GPIO17 " in line for line in lines), "known pins: nothing else is touched"
+
+
+def test_a_last_good_copy_that_is_not_utf8_does_not_stop_hat_off(state):
+    from kiosk.hat_off import hat_off
+    from kiosk.settings_files import state_dir
+
+    state_dir().mkdir(parents=True, exist_ok=True)
+    (state_dir() / "settings.last-good.toml").write_bytes(b"[hat]\nleft_enable_pin = \xff\xfe\n")
+    config = state / "settings.toml"
+    config.write_text("[hat\n")
+    factory = high_pins(MockFactory(), (17, 27, 18))
+    code, lines = hat_off(str(config), factory)
+    assert code == EXIT_OK, lines
+    assert all(factory.pin(p).state is False for p in (17, 27, 18))
+    assert any("last good copy cannot be read" in line or "problem" in line for line in lines)
+
+
+def test_the_cli_never_shows_a_traceback_with_a_broken_non_utf8_file(cli_env, isolated_home):
+    bad = isolated_home / "bad.toml"
+    bad.write_bytes(b"\xff\xfe[hat]\n")
+    result = run_cli("--mock", "--config", str(bad), env=cli_env)
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "every output pin any settings named" in result.stdout

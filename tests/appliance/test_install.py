@@ -71,7 +71,8 @@ def test_dry_run_prints_the_full_plan(therapist_key):
     expected = [
         "+ rsync -a --delete",
         "+ /usr/bin/python3 -m venv --system-site-packages /opt/facecoach/.venv",
-        "-m pip install -q /opt/facecoach",
+        "-m pip install -q --require-hashes -r /opt/facecoach/requirements/run.lock",
+        "-m pip install -q --no-deps --no-build-isolation /opt/facecoach",
         "+ install -d -m 0700 -o facecoach -g facecoach /home/facecoach/.local/share/facecoach\n",
         "+ install -d -m 0700 -o facecoach -g facecoach /home/facecoach/.local/share/facecoach/keys",
         f"+ write {KEY} to /home/facecoach/.local/share/facecoach/keys/therapist.pub",

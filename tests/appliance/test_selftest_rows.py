@@ -131,5 +131,5 @@ def test_storage_row_says_when_the_file_was_just_repaired(tmp_path):
 
 def test_the_table_has_the_appliance_rows(tmp_path):
     parts = [row.part for row in run_checks(settings_for(tmp_path), "fake", NOW)]
-    assert parts[-2:] == ["services", "summary delivery"]
+    assert parts[-3:] == ["services", "summary delivery", "caregiver alerts"]
     assert "storage" in parts and "clock" in parts and "disk space" in parts

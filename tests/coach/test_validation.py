@@ -1,6 +1,6 @@
 """Issue 3's validation on real faces (../shared/data/faces): thresholds asserted, shortfalls marked.
 
-Tables are computed once per module (Face Mesh results are cached per file). The same numbers are
+Tables are computed once per module (FaceLandmarker results are cached per file). The same numbers are
 printed by `benchmarks/coach_validate.py` and recorded in docs/coach.md.
 """
 
@@ -52,17 +52,22 @@ def test_yale_surprise_lifts_both_brows(tables, validation):
 
 
 def test_yale_surprise_lifts_brows_at_the_recorded_rate(tables, validation):
-    """Guards the recorded figure (6 of 10: s11's fringe hides her brows; s14 barely lifts)."""
-    assert validation.share(tables["surprised"]) >= 0.6
+    """Guards the recorded figure (8 of 10: s14 barely lifts; s05 lifts the left brow 0.6 mm)."""
+    assert validation.share(tables["surprised"]) >= 0.8
 
 
 def weak_side_share(rows) -> float:
     return sum(r.named == r.case.split("_")[2] for r in rows) / len(rows)
 
 
+@pytest.mark.xfail(strict=True, reason=SHORTFALL)
 def test_synthetic_weakness_names_the_weak_side(tables):
-    """36 of 40 with mirror-averaged landmarks; misses: 066 (own smile < 2.5 mm), 115 (own smile one-sided)."""
     assert weak_side_share(tables["synthetic"]) >= 0.90
+
+
+def test_synthetic_weakness_names_the_weak_side_at_the_recorded_rate(tables):
+    """35 of 40; misses: 066 (own smile < 2.5 mm), 115 (own smile one-sided), 123 left-weak (see docs)."""
+    assert weak_side_share(tables["synthetic"]) >= 0.875
 
 
 def test_synthetic_weakness_median_ratio(tables):
@@ -76,5 +81,5 @@ def test_synthetic_weakness_every_case_within_ratio(tables, validation):
 
 
 def test_synthetic_weakness_within_ratio_at_the_recorded_rate(tables, validation):
-    """Guards the recorded figure (34 of 40: 066 and 115 as above, 096 and 102 left-weak at ratio 0.43-0.51)."""
-    assert validation.share(tables["synthetic"]) >= 0.85
+    """Guards the recorded figure (35 of 40: 066, 115 and 123 left-weak, as above)."""
+    assert validation.share(tables["synthetic"]) >= 0.875

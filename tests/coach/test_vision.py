@@ -97,9 +97,9 @@ class SlowLandmarker(FakeLandmarker):
         super().__init__(script)
         self.gate = gate
 
-    def detect(self, image):
+    def detect(self, image, t=None):
         self.gate.wait(2)
-        return super().detect(image)
+        return super().detect(image, t)
 
 
 def test_worker_keeps_only_the_newest_frame():

@@ -105,6 +105,25 @@ def test_missing_german_phrase_fails(content_copy):
     assert any(field == "reminder.again" and "the code uses it" in message for _, field, message in found)
 
 
+def test_complete_language_without_an_exercise_text_fails(content_copy):
+    (content_copy / "lang" / "de" / "exercises" / "lip_press.toml").unlink()
+    messages = [p.message for p in check_content(content_copy).problems]
+    assert "no words in this complete language: add lang/de/exercises/lip_press.toml" in messages
+
+
+def test_complete_language_without_an_education_topic_fails(content_copy):
+    (content_copy / "lang" / "de" / "education" / "eye_night.toml").unlink()
+    found = [(p.file, p.message) for p in check_content(content_copy).problems]
+    path = str(content_copy / "lang" / "de" / "education" / "eye_night.toml")
+    assert (path, "missing: a complete language has every English topic") in found
+
+
+def test_partial_language_may_leave_exercises_in_english(content_copy):
+    (content_copy / "lang" / "de" / "exercises" / "lip_press.toml").unlink()
+    edit(content_copy / "lang" / "de" / "language.toml", "complete = true", "complete = false")
+    assert not [p for p in check_content(content_copy).problems if "lip_press" in p.message]
+
+
 def test_cli_prints_file_line_field_and_exits_1(content_copy, capsys):
     path = content_copy / "exercises" / "brow_lift.toml"
     line = edit(path, "hold_seconds = 5", "hold_seconds = 25")

@@ -68,3 +68,19 @@ def test_both_plans_pass_the_parsers_that_own_their_sections():
         assert problems == [] and schedule.sessions, name
         prescription, problems = parse_prescription(parsed.raw, device_limits(HatSettings()), filename=str(path))
         assert problems == [] and prescription.enabled is stimulates, name
+
+
+def test_both_plans_pass_the_one_plan_validator():
+    """The check plan verify, sync, the inbox and the loader use (kiosk/plan/validate.py)."""
+    from kiosk.plan.library import library_stages
+    from kiosk.plan.model import parse_plan
+    from kiosk.plan.validate import check_plan
+    from stim_hat.prescription import DeviceLimits
+
+    for name in ("starter.toml", "sample-therapist.toml"):
+        path = content_path("plans", name)
+        parsed, problems = parse_plan(path.read_bytes(), str(path))
+        assert parsed is not None, problems
+        checked = check_plan(parsed, path.read_text(encoding="utf-8"), str(path), DeviceLimits(), library_stages())
+        assert checked.problems == [] and checked.schedule is not None, name
+    assert plan("starter.toml")["plan"]["device"] == "any", "the unsigned starter serves any kiosk"

@@ -58,6 +58,7 @@ def test_adherence_counts_minutes_calendar_and_windows():
         "done": 0,
         "partial": 1,
         "missed": 1,
+        "extra": 0,
         "minutes": 10.0,
     }
 
@@ -112,6 +113,7 @@ def test_sunnybrook_estimate_with_evidence_and_synkinesis_flags():
             "share_of_results": 0.5,
             "first_seen": at(8).isoformat(),
             "last_seen": at(8).isoformat(),
+            "blocked_stimulation": 0,
         }
     ]
 
@@ -134,12 +136,21 @@ def test_eye_care_outcomes_and_night_routine():
     )
     eye = build(Rows(reminders=r))["eye_care"]
     assert [x["outcome"] for x in eye["reminders"]] == ["on_time", "late", "missed", "on_time", "missed", "open"]
-    assert eye["items"][0] == {"item_id": "day_drops", "kind": "drops", "due": 4, "on_time": 1, "late": 1, "missed": 1}
+    assert eye["items"][0] == {
+        "item_id": "day_drops",
+        "kind": "drops",
+        "due": 4,
+        "on_time": 1,
+        "late": 1,
+        "missed": 1,
+        "open": 1,
+    }
     assert eye["night_routine"] == {
         "nights_due": 2,
         "nights_done": 1,
         "adherence": 0.5,
         "missed_nights": ["2026-11-03"],
+        "nights_pending": [],
     }
     assert eye["caregiver_alerts"] == 3
 

@@ -47,7 +47,7 @@ def test_real_build_queues_and_sync_delivers(setup, capsys):
     ("argv", "message"),
     [
         (["summary", "build", "--out", "OUT", "--from", "2026-11-09", "--to", "2026-11-01"], "must not be after"),
-        (["summary", "build", "--out", "OUT", "--synthetic-weeks", "0"], "between 1 and 104"),
+        (["summary", "build", "--out", "OUT", "--synthetic-weeks", "0"], "between 1 and 520"),
         (["summary", "open", __file__], "not a FaceCoach summary"),
         (["summary", "open", "no/such/file.fcsum"], "Cannot read"),
     ],

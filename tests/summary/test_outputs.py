@@ -84,14 +84,14 @@ def test_fhir_bundle_validates_as_r4b_and_has_the_parts(summary):
 
     data = to_fhir_bundle(summary)
     bundle = Bundle.model_validate(data)
-    assert bundle.type == "collection"
+    assert bundle.type == "transaction"
     kinds = [e["resource"]["resourceType"] for e in data["entry"]]
-    assert kinds.count("Patient") == 1 and kinds.count("Device") == 1
+    assert kinds.count("Patient") == 1 and kinds.count("Device") == 1 and kinds.count("CodeSystem") == 1
     assert kinds.count("Procedure") == summary["stimulation"]["block_count"] > 0
     observations = [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Observation"]
     categories = {o["category"][0]["coding"][0]["code"] for o in observations}
-    assert categories == {"therapy", "exam"}
-    patient = data["entry"][0]["resource"]
+    assert categories == {"therapy", "exam", "activity"}
+    patient = data["entry"][1]["resource"]
     assert patient["identifier"][0]["value"] == "P-7F3A" and "name" not in patient
     exams = [o for o in observations if o["category"][0]["coding"][0]["code"] == "exam"]
     assert all(any("estimate" in n["text"] for n in o["note"]) for o in exams)
@@ -103,7 +103,7 @@ def test_fhir_validation_catches_a_bad_bundle(summary, change):
     from fhir.resources.R4B.bundle import Bundle
 
     data = to_fhir_bundle(summary)
-    obs = data["entry"][2]["resource"]
+    obs = data["entry"][3]["resource"]
     if change == "drop code":
         del obs["code"]
     elif change == "text as integer":
@@ -121,4 +121,4 @@ def test_fhir_status_codes_are_from_the_value_sets(summary):
         if res["resourceType"] == "Observation":
             assert res["status"] == "final"
         elif res["resourceType"] == "Procedure":
-            assert res["status"] in ("completed", "stopped")
+            assert res["status"] in ("completed", "stopped", "in-progress")

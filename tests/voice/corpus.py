@@ -59,6 +59,7 @@ class Sample:
     intent: str | None
     voice: str
     noisy: bool
+    kind: str = ""  # clean | noisy | far | elderly for commands; everyday for non-commands
 
 
 def have_tools() -> bool:
@@ -139,6 +140,24 @@ def add_noise(clean: Path, folder: Path, snr_db: float = SNR_DB) -> Path:
     return out
 
 
+def add_effect(clean: Path, folder: Path, kind: str) -> Path:
+    """A room or speaker variant of ``clean`` made with sox (see ``EFFECTS``)."""
+    out = folder / f"{clean.stem}.{kind}.wav"
+    if not out.exists():
+        tmp = folder / f"{out.stem}.tmp.wav"
+        subprocess.run(["sox", "-R", "-V1", str(clean), str(tmp), *EFFECTS[kind]], check=True)
+        tmp.replace(out)
+    return out
+
+
+# far: 12 dB quieter (a few metres away) in a reverberant room (sox reverb, 50% reverberance);
+# elderly: slower (tempo 0.85), lower (pitch -100 cents) with a 6 Hz voice tremor.
+EFFECTS: dict[str, tuple[str, ...]] = {
+    "far": ("gain", "-12", "reverb", "50", "50", "100", "pad", "0", "0.5"),
+    "elderly": ("tempo", "0.85", "pitch", "-100", "tremolo", "6", "25"),
+}
+
+
 def build_corpus(folder: Path, commands: dict[str, list[str]], noisy: bool = True) -> list[Sample]:
     """Every command phrase in every voice (clean and, if asked, noisy) plus the everyday sentences."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -147,10 +166,34 @@ def build_corpus(folder: Path, commands: dict[str, list[str]], noisy: bool = Tru
         for text in phrases:
             for voice, rate in VOICES:
                 clean = synthesize(text, voice, rate, folder)
-                samples.append(Sample(clean, text, intent, voice, False))
+                samples.append(Sample(clean, text, intent, voice, False, "clean"))
                 if noisy:
-                    samples.append(Sample(add_noise(clean, folder), text, intent, voice, True))
+                    samples.append(Sample(add_noise(clean, folder), text, intent, voice, True, "noisy"))
+                    for kind in EFFECTS:
+                        samples.append(Sample(add_effect(clean, folder, kind), text, intent, voice, False, kind))
     for text in EVERYDAY:
         for voice, rate in VOICES:
-            samples.append(Sample(synthesize(text, voice, rate, folder), text, None, voice, False))
+            samples.append(Sample(synthesize(text, voice, rate, folder), text, None, voice, False, "everyday"))
     return samples
+
+
+def score(samples: list[Sample], pipeline, asked: tuple[str, ...] = ("yes", "no")) -> tuple[dict, dict, list[str]]:
+    """Stream each sample through the pipeline on its own; share correct per kind, counts and misses.
+
+    Commands are heard as if the kiosk had just asked for yes/no (so those answers count);
+    everyday speech is heard without a question, as in the kiosk most of the time.
+    """
+    from kiosk.voice.audio import read_wav
+    from kiosk.voice.evaluate import hear_utterance
+
+    results: dict[str, list[bool]] = {}
+    misses = []
+    for s in samples:
+        outcome = hear_utterance(pipeline, read_wav(s.path), asked if s.intent else ())
+        ok = outcome.intent_id == s.intent
+        results.setdefault(s.kind, []).append(ok)
+        if not ok:
+            d = outcome.counted.decision if outcome.counted else None
+            said = f"{d.transcript!r} ({d.reason})" if d else "nothing"
+            misses.append(f"{s.kind} {s.voice} {s.text!r} -> {said}")
+    return {k: sum(v) / len(v) for k, v in results.items()}, {k: len(v) for k, v in results.items()}, misses

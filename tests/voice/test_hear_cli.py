@@ -27,14 +27,50 @@ def test_hear_prints_the_intent_for_each_file(speech, capsys, isolated_home):
     lines = out.strip().splitlines()
     assert '"i took my drops" -> drops_taken' in lines[0]
     assert "no command" in lines[1]
-    assert "ms after the end" in lines[0]
+    assert "ms after the last word" in lines[0]
+    assert len(lines) == 2  # one line per file: the decision that counts
 
 
 def test_hear_json(speech, capsys, isolated_home):
+    from kiosk.voice.vad import FRAME, active_frames
+
     assert main(["hear", "--json", str(speech("stop"))]) == 0
-    (result,) = [r for r in json.loads(capsys.readouterr().out) if r["intent"]]
-    assert result["intent"] == "stop" and result["engine"] == "pocketsphinx"
-    assert result["confidence"] > 0.6 and result["after_end_ms"] >= 0
+    (result,) = json.loads(capsys.readouterr().out)
+    assert result["intent"] == "stop" and result["engine"] == "pocketsphinx" and result["early"]
+    word_end = (active_frames(read_wav(speech("stop"))).nonzero()[0].max() + 1) * FRAME / 16000
+    assert result["confidence"] > 0.6 and 0 < result["heard_at_s"] - word_end <= 0.2  # audio waited
+    assert result["after_end_ms"] > 0  # the same wait plus computing time (varies with the machine's load)
+    assert result["telephone_band"] is False
+
+
+def test_each_file_is_heard_on_its_own(speech, capsys, isolated_home):
+    alone, after = speech("next", "en-gb", 140), speech("the weather is cold today")
+    main(["hear", "--json", str(alone)])
+    first = json.loads(capsys.readouterr().out)[0]
+    main(["hear", "--json", str(after), str(alone), str(after), str(alone)])
+    results = json.loads(capsys.readouterr().out)
+    for again in (results[1], results[3]):
+        assert (again["transcript"], again["intent"], again["confidence"]) == (
+            first["transcript"],
+            first["intent"],
+            first["confidence"],
+        )
+
+
+def test_yes_and_no_count_only_when_the_kiosk_asked(speech, capsys, isolated_home):
+    main(["hear", "--json", str(speech("yes"))])
+    (unasked,) = json.loads(capsys.readouterr().out)
+    assert unasked["intent"] is None and unasked["reason"] == "not asked" and unasked["transcript"] == "yes"
+    main(["hear", "--json", "--asked", "yes,no", str(speech("yes"))])
+    assert json.loads(capsys.readouterr().out)[0]["intent"] == "yes"
+
+
+def test_telephone_band_audio_is_reported(speech, tmp_path, capsys, isolated_home):
+    from kiosk.voice.audio import resample
+
+    narrow = write_wav(tmp_path / "phone.wav", resample(read_wav(speech("help")), 16000, 8000), rate=8000)
+    assert main(["hear", str(narrow)]) == 0
+    assert "telephone-band audio (8 kHz or less)" in capsys.readouterr().out
 
 
 def test_other_rates_and_stereo_are_converted(speech, tmp_path, capsys, isolated_home):

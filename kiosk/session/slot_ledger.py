@@ -1,0 +1,102 @@
+"""The kiosk's record of scheduled session slots in the ``sessions`` table (adapter over the Store).
+
+A session row carries ``slot_id`` and ``planned_for`` when it fills a slot; a slot that passes
+without a session gets a row of its own with status ``missed``, written by the kiosk as soon as
+the slot's window closes (or at the next start-up when the kiosk was off). A unique index on
+(slot_id, planned_for) keeps each occurrence once, whoever writes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+
+from kiosk.session.slots import SlotTime, missed, slot_for
+from kiosk.store import Store, StoreError
+from schedules.plan_section import SessionSlot
+
+log = logging.getLogger(__name__)
+
+CHECKED_KEY = "session_slots_checked_until"
+MAX_LOOKBACK = timedelta(days=400)  # a kiosk off for longer records at most this much as missed
+
+
+class SlotLedger:
+    """Ties sessions to the plan's slots and records missed ones, durably."""
+
+    def __init__(self, store: Store, slots: tuple[SessionSlot, ...], tz: tzinfo) -> None:
+        self.store, self.slots, self.tz = store, slots, tz
+
+    def _taken(self) -> set[tuple[str, str]]:
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "select slot_id, planned_for from sessions where slot_id is not null and planned_for is not null"
+            ).fetchall()
+        return {(str(a), str(b)) for a, b in rows}
+
+    def claim(self, started: datetime) -> SlotTime | None:
+        """The slot a session starting now fills (None: an extra session outside every slot)."""
+        return slot_for(started, self.slots, self._taken(), self.tz)
+
+    def _since(self, now: datetime) -> datetime:
+        with self.store.lock:
+            row = self.store.db.execute("select value from schedule_state where key = ?", [CHECKED_KEY]).fetchone()
+            applied = self.store.db.execute(
+                "select min(applied_at) from plan_versions where applied_at is not null"
+            ).fetchone()
+        for value in (row[0] if row else None, applied[0] if applied else None):
+            if value:
+                moment = datetime.fromisoformat(value)
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=self.tz)
+                return max(moment, now - MAX_LOOKBACK)
+        return now  # no plan was ever applied here: nothing was planned before now
+
+    def record_missed(self, now: datetime) -> list[SlotTime]:
+        """Write a 'missed' row for every slot whose window closed without a session; return them."""
+        since = self._since(now)
+        gone = missed(self.slots, since, now, self._taken(), self.tz)
+        with self.store.critical() as db:
+            for occ in gone:
+                try:
+                    db["sessions"].insert(
+                        {"slot_id": occ.slot_id, "planned_for": occ.planned_for.isoformat(), "status": "missed"}
+                    )
+                except sqlite3.IntegrityError:
+                    log.info("slot %s already recorded", occ.key)  # another writer got there first
+            db["schedule_state"].upsert({"key": CHECKED_KEY, "value": now.isoformat()}, pk="key")
+        if gone:
+            self.store.log_event("sessions_missed", now, {"slots": [list(occ.key) for occ in gone]})
+        return gone
+
+
+class SlotStep:
+    """A main-loop step: records missed slots about once a minute (and at once after start-up)."""
+
+    def __init__(self, ledger: SlotLedger, wall_clock: Callable[[], datetime], every_s: float = 60.0) -> None:
+        self.ledger, self.wall_clock, self.every_s = ledger, wall_clock, every_s
+        self.last: float | None = None
+
+    def __call__(self, t: float) -> None:
+        if self.last is not None and t - self.last < self.every_s:
+            return
+        self.last = t
+        try:
+            self.ledger.record_missed(self.wall_clock())
+        except (StoreError, sqlite3.Error) as exc:  # the kiosk keeps running; the next minute tries again
+            log.error("missed sessions could not be recorded: %s", exc)
+
+
+def open_slot_ledger(store: Store, plan_raw: dict | None) -> SlotLedger | None:
+    """The ledger for the plan in force (None without a plan or without [[sessions]])."""
+    if plan_raw is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    from schedules.plan_section import parse_schedule
+
+    section, _problems = parse_schedule(plan_raw, "", "<plan in force>")
+    if not section.sessions:
+        return None
+    return SlotLedger(store, section.sessions, ZoneInfo(section.timezone))

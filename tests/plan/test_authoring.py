@@ -1,0 +1,91 @@
+"""Writing a plan: template for a stage -> sign (passphrase-protected key) -> verify -> show in plain words."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.plan.signing import read_private_key
+
+TODAY = "2026-11-20"
+
+
+@pytest.fixture
+def passphrase(monkeypatch):
+    monkeypatch.setenv("FACECOACH_KEY_PASSPHRASE", "a long therapist passphrase")
+    return "a long therapist passphrase"
+
+
+@pytest.mark.parametrize("stage", ["flaccid", "paresis", "synkinesis"])
+def test_template_round_trip(stage, tmp_path, capsys, isolated_home, passphrase):
+    plan, keys = tmp_path / "plan.toml", tmp_path / "keys"
+    assert main(["plan", "new", "--stage", stage, "--out", str(plan), "--patient", "P-7F3A", "--device", "fc-a1",
+                 "--today", TODAY]) == 0  # fmt: skip
+    assert f'stage = "{stage}"' in plan.read_text() and "# " in plan.read_text()  # commented
+    assert main(["plan", "keygen", "--out", str(keys), "--passphrase"]) == 0
+    assert "argon2id" in (keys / "therapist.key").read_text(), "the private key is sealed"
+    assert main(["plan", "sign", str(plan), "--key", str(keys / "therapist.key")]) == 0
+    pub = str(keys / "therapist.pub")
+    capsys.readouterr()
+    assert main(["plan", "verify", str(plan), "--pubkey", pub, "--today", TODAY, "--device", "fc-a1"]) == 0
+    assert f"OK: {plan} version 1, signed" in capsys.readouterr().out
+    assert main(["plan", "verify", str(plan), "--pubkey", pub, "--today", TODAY, "--device", "fc-b2"]) == 1
+    assert "This plan is for the kiosk fc-a1, but this kiosk is fc-b2." in capsys.readouterr().out
+    assert main(["plan", "show", str(plan)]) == 0
+    out = capsys.readouterr().out
+    assert f"Plan version 1 for patient P-7F3A, stage {stage}, in force from 2026-11-20" in out
+    assert "Exercise sessions: 10:00 every day; 18:00 every day." in out
+    assert "  - Face relaxation (face_relaxation): 1 times, hold 60 s" in out
+    assert "  - ointment and taping at 22:00" in out and "Stimulation: none." in out
+    if stage == "flaccid":
+        assert "Brow lift" not in out, "no active exercise before the face moves"
+
+
+def test_a_sealed_key_needs_its_passphrase(tmp_path, capsys, isolated_home, passphrase, monkeypatch):
+    assert main(["plan", "keygen", "--out", str(tmp_path / "k"), "--passphrase"]) == 0
+    key = tmp_path / "k" / "therapist.key"
+    assert (
+        read_private_key(key, passphrase).verify_key.encode().hex()
+        == (tmp_path / "k" / "therapist.pub").read_text().strip()
+    )
+    monkeypatch.setenv("FACECOACH_KEY_PASSPHRASE", "not the passphrase")
+    plan = tmp_path / "p.toml"
+    plan.write_text("x = 1\n")
+    assert main(["plan", "sign", str(plan), "--key", str(key)]) == 1
+    assert "Not signed: The passphrase is not right for this key" in capsys.readouterr().out
+    assert not (tmp_path / "p.toml.sig").exists()
+
+
+def test_show_against_the_plan_in_force_lists_the_changes(tmp_path, capsys, isolated_home):
+    old, new = tmp_path / "old.toml", tmp_path / "new.toml"
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(old), "--today", TODAY]) == 0
+    text = old.read_text().replace("version = 1 ", "version = 2 ").replace('time = "18:00"', 'time = "17:30"')
+    new.write_text(text.replace("reps = 5\nhold_seconds = 5", "reps = 3\nhold_seconds = 5", 1))
+    capsys.readouterr()
+    assert main(["plan", "show", str(new), "--against", str(old)]) == 0
+    out = capsys.readouterr().out
+    assert "Compared with version 1" in out
+    assert "  - Brow lift now 3 times, holding 5 seconds" in out
+    assert "  - exercise sessions at 10:00, 17:30" in out
+
+
+def test_show_refuses_a_plan_with_problems(tmp_path, capsys, isolated_home):
+    plan = tmp_path / "p.toml"
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(plan), "--today", TODAY]) == 0
+    plan.write_text(plan.read_text().replace('id = "brow_lift"', 'id = "brow_lfit"'))
+    assert main(["plan", "show", str(plan)]) == 1
+    assert "no such exercise 'brow_lfit' in content/exercises — did you mean brow_lift?" in capsys.readouterr().out
+
+
+def test_plan_new_never_overwrites(tmp_path, capsys, isolated_home):
+    plan = tmp_path / "p.toml"
+    plan.write_text("mine")
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(plan)]) == 1
+    assert plan.read_text() == "mine"
+
+
+def test_exercises_lists_ids_names_and_stages(capsys):
+    assert main(["plan", "exercises"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    brow = next(r for r in rows if r.startswith("brow_lift "))
+    assert "Brow lift" in brow and "paresis, synkinesis" in brow and "flaccid" not in brow

@@ -1,0 +1,81 @@
+"""Sessions tied to the plan's scheduled slots; a slot that passes without a session is recorded missed."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from kiosk.devices.fakes import FakeSpeaker
+from kiosk.session.controller import NoMovement, SessionController
+from kiosk.session.slot_ledger import SlotLedger, SlotStep
+from kiosk.session.slots import missed, occurrences, slot_for
+from kiosk.session.steps import ExerciseStep, SessionPlan
+from schedules.plan_section import SessionSlot
+
+MORNING = SessionSlot("morning", tuple(range(7)), time(10, 0), window_minutes=120)
+EVENING = SessionSlot("evening", (0, 2, 4), time(18, 0), window_minutes=60)  # Mon, Wed, Fri
+SLOTS = (MORNING, EVENING)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)  # 2026-11-02 is a Monday
+
+
+def test_occurrences_follow_the_weekdays():
+    occ = list(occurrences(SLOTS, at(2, 0).date(), at(3, 0).date(), UTC))
+    assert [(o.slot_id, o.planned_for) for o in occ] == [
+        ("morning", at(2, 10)),
+        ("evening", at(2, 18)),
+        ("morning", at(3, 10)),
+    ]
+
+
+def test_a_session_fills_the_open_slot_early_or_late_and_else_is_extra():
+    assert slot_for(at(2, 9, 15), SLOTS, set(), UTC).planned_for == at(2, 10)  # 45 min early still counts
+    assert slot_for(at(2, 11, 59), SLOTS, set(), UTC).slot_id == "morning"
+    assert slot_for(at(2, 13), SLOTS, set(), UTC) is None  # between slots: an extra session
+    taken = {("morning", at(2, 10).isoformat())}
+    assert slot_for(at(2, 10, 30), SLOTS, taken, UTC) is None  # the morning was already done
+
+
+def test_missed_slots_are_those_whose_window_closed_without_a_session():
+    taken = {("morning", at(2, 10).isoformat())}
+    gone = missed(SLOTS, at(2, 0), at(3, 11), taken, UTC)
+    assert [(o.slot_id, o.planned_for) for o in gone] == [("evening", at(2, 18))]  # the 3rd's morning is still open
+
+
+def _apply_plan(store, when):
+    with store.critical() as db:
+        db["plan_versions"].insert({"version": 1, "applied_at": when.isoformat(), "status": "applied"})
+
+
+def test_the_kiosk_records_missed_slots_once_and_ties_sessions(fresh_store):
+    _apply_plan(fresh_store, at(2, 8))
+    ledger = SlotLedger(fresh_store, SLOTS, UTC)
+    plan = SessionPlan(
+        (ExerciseStep("brow_lift", "Brow lift", "none", ("Lift.",), "Lift.", reps=1),), camera_needed=False
+    )
+    clock = [at(2, 10, 5)]
+    ctl = SessionController(plan, FakeSpeaker(), fresh_store, NoMovement(), lambda: clock[0], slots=ledger)
+    ctl.start(0.0)
+    step = SlotStep(ledger, lambda: clock[0])
+    clock[0] = at(3, 12, 30)  # the evening of the 2nd and the morning of the 3rd passed
+    step(100.0)
+    step(110.0)  # within the minute: not checked again
+    clock[0] = at(3, 13)
+    step(200.0)  # checked again: nothing new, nothing twice
+    rows = {(r["slot_id"], r["planned_for"]): r["status"] for r in fresh_store.db["sessions"].rows}
+    assert rows == {
+        ("morning", at(2, 10).isoformat()): "running",
+        ("evening", at(2, 18).isoformat()): "missed",
+        ("morning", at(3, 10).isoformat()): "missed",
+    }
+    kinds = [r["kind"] for r in fresh_store.db["event_log"].rows]
+    assert kinds.count("sessions_missed") == 1
+
+
+def test_a_kiosk_off_for_days_records_every_slot_at_start_up(fresh_store):
+    _apply_plan(fresh_store, at(2, 8))
+    gone = SlotLedger(fresh_store, SLOTS, UTC).record_missed(at(2, 8) + timedelta(days=7))
+    assert len(gone) == 7 + 3  # seven mornings, three evenings (Mon, Wed, Fri)
+
+
+def test_without_an_applied_plan_nothing_is_missed_before_now(fresh_store):
+    assert SlotLedger(fresh_store, SLOTS, UTC).record_missed(at(9, 23)) == []
