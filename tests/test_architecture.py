@@ -37,6 +37,7 @@ PURE_IF_PRESENT = [
     "schedules/due.py",
     "schedules/policy.py",
     "schedules/reconcile.py",
+    "schedules/answers.py",
     "kiosk/summary/model.py",
     "kiosk/summary/stats.py",
     "kiosk/summary/builder.py",
