@@ -79,3 +79,18 @@ def test_a_kiosk_off_for_days_records_every_slot_at_start_up(fresh_store):
 
 def test_without_an_applied_plan_nothing_is_missed_before_now(fresh_store):
     assert SlotLedger(fresh_store, SLOTS, UTC).record_missed(at(9, 23)) == []
+
+
+def test_the_caregiver_is_told_of_a_missed_session_but_not_flooded_after_months_off(fresh_store):
+    from schedules.notifier import CaregiverNotifier
+
+    _apply_plan(fresh_store, at(2, 8))
+    notifier = CaregiverNotifier(fresh_store)
+    ledger = SlotLedger(fresh_store, (MORNING,), UTC, notifier)
+    ledger.record_missed(at(2, 12, 1))
+    (alert,) = fresh_store.db["caregiver_alerts"].rows
+    assert alert["kind"] == "missed_session"
+    assert alert["message"] == "The exercise session planned for Mon 02 Nov at 10:00 was not done."
+    ledger.record_missed(at(2, 12, 1) + timedelta(days=60))  # the kiosk was off for two months
+    alerts = list(fresh_store.db["caregiver_alerts"].rows)
+    assert len(alerts) == 2 and alerts[1]["message"].startswith("The exercise session planned for")
