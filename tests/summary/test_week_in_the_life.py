@@ -1,23 +1,29 @@
 """Three days in the life of a real kiosk, then the therapist's summary built from what it stored.
 
 The real Kiosk (app, main loop, store on disk, reminder service, session flow and controller, slot
-ledger, stimulation runner on the simulated board) is driven with a clock the test owns: simulated
+ledger, stimulation runner on the simulated board, the voice listener with pocketsphinx hearing WAV files of
+synthesized speech) is driven with a clock the test owns: simulated
 time flows 30x faster than real time while something runs (the runner has its own thread) and
 jumps a minute at a time while the kiosk is idle. The script: day 1 a session done with a finished
 stimulation block, drops on time, ointment acknowledged late; day 2 the morning session skipped,
 drops missed, ointment on time; day 3 a session done whose block the patient stops, drops on time,
 an extra session in the afternoon stopped halfway, ointment missed. On day 4 the summary of days
-1-3 is built from the store and every figure is checked against the script.
+1-3 is built from the store and every figure is checked against the script. The late ointment of
+day 1 and the drops of day 3 are answered by voice ("ointment done", "I took my drops").
 
 Not covered here (see docs/summary.md): the camera is a scripted stand-in (4 mm left, 8 mm right),
-not replayed face videos; voice is sent as recognised intents, not WAV files; no new plan arrives.
+not replayed face videos (tests/summary/test_real_faces_session.py runs a session on real faces); no new
+plan arrives.
 """
 
+import queue
 import shutil
 import subprocess
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 
@@ -41,6 +47,7 @@ from stim_hat.prescription import DeviceLimits
 from tests.test_kiosk_stimulation import PLAN as STIM_PLAN
 from tests.test_kiosk_stimulation import RX, WORDS, answered_before
 from tests.test_session_flow import BROW
+from tests.voice import corpus
 
 pytestmark = pytest.mark.slow
 DAY1 = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # a Monday
@@ -90,6 +97,26 @@ class Camera:
         return None
 
 
+class WavMicrophone:
+    """The microphone: plays WAV files of real (synthesized) speech into the listener, then silence."""
+
+    def __init__(self) -> None:
+        self.frames: queue.Queue = queue.Queue()
+
+    def start(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def play(self, wav: Path) -> None:
+        from kiosk.voice.audio import read_wav
+        from kiosk.voice.vad import frames_of
+
+        for frame in frames_of(np.concatenate([read_wav(wav), np.zeros(24000, dtype=np.int16)])):
+            self.frames.put(frame)
+
+
 @pytest.fixture
 def life(tmp_path):
     store = Store.open(tmp_path / "facecoach.db")
@@ -122,7 +149,20 @@ def life(tmp_path):
     k.slots = SlotLedger(store, section.sessions, UTC)
     k.loop.add_step("slots", SlotStep(k.slots, clock.wall))
     k.sim = clock
+    if not corpus.have_tools():
+        pytest.skip("espeak-ng and sox are needed to make test speech (scripts/setup.sh --test installs them)")
+    from kiosk.voice.intents import load_intents
+    from kiosk.voice.listener import VoiceListener
+    from kiosk.voice.pipeline import Pipeline
+    from kiosk.voice.sphinx import SphinxRecognizer
+
+    table = load_intents("en")
+    k.microphone = WavMicrophone()
+    listener = VoiceListener(Pipeline(SphinxRecognizer(table), table), source=k.microphone, clock=clock.mono)
+    listener.start(k.events)
+    k.speech = lambda text: corpus.synthesize(text, "en-us", 120, tmp_path)
     yield k
+    listener.close()
     k.stim.close()
     devices.close()
     store.close()
@@ -171,9 +211,14 @@ def session(k, block: str | None) -> None:
     touch(k, "home")
 
 
-def answer_reminder(k) -> None:
+def answer_reminder(k, said: str | None = None) -> None:
+    """Acknowledge the reminder on screen: by touch, or by saying ``said`` into the microphone."""
     run(k, until=lambda k: k.reminder is not None, limit=5)
-    touch(k, "acknowledge")
+    if said is None:
+        touch(k, "acknowledge")
+    else:
+        k.microphone.play(k.speech(said))
+        run(k, until=lambda k: k.reminder is None, limit=10)
     assert k.reminder is None
 
 
@@ -185,7 +230,7 @@ def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
     idle_until(k, at(1, 12, 1))
     answer_reminder(k)
     idle_until(k, at(1, 22, 30))
-    answer_reminder(k)
+    answer_reminder(k, said="ointment done")
     # Day 2: no session (the 10:00 slot is missed); nobody answers the drops; ointment on time.
     idle_until(k, at(2, 22, 1))
     answer_reminder(k)
@@ -194,7 +239,7 @@ def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
     idle_until(k, at(3, 9, 30))
     session(k, "stop")
     idle_until(k, at(3, 12, 2))
-    answer_reminder(k)
+    answer_reminder(k, said="i took my drops")
     idle_until(k, at(3, 15, 0))
     touch(k, "start_session")
     run(k, until=lambda k: k.session.flow.phase is Phase.HOLD)
@@ -226,6 +271,7 @@ def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
         ("night_routine", "2026-11-04", "missed"),
     ]
     assert eye["night_routine"]["missed_nights"] == ["2026-11-04"] and eye["night_routine"]["nights_done"] == 2
+    assert [r["via"] for r in eye["reminders"]] == ["touch", "voice", None, "touch", "voice", None]
     assert eye["caregiver_alerts"] >= 2  # the unanswered drops and ointment reached the caregiver
     (brow,) = s["exercises"]
     assert (
@@ -239,7 +285,11 @@ def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
     dq = s["data_quality"]
     # The extra session was stopped before its first repetition ended: stored, honestly, without a measurement.
     assert dq["results_without_measurement"] == 1 and dq["frames_total"] > 0 and dq["frames_rejected"] == 0
-    procedures = [e["resource"] for e in to_fhir_bundle(s)["entry"] if e["resource"]["resourceType"] == "Procedure"]
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = to_fhir_bundle(s)
+    Bundle.model_validate(bundle)
+    procedures = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"]
     assert [p["status"] for p in procedures] == ["completed", "stopped"]
     if shutil.which("pdftotext"):
         pdf = tmp_path / "life.pdf"
