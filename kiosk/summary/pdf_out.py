@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kiosk.summary.pdf_charts import adherence_calendar, eye_care_timeline, trend_chart
-from kiosk.summary.pdf_format import (
+from kiosk.summary.wording import (
     calendar_chunks,
     count,
     day_chunks,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.summary.pdf_format import count, num, span, windows_text
+from kiosk.summary.wording import count, num, span, windows_text
 
 
 def to_text(s: dict[str, Any]) -> str:
