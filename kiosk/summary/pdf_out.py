@@ -243,7 +243,9 @@ def _others(s: dict[str, Any]) -> list[Any]:
     lines = [
         f"Camera frames refused: {dq['frames_rejected']} of {count(dq['frames_total'], 'frame')} "
         f"({share(dq['rejected_share'], 'no frames')}); why: {reasons}.",
-        f"Exercise results without a measurement: {count(dq['results_without_measurement'], 'result')}. "
+        f"Exercise results without a measurement: {count(dq['results_without_measurement'], 'result')}"
+        f" (massage and relaxation, which the camera does not measure: "
+        f"{count(dq.get('results_not_camera_exercises', 0), 'result')}). "
         f"Unreadable stored rows: {count(len(dq['unreadable_rows']), 'row')}.",
         f"Kiosk on for {num(dh['uptime_hours'], 'h', 1, 'an unknown time')}, off for "
         f"{num(dh['time_off_hours'], 'h', 1, 'an unknown time')}; {count(dh['restarts'], 'restart')} "

@@ -192,10 +192,18 @@ def data_quality(
         "frames_rejected": rejected,
         "rejected_share": rounded(rejected / total, 4) if total else None,
         "rejected_reasons": dict(sorted(reasons.items())),
-        "results_without_measurement": sum(1 for r in exercises if r.left_mm is None and r.right_mm is None),
+        # Massage and relaxation are not camera exercises: they are counted apart, not as missing measurements.
+        "results_without_measurement": sum(
+            1 for r in exercises if r.details.get("measurable", True) and not _measured(r)
+        ),
+        "results_not_camera_exercises": sum(1 for r in exercises if r.details.get("measurable", True) is False),
         "result_quality": count_by((r for r in exercises if r.quality), lambda r: r.quality),
         "unreadable_rows": list(read_problems),
     }
+
+
+def _measured(row: ExerciseRow) -> bool:
+    return any(v is not None for v in (row.left_mm, row.right_mm, row.left_pct, row.right_pct))
 
 
 def device_health(events: list[EventRow], period: Period, now: datetime) -> dict[str, Any]:

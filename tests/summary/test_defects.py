@@ -174,3 +174,13 @@ def test_planned_counts_scheduled_slots_not_presses_of_start():
     a = build(Rows(sessions=sessions))["adherence"]
     assert (a["sessions_planned"], a["sessions_done"], a["sessions_missed"], a["sessions_extra"]) == (2, 1, 1, 1)
     assert a["done_rate"] == 0.5 and a["minutes"] == 27.0 and a["days_with_data"] == 2
+
+
+def test_massage_is_not_a_missing_measurement():
+    from kiosk.summary.model import ExerciseRow
+
+    massage = ExerciseRow(1, 1, "cheek_massage", at(3), 1, 1, 60.0, quality="not a camera exercise")
+    massage = ExerciseRow(**{**massage.__dict__, "details": {"measurable": False}})
+    lost = ExerciseRow(2, 1, "brow_lift", at(3), 3, 3, 5.0, quality="not measured", details={"measurable": True})
+    dq = build(Rows(exercises=(massage, lost)))["data_quality"]
+    assert (dq["results_without_measurement"], dq["results_not_camera_exercises"]) == (1, 1)
