@@ -7,13 +7,15 @@ time flows 30x faster than real time while something runs (the runner has its ow
 jumps a minute at a time while the kiosk is idle. The script: day 1 a session done with a finished
 stimulation block, drops on time, ointment acknowledged late; day 2 the morning session skipped,
 drops missed, ointment on time; day 3 a session done whose block the patient stops, drops on time,
-an extra session in the afternoon stopped halfway, ointment missed. On day 4 the summary of days
+an extra session in the afternoon stopped halfway, ointment missed. On day 2 evening the therapist's
+new signed plan arrives and the hourly sync installs it between sessions. On day 4 the summary of days
 1-3 is built from the store and every figure is checked against the script. The late ointment of
 day 1 and the drops of day 3 are answered by voice ("ointment done", "I took my drops").
 
 Not covered here (see docs/summary.md): the camera is a scripted stand-in (4 mm left, 8 mm right),
-not replayed face videos (tests/summary/test_real_faces_session.py runs a session on real faces); no new
-plan arrives.
+not replayed face videos (tests/summary/test_real_faces_session.py runs a session on real faces). The new
+plan is installed by the inbox as ``facecoach sync`` does; the running kiosk keeps its schedule (the kiosk
+does not reload a plan while it runs).
 """
 
 import queue
@@ -222,6 +224,25 @@ def answer_reminder(k, said: str | None = None) -> None:
     assert k.reminder is None
 
 
+def new_plan_arrives(k, tmp_path: Path, version: int) -> None:
+    """The therapist drops a signed plan in the shared folder; the sync's inbox checks and installs it."""
+    from kiosk.plan.loader import inbox_verifier
+    from kiosk.plan.signing import keygen, read_private_key, read_public_key
+    from kiosk.summary.delivery import FolderTarget
+    from kiosk.summary.inbox import Inbox
+    from tests.summary.test_inbox import drop, plan_bytes
+
+    private, public = keygen(tmp_path / "therapist")
+    (tmp_path / "share" / "inbox").mkdir(parents=True)
+    drop(tmp_path / "share" / "inbox", f"plan-v{version}.toml", plan_bytes(version), read_private_key(private))
+    now = k.sim.wall()
+    verify = inbox_verifier(read_public_key(public), k.store, now.date(), DeviceLimits())
+    report = Inbox(k.store, FolderTarget(tmp_path / "share"), verify, tmp_path / "plan").poll(
+        now, session_running=False
+    )
+    assert report.applied == [(f"plan-v{version}.toml", version)], report
+
+
 def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
     k = life
     # Day 1: the morning session with its block finished; drops on time; ointment 30 minutes late.
@@ -231,7 +252,10 @@ def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
     answer_reminder(k)
     idle_until(k, at(1, 22, 30))
     answer_reminder(k, said="ointment done")
-    # Day 2: no session (the 10:00 slot is missed); nobody answers the drops; ointment on time.
+    # Day 2: no session (the 10:00 slot is missed); nobody answers the drops; at 19:00 the therapist's new
+    # signed plan (version 8) is installed by the hourly sync; ointment on time.
+    idle_until(k, at(2, 19, 0))
+    new_plan_arrives(k, tmp_path, version=8)
     idle_until(k, at(2, 22, 1))
     answer_reminder(k)
     # Day 3: session done, the patient stops the block; drops on time; an extra session at 15:00
@@ -285,6 +309,9 @@ def test_three_days_then_the_summary_tells_what_happened(life, tmp_path):
     dq = s["data_quality"]
     # The extra session was stopped before its first repetition ended: stored, honestly, without a measurement.
     assert dq["results_without_measurement"] == 1 and dq["frames_total"] > 0 and dq["frames_rejected"] == 0
+    plan = s["plan"]
+    assert plan["current_version"] == 8 and [(p["version"], p["status"]) for p in plan["received"]] == [(8, "applied")]
+    assert plan["received"][0]["received_at"].startswith("2026-11-03T19:")
     from fhir.resources.R4B.bundle import Bundle
 
     bundle = to_fhir_bundle(s)
