@@ -97,6 +97,9 @@ def eye_care_section(rows: list[ReminderRow], late_after: timedelta, now: dateti
 
 
 def _planned_minutes(row: StimRow) -> float | None:
+    """The block's planned length: the dose ledger's planned_s, else the prescription's block_minutes."""
+    if row.planned_s is not None:
+        return row.planned_s / 60
     value = row.parameters.get("block_minutes")
     return float(value) if isinstance(value, int | float) else None
 
@@ -108,7 +111,7 @@ def stimulation_section(rows: list[StimRow], now: datetime) -> dict[str, Any]:
     for row in sorted(rows, key=lambda r: r.started_at):
         planned = _planned_minutes(row)
         code = stim_end_code(row.end_code, row.stop_reason, row.started_at, row.stopped_at, planned, now)
-        length = stim_minutes(row.started_at, row.stopped_at, code, planned)
+        length = stim_minutes(row.started_at, row.stopped_at, code, planned, row.elapsed_s)
         minutes[row.side] += length
         blocks.append(
             {
