@@ -44,6 +44,12 @@ PURE_IF_PRESENT = [
     "kiosk/summary/movement.py",
     "kiosk/summary/sections.py",
     "kiosk/summary/schedule.py",
+    "kiosk/summary/rules.py",
+    "kiosk/summary/resting.py",
+    "kiosk/summary/fhir_codes.py",
+    "kiosk/session/slots.py",
+    "kiosk/session/exercise_record.py",
+    "kiosk/session/results.py",
 ]
 
 
