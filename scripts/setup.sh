@@ -16,6 +16,8 @@ packages=(espeak-ng libespeak-ng1 libportaudio2 libgl1 libglib2.0-0 python3-venv
 [ "$want_test" = 1 ] && packages+=(poppler-utils)
 # Tests: systemd-analyze verifies the appliance units (cage: the display unit's compositor).
 [ "$want_test" = 1 ] && packages+=(systemd cage)
+# Tests: real human speech (Asterisk telephone prompts, CC-BY-SA) for the voice false-command checks.
+[ "$want_test" = 1 ] && packages+=(asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav)
 
 missing=()
 for p in "${packages[@]}"; do
