@@ -158,3 +158,49 @@ def test_a_missing_microphone_becomes_a_device_status_event(sphinx, table):
         pytest.skip("this machine has a microphone")
     assert statuses[0].device == "microphone" and statuses[0].state == "missing"
     assert "touch" in statuses[0].hint
+
+
+def test_one_loud_frame_in_steady_noise_does_not_restart_the_silence_count():
+    ep = Endpointer(end_silence_ms=900)
+    frames = frames_of(quiet(300)) + tone(400, 3000)
+    rng = np.random.default_rng(3)
+    after = frames_of(quiet(1500, 20.0))
+    for i in range(5, len(after), 20):  # a 10 ms click every 200 ms, as loud as the speech
+        after[i] = tone(10, 3000)[0] + rng.normal(0, 1, FRAME).astype(np.int16)
+    events = [ep.push(f)[0] for f in frames + after]
+    end = events.index("end")
+    assert end - (len(frames) - 1) <= 90 + 2  # ended about end_silence_ms after the speech, clicks or not
+
+
+def test_a_reverb_tail_is_forgiven_but_new_speech_is_not():
+    from kiosk.voice.sphinx import reverb_tail
+
+    word = [3000.0] * 30
+    decaying = [3000.0 * 0.9**k for k in range(1, 40)]
+    levels = np.array(word + decaying + [3000.0] * 20)  # echo, then a new loud word
+    tail = reverb_tail(levels, last_word_end=29)
+    assert tail[30 : 30 + len(decaying)].all()
+    assert not tail[30 + len(decaying) :].any()
+
+
+def test_resampling_keeps_speech_band_and_removes_what_would_fold_back():
+    from kiosk.voice.audio import resample
+
+    t = np.arange(44100) / 44100
+    inside = (np.sin(2 * np.pi * 1000 * t) * 8000).astype(np.int16)
+    outside = (np.sin(2 * np.pi * 12000 * t) * 8000).astype(np.int16)  # above 8 kHz: would alias to 4 kHz
+    rms = lambda x: float(np.sqrt((x[2000:-2000].astype(np.float64) ** 2).mean()))  # noqa: E731
+    assert rms(resample(inside, 44100)) > 0.9 * rms(inside)
+    assert rms(resample(outside, 44100)) < 0.02 * rms(outside)
+
+
+def test_a_complete_unambiguous_command_ends_quickly_and_the_stopwatch_is_not_a_stop(speech, sphinx, table):
+    from kiosk.voice.evaluate import hear_utterance
+
+    pipeline = Pipeline(sphinx, table)
+    drops = hear_utterance(pipeline, read_wav(speech("i took my drops")))
+    assert drops.intent_id == "drops_taken" and drops.counted.at_audio_s - drops.speech_end_s < 0.5
+    for voice, rate in (("en-us", 120), ("en-gb", 140), ("en-us+f3", 100)):
+        for text in ("the stopwatch is broken", "start session"):
+            outcome = hear_utterance(pipeline, read_wav(speech(text, voice, rate)))
+            assert "stop" not in [h.decision.intent_id for h in outcome.heard], (text, voice)
