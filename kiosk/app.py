@@ -117,6 +117,7 @@ class Kiosk:
         self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
         self.caregiver: CaregiverState | None = None
         self.estop_announced = False  # the latched emergency stop has been said and shown
+        self._asked_raise = False  # "one step stronger?" is on screen (the listener was told)
         self.exercise_names: dict[str, str] = {}
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
@@ -227,9 +228,17 @@ class Kiosk:
         if self.session is not None and self.mode == "session":
             self.session.tick(t)
             self._update_stim()
+            self._tell_listener_what_was_asked()
             if self.session.ended:
                 self.mode = "summary"
                 self.home_sessions_at = None  # a finished session may end the Home prompt
+
+    def _tell_listener_what_was_asked(self) -> None:
+        """Spoken yes/no count only right after a question (kiosk/voice): say when one is on screen."""
+        asked = self.session is not None and self.session.flow.raise_asked_at is not None
+        if asked and not self._asked_raise and self.devices.listener is not None:
+            self.devices.listener.expect({"yes", "no"})
+        self._asked_raise = asked
 
     def _update_stim(self) -> None:
         """Tell the stimulation runner what the session knows (it stops the block if this stops coming)."""

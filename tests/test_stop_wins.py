@@ -502,3 +502,15 @@ def test_the_time_left_on_screen_is_the_time_the_block_really_runs(make):
     shown = k.stim.model().seconds_left
     assert shown == pytest.approx(block_seconds(RX) - runner.elapsed_seconds(), abs=0.2)
     assert shown < RX.block_minutes * 60, "whole cycles: the block is shorter than the minute"
+
+
+def test_the_listener_is_told_when_the_kiosk_asks_yes_or_no(make):
+    """Spoken yes/no count only right after a question (kiosk/voice); the raise question is one."""
+    k = make()
+    state_running(k)
+    assert k.devices.listener.asked == []
+    touch(k, "propose_stronger")
+    tick(k)
+    assert k.devices.listener.asked == [frozenset({"yes", "no"})]
+    tick(k)
+    assert len(k.devices.listener.asked) == 1, "told once per question"

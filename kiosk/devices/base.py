@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,6 +66,10 @@ class Listener(Protocol):
     engine: str
 
     def start(self, events: EventQueue) -> None: ...
+
+    def expect(self, intent_ids: Iterable[str], seconds: float = 10.0) -> None:
+        """The kiosk has just asked: these answers (yes, no) count for ``seconds``; never otherwise."""
+        ...
 
     def close(self) -> None: ...
 

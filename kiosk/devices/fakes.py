@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,8 +95,13 @@ class FakeListener:
     closed: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    asked: list[frozenset[str]] = field(default_factory=list)  # what the kiosk said it had asked, in order
+
     def start(self, events: EventQueue) -> None:
         self._events = events
+
+    def expect(self, intent_ids: Iterable[str], seconds: float = 10.0) -> None:
+        self.asked.append(frozenset(intent_ids))
 
     def hear(self, intent: str, transcript: str = "", confidence: float = 1.0) -> None:
         """Pretend the patient said something that was recognised as ``intent``."""
