@@ -22,6 +22,7 @@ import pygame
 from content.i18n import phrase
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
+from kiosk.checkin_control import CheckinControl
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
 from kiosk.events import (
@@ -43,6 +44,7 @@ from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
+from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen
 from kiosk.screens.progress import ProgressScreen
@@ -116,6 +118,8 @@ class Kiosk:
         self.stim_checklist_screen = StimChecklistScreen()
         self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
         self.caregiver: CaregiverState | None = None
+        self.checkin: CheckinControl | None = None  # the two questions after a session (issue 23)
+        self.checkin_screen = CheckinScreen()
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self.exercise_names: dict[str, str] = {}
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
@@ -308,6 +312,8 @@ class Kiosk:
             if decisions is not None:
                 self.apply_reminder_decisions(decisions, at)
                 return
+        if self.mode == "checkin" and self.checkin is not None and self.checkin.voice(intent):
+            return
         if intent in REMINDER_INTENTS and self.reminder is not None:
             self.act("acknowledge", at, via="voice")
         elif intent == "start_session":
@@ -347,8 +353,10 @@ class Kiosk:
         if in_session:
             assert self.session is not None
             self.session.command(action, t, via)
-        elif action == "stop" and self.mode in ("summary", "progress", "caregiver") and self.reminder is None:
-            self.act_screen("home", t, via)  # nothing runs here: stop means leave this screen
+        elif (
+            action == "stop" and self.mode in ("summary", "progress", "caregiver", "checkin") and self.reminder is None
+        ):
+            self.act_screen("stop", t, via)  # nothing runs here: stop means leave this screen
         elif action == "stop" and self.reminders is not None and self.reminder is not None:
             # Nothing was running, so the patient means the reminder: say it cannot be switched off.
             decisions = self.reminders.intent("stop", self.activity())
@@ -365,6 +373,8 @@ class Kiosk:
     def act_screen(self, action: str, t: float, via: str) -> None:
         """The screen layer: what the screen on show does with the action."""
         mode = self.mode
+        if mode in ("summary", "checkin") and self.act_checkin(action, via):
+            return
         if action not in SCREEN_ACTIONS.get(mode, frozenset()) and mode != "caregiver":
             return
         if mode == "home":
@@ -394,6 +404,24 @@ class Kiosk:
                 self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
         elif mode == "progress" and action in ("next", "previous", "next_chart", "previous_chart"):
             self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
+
+    def act_checkin(self, action: str, via: str) -> bool:
+        """Leaving the summary opens the two questions; on them, an answer or leaving. True: taken."""
+        if self.mode == "summary":
+            if action not in ("home", "primary") or self.session is None or self.session.session_id is None:
+                return False
+            lang = self.settings.display.language
+            self.checkin = CheckinControl(
+                self.session.session_id, self.store, self.devices.speaker, lang, self.wall_clock
+            )
+            self.mode = "checkin"
+            self.checkin.begin()
+            return True
+        if self.checkin is not None and self.checkin.act(action, via):
+            return True
+        if action in ("home", "stop") or (action == "primary" and self.checkin is not None and self.checkin.finished):
+            self.mode, self.checkin = "home", None
+        return True
 
     def open_progress(self) -> None:
         self.progress_screen.index = 0
@@ -559,6 +587,8 @@ class Kiosk:
             self.progress_screen.draw(p, self.progress_data, self.exercise_names, self.settings.display.language)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
+        elif self.mode == "checkin" and self.checkin is not None:
+            self.checkin_screen.draw(p, self.checkin.model())
         else:
             self.mode = "home"
             self.home.draw(p, self.home_model())

@@ -208,3 +208,21 @@ def summary_002_session_slots(db: Database) -> None:
     """Sessions tied to the plan's scheduled slot (issue 20): one row per slot occurrence, missed ones too."""
     db["sessions"].add_column("slot_id", str)
     db.execute("CREATE UNIQUE INDEX sessions_slot_once ON sessions(slot_id, planned_for) WHERE slot_id IS NOT NULL")
+
+
+@migrations()
+def progress_001_checkin_answers(db: Database) -> None:
+    """The patient's answers after a session (issue 23): how it felt, any eye problem; one row per answer."""
+    db["checkin_answers"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "at": str,
+            "question": str,  # feel | eye
+            "answer": str,  # feel: comfortable | tiring | painful; eye: none | gritty | red | painful | blurred
+            "flags": str,  # JSON list: pain, eye_problem, eye_<answer>
+            "via": str,  # touch | voice | key | button
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
