@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import json
+
 from kiosk.app import Kiosk
 from kiosk.checkin import CheckIn, action, flags_of, parse_action
 from kiosk.checkin_store import answers_between
 from kiosk.events import KeyPressed, Touched, VoiceCommand
 from tests.test_kiosk_flow import advance, kiosk  # noqa: F401  (the fixture: the whole kiosk on the fakes)
+
 
 def finish_session(k: Kiosk) -> None:
     k.events.put(VoiceCommand(at=k.loop.clock.t, intent="start_session"))
