@@ -37,7 +37,7 @@ from kiosk.events import (
     Touched,
     VoiceCommand,
 )
-from kiosk.home_sessions import DONE_STATUSES, SessionStatus, session_status, when_words
+from kiosk.home_sessions import DONE_STATUSES, SessionStatus, ended_times, session_status, when_words
 from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
 from kiosk.plan.inbox import waiting_plans
@@ -512,10 +512,9 @@ class Kiosk:
             self.home_sessions = SessionStatus(None, False)
             return self.home_sessions
         since = (now - timedelta(days=1)).isoformat()
-        rows = self.store.db.query(
-            "select ended_at from sessions where ended_at >= ? and status in (?, ?, ?)", [since, *DONE_STATUSES]
-        )
-        ended = [datetime.fromisoformat(row["ended_at"]) for row in rows]
+        marks = ", ".join("?" * len(DONE_STATUSES))
+        query = f"select ended_at from sessions where ended_at >= ? and status in ({marks})"
+        ended = ended_times([row["ended_at"] for row in self.store.db.query(query, [since, *DONE_STATUSES])])
         self.home_sessions = session_status(section, now, ended)
         return self.home_sessions
 

@@ -42,6 +42,19 @@ def session_status(section: ScheduleSection, now: datetime, done_at: list[dateti
     return SessionStatus(None, False)
 
 
+def ended_times(values: list[object]) -> list[datetime]:
+    """Stored end times as aware datetimes; a naive one is taken as local time, a broken one skipped
+    (a bad row must not stop Home from drawing)."""
+    out = []
+    for value in values:
+        try:
+            when = datetime.fromisoformat(str(value))
+        except ValueError:
+            continue
+        out.append(when if when.tzinfo is not None else when.astimezone())
+    return out
+
+
 def when_words(local: datetime, today: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """'today at 10:00', 'tomorrow at 10:00' or 'Monday at 10:00', in ``lang``."""
     at = local.strftime("%H:%M")

@@ -34,6 +34,7 @@ KEYS: dict[str, str] = {
     "n": "next",
     "right": "next",
     "left": "previous",
+    "b": "previous",
     "l": "slower",
     "p": "progress",
     "c": "caregiver",

@@ -18,7 +18,7 @@ from kiosk.devices.base import DeviceState
 from kiosk.progress import WeekPoint
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
 from kiosk.screens.home import HomeModel, HomeScreen
-from kiosk.screens.overlays import SummaryLine, SummaryModel, SummaryScreen
+from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryLine, SummaryModel, SummaryScreen
 from kiosk.screens.progress import ProgressScreen
 from kiosk.screens.session import PAGE_S, SessionScreen
 from kiosk.session.flow import Phase, SessionView
@@ -151,6 +151,16 @@ def draw_caregiver_alerts(p, lang):
     return ["facecoach-0123456789ab", phrase("caregiver.test_alert", lang), phrase("caregiver.alert_setup", lang)]
 
 
+def draw_reminder_night(p, lang):
+    parts = (
+        phrase("reminder.ointment", lang, eye=phrase("reminder.eye_right", lang)),
+        phrase("reminder.also_taping", lang),
+        phrase("reminder.how_to_answer_night", lang),
+    )
+    ReminderOverlay().draw(p, ReminderModel(phrase("screen.eye_care", lang), " ".join(parts), 1, lang=lang))
+    return [*parts[-1].split()[-3:], phrase("screen.done", lang)]  # the card's last words are there too
+
+
 SCREENS = [
     draw_home,
     draw_home_status,
@@ -165,6 +175,7 @@ SCREENS = [
     draw_caregiver_first_run,
     draw_caregiver_settings,
     draw_caregiver_alerts,
+    draw_reminder_night,
 ]
 
 

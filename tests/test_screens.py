@@ -186,7 +186,7 @@ def draw_caregiver_settings(p):
     CaregiverScreen().draw(p, state)
     return [
         "Caregiver settings",
-        "Volume 90 %",
+        "Volume 90%",
         "Speech: 130 words a minute",
         "Language: English",
         "Camera view: off",

@@ -97,6 +97,11 @@ class RefusingStim:
     def record_checklist(self, cleared, answers):
         return None
 
+    def precheck(self):
+        return self.allowed_before, self.reason
+
+    allowed_before = True  # the test below: the rules refuse only at the touch on Start
+
 
 def test_the_stored_row_has_every_figure_and_a_refused_block_marks_the_co_movement(fresh_store):
     offer = StimOffer("left", 10.0, 4.0, {})
@@ -129,6 +134,26 @@ class CalibratingCamera(Camera):
 
     def calibrate(self, start):
         return None if start else {"frames_used": 30, "items": {"left": {"rest_eye": 1}, "right": {"rest_eye": 0}}}
+
+
+def test_co_movement_that_refuses_the_block_before_the_offer_is_recorded_too(fresh_store):
+    offer = StimOffer("left", 10.0, 4.0, {})
+    plan = SessionPlan((SMILE,), camera_needed=False, plan_version=3, stimulation=offer)
+    wall = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    stim = RefusingStim()
+    stim.allowed_before = False  # the real StimControl.precheck refuses while co-movement is flagged
+    ctl = SessionController(plan, FakeSpeaker(), fresh_store, Camera(None), lambda: wall, stim=stim)
+    ctl.start(0.0)
+    ctl.flow.synkinesis_reps = 2
+    t = 0.0
+    while ctl.flow.phase is not Phase.STIMULATION and t < 200:
+        ctl.tick(t)
+        t += 0.1
+    events = [r for r in fresh_store.db["event_log"].rows if r["kind"] == "stimulation_blocked"]
+    assert [json.loads(e["data"])["by"] for e in events] == ["co_movement"]
+    (row,) = fresh_store.db["exercise_results"].rows
+    assert json.loads(row["details"])["blocked_stimulation"] is True
+    assert ctl.flow.view(t).stim_blocked
 
 
 def test_the_resting_symmetry_evidence_of_each_calibration_is_stored(fresh_store):

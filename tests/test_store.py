@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kiosk.migrations import migrations
 from kiosk.store import Store, StoreError
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -31,7 +32,8 @@ def test_file_store_is_private_wal_and_migrates_once(tmp_path):
     store.close()
     again = Store.open(path)  # migrations already applied: opening twice changes nothing
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == sorted(set(names)) and "m001_core_tables" in names
+    defined = [m.name for m in migrations._migrations]
+    assert names == defined, "each migration applied once, in the order it is defined"
     again.close()
     again.close()  # idempotent
 

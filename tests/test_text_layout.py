@@ -72,3 +72,10 @@ def test_a_gentle_brow_lift_moves_the_brows_visibly():
     r, eye = 100.0, 0.0
     moved = brow_y(eye, r, 0.0) - brow_y(eye, r, 0.5)  # a gentle lift is half the drawing's range
     assert moved >= 0.15 * r, "the brows move at least 15 % of the face radius (was 6 %)"
+
+
+def test_stored_end_times_that_are_naive_or_broken_do_not_stop_home():
+    from kiosk.home_sessions import ended_times
+
+    got = ended_times(["2026-11-21T10:05:00+00:00", "2026-11-21T10:05:00", "yesterday"])
+    assert len(got) == 2 and all(t.tzinfo is not None for t in got)

@@ -56,25 +56,17 @@ class ReminderOverlay:
         p.clear(paper)
         w, h = p.size
         m = p.px(24)
-        p.text(model.title, "heading", theme.WARNING_TEXT, paper=paper, topleft=(m, m))
-        y = p.paragraph(
-            model.instruction,
-            "body",
-            pygame.Rect(m, p.px(100), w - 2 * m, p.px(200)),
-            theme.WARNING_TEXT,
-            paper,
-            max_lines=4,
-        )
-        if model.minutes_late > 0:
-            p.text(
-                phrase("screen.due_minutes_ago", model.lang, minutes=model.minutes_late),
-                "body",
-                theme.WARNING_TEXT,
-                paper=paper,
-                topleft=(m, y + p.px(8)),
-            )
+        p.label(model.title, "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)), ink=theme.WARNING_TEXT, paper=paper)
         bw, bh = p.px(360), p.px(theme.TOUCH_MIN_PX + 16)
         done = pygame.Rect((w - bw) // 2, h - bh - p.px(24), bw, bh)
+        y = p.px(90)
+        if model.minutes_late > 0:  # under the title, so the instruction below keeps all its room
+            late = phrase("screen.due_minutes_ago", model.lang, minutes=model.minutes_late)
+            y = p.label(late, "small", pygame.Rect(m, y, w - 2 * m, p.px(34)), ink=theme.WARNING_TEXT, paper=paper)
+            y = y.bottom + p.px(6)
+        # The whole instruction fits (smaller if need be) above Done: the German night care needs six lines.
+        box = pygame.Rect(m, y, w - 2 * m, done.top - y - p.px(8))
+        p.paragraph(model.instruction, "body", box, theme.WARNING_TEXT, paper)
         p.button(phrase("screen.done", model.lang), done, "acknowledge", theme.BACKGROUND, theme.TEXT)
 
     @staticmethod

@@ -202,7 +202,10 @@ class SessionController:
             elif isinstance(effect, LowerStimulation):
                 self.stim.lower(effect.source)
             elif isinstance(effect, CheckStimulation):
-                self._apply(self.flow.stim_precheck_answer(*self.stim.precheck()))
+                allowed, reason = self.stim.precheck()
+                if not allowed:
+                    self._stimulation_refused(reason)  # co-movement that blocks the block is recorded here too
+                self._apply(self.flow.stim_precheck_answer(allowed, reason))
             elif isinstance(effect, StartStimulation):
                 allowed, reason = self.stim.start(effect.source)
                 if not allowed:
