@@ -226,3 +226,22 @@ def progress_001_checkin_answers(db: Database) -> None:
         pk="id",
         foreign_keys=[("session_id", "sessions", "id")],
     )
+
+
+@migrations()
+def progress_002_baselines(db: Database) -> None:
+    """The baseline sessions progress is measured against (issue 23), with a copy of what they measured."""
+    db["progress_baselines"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "at": str,  # when the baseline session started
+            "recorded_at": str,
+            "plan_version": int,
+            "reason": str,  # first | every_weeks
+            "every_weeks": int,  # the plan's interval then (NULL: none)
+            "results": str,  # JSON {exercise: {left_mm, right_mm, left_pct, right_pct}}: the reference, kept as it was
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
