@@ -137,14 +137,19 @@ class BaselineStep:
         every_s: float = 60.0,
     ) -> None:
         self.store, self.every_weeks, self.wall_clock, self.every_s = store, every_weeks, wall_clock, every_s
-        self.last: float | None = None
+        self.next_t = float("-inf")
 
     def __call__(self, t: float) -> None:
-        if self.last is not None and t - self.last < self.every_s:
-            return
-        self.last = t
+        if t >= self.next_t:
+            self.next_t = t + self.every_s
+            self.record()
+
+    def record(self) -> None:
+        """Record what is due now; a storage problem is logged and tried again next time."""
         try:
-            for session_id in record_due(self.store, self.every_weeks(), self.wall_clock()):
-                log.info("session %s is the new baseline", session_id)
-        except (StoreError, sqlite3.Error) as exc:  # the kiosk keeps running; the next minute tries again
+            recorded = record_due(self.store, self.every_weeks(), self.wall_clock())
+        except (StoreError, sqlite3.Error) as exc:
             log.error("the baseline could not be recorded: %s", exc)
+            return
+        for session_id in recorded:
+            log.info("session %s is the new baseline", session_id)
