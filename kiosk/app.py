@@ -20,6 +20,7 @@ from pathlib import Path
 import pygame
 
 from content.i18n import phrase
+from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.checkin_control import CheckinControl
@@ -124,6 +125,7 @@ class Kiosk:
         self.exercise_names: dict[str, str] = {}
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
+        self.baseline_lines: tuple[str, ...] = ()  # progress against the baseline, in sentences (issue 23)
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
         self.screenshot_dir: Path | None = None
@@ -428,7 +430,17 @@ class Kiosk:
         self.exercise_names = {s.id: s.name for s in self.session_plan().steps}
         rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
         self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
+        self.baseline_lines = self.progress_against_baseline()
         self.mode = "progress"
+
+    def progress_against_baseline(self) -> tuple[str, ...]:
+        """The sentences comparing now with the baseline (issue 23); none when they cannot be read."""
+        try:
+            lines = progress_lines(self.store, self.wall_clock(), self.exercise_names, self.settings.display.language)
+        except (sqlite3.Error, ValueError) as exc:  # the charts still show; the log says why the sentences do not
+            log.error("progress against the baseline not shown: %s", exc)
+            return ()
+        return tuple(lines)
 
     def open_caregiver(self) -> None:
         lang = self.settings.display.language
@@ -583,7 +595,8 @@ class Kiosk:
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
             self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names, self.settings.display.language)
+            lang = self.settings.display.language
+            self.progress_screen.draw(p, self.progress_data, self.exercise_names, lang, self.baseline_lines)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         elif self.mode == "checkin" and self.checkin is not None:

@@ -90,4 +90,11 @@ class CheckinScreen:
         bw, bh = p.px(240), p.px(theme.TOUCH_MIN_PX + 16)
         area = pygame.Rect(m, p.px(100), w - 2 * m, h - p.px(100) - bh - 2 * m)
         p.paragraph(model.closing_words, "body", area, ink, paper)
-        p.button(phrase("comfort.ok", model.lang), pygame.Rect((w - bw) // 2, h - bh - m, bw, bh), "home")
+        ok = pygame.Rect((w - bw) // 2, h - bh - m, bw, bh)
+        p.button(
+            phrase("comfort.ok", model.lang),
+            ok,
+            "home",
+            theme.BACKGROUND if model.warning else theme.BUTTON,
+            theme.TEXT if model.warning else theme.BUTTON_TEXT,
+        )
