@@ -29,6 +29,17 @@ VOICE_ANSWERS: dict[str, dict[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class CheckinRow:
+    """One stored answer (kiosk/checkin_store.py reads them)."""
+
+    session_id: int | None
+    at: str  # ISO time
+    question: str
+    answer: str
+    flags: tuple[str, ...]
+
+
 def action(question: str, answer: str) -> str:
     """The button action of one answer."""
     return f"{ACTION_PREFIX}{question}_{answer}"

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.checkin import flags_of
+from kiosk.checkin import CheckinRow, flags_of
 from kiosk.store import Store
-
-
-@dataclass(frozen=True)
-class CheckinRow:
-    """One stored answer."""
-
-    session_id: int | None
-    at: str
-    question: str
-    answer: str
-    flags: tuple[str, ...]
 
 
 def save_answer(store: Store, session_id: int | None, question: str, answer: str, via: str, now: datetime) -> None:

@@ -43,6 +43,9 @@ PURE_IF_PRESENT = [
     "kiosk/summary/movement.py",
     "kiosk/summary/sections.py",
     "kiosk/summary/schedule.py",
+    "kiosk/checkin.py",
+    "kiosk/baseline.py",
+    "kiosk/summary/progress_section.py",
 ]
 
 

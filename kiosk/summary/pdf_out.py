@@ -25,6 +25,7 @@ from kiosk.summary.pdf_format import (
     span,
     windows_text,
 )
+from kiosk.summary.pdf_progress import progress_pdf
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=10, leading=13)
@@ -295,5 +296,6 @@ def to_pdf_bytes(summary: dict[str, Any]) -> bytes:
         invariant=1,
     )
     story = _front(summary) + _movement(summary) + _estimates(summary) + _eye_care(summary) + _others(summary)
+    story += progress_pdf(summary)  # issue 23: comfort, eye checks, baseline (when the summary has them)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
