@@ -245,3 +245,19 @@ def progress_002_baselines(db: Database) -> None:
         pk="id",
         foreign_keys=[("session_id", "sessions", "id")],
     )
+
+
+@migrations()
+def progress_003_standard_photos(db: Database) -> None:
+    """Consent to standard photos (given and withdrawn, every change kept) and the sealed photos kept with it."""
+    db["photo_consent"].create({"id": int, "at": str, "given": int, "via": str}, pk="id")
+    db["standard_photos"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "view": str,  # neutral, or the exercise id whose peak it shows
+            "taken_at": str,
+            "file": str,  # the sealed file's name in <data_dir>/photos
+        },
+        pk="id",
+    )
