@@ -41,6 +41,7 @@ from kiosk.events import (
 from kiosk.home_sessions import DONE_STATUSES, SessionStatus, ended_times, session_status, when_words
 from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
+from kiosk.photos import consent_given, photo_folder, set_consent
 from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
@@ -121,6 +122,7 @@ class Kiosk:
         self.caregiver: CaregiverState | None = None
         self.checkin: CheckinControl | None = None  # the two questions after a session (issue 23)
         self.checkin_screen = CheckinScreen()
+        self.photo_dir: Path | None = None  # sealed standard photos (None: <data_dir>/photos)
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self.exercise_names: dict[str, str] = {}
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
@@ -398,6 +400,8 @@ class Kiosk:
             self.mode, self.caregiver = "home", None
         elif mode == "caregiver" and action == "estop_reset" and self.caregiver is not None:
             self.reset_estop(t, via)
+        elif mode == "caregiver" and action == "photo_consent" and self.caregiver is not None:
+            self.toggle_photo_consent(via)
         elif mode == "caregiver" and action in ("alert_setup", "test_alert") and self.caregiver is not None:
             self.caregiver_alert_action(action)
         elif mode == "caregiver" and self.caregiver is not None:
@@ -452,10 +456,32 @@ class Kiosk:
             estop_words=phrase("stimulation.estop_pressed", lang),
             reset_label=phrase("stimulation.estop_reset_button", lang),
             plan_status=waiting_plans(self.store),
+            photo_consent=consent_given(self.store),
             lang=lang,
             alert_command=self.settings.caregiver.alert_command,
         )
         self.mode = "caregiver"
+
+    def toggle_photo_consent(self, via: str) -> None:
+        """Consent to standard photos, given or withdrawn by a touch on the unlocked caregiver screen (issue 23)."""
+        assert self.caregiver is not None
+        if not self.caregiver.unlocked or via != "touch":
+            return
+        given = not self.caregiver.photo_consent
+        lang = self.caregiver.lang
+        try:
+            deleted = set_consent(self.store, self.photos_folder(), given, via, self.wall_clock())
+        except (sqlite3.Error, OSError) as exc:  # said where the caregiver looks; the old choice stands
+            log.error("photo consent not changed: %s", exc)
+            self.caregiver.message = phrase("photos.not_changed", lang)
+            return
+        self.caregiver.photo_consent = given
+        words = phrase("photos.given", lang) if given else phrase("photos.withdrawn", lang, count=deleted)
+        self.caregiver.message = words
+
+    def photos_folder(self) -> Path:
+        """Where sealed standard photos are kept (run.py may point it elsewhere)."""
+        return self.photo_dir or photo_folder(Path(self.settings.storage.data_dir))
 
     def caregiver_alert_action(self, action: str) -> None:
         """Set up phone alerts (a new ntfy topic, kept at once) or send a test alert (off the loop)."""

@@ -24,6 +24,7 @@ from kiosk.baseline import baseline_due
 from kiosk.baseline_store import baselines
 from kiosk.photos import PhotoError, consent_given, keep_photo
 from kiosk.session.flow import Phase
+from kiosk.settings import Settings
 from kiosk.store import Store
 
 if TYPE_CHECKING:
@@ -40,6 +41,17 @@ class Candidate:
 
     image: Any
     score: float
+
+
+def therapist_key_or_none(settings: Settings) -> VerifyKey | None:
+    """The therapist's public key from settings; None (and a log line) when it is not set up or unreadable."""
+    from kiosk.summary.service import therapist_key
+
+    try:
+        return therapist_key(settings)
+    except (ValueError, OSError) as exc:  # SummaryCryptoError is a ValueError: no photos are kept then
+        log.error("no standard photos: the therapist key cannot be read: %s", exc)
+        return None
 
 
 def encode_png(image: Any) -> bytes:

@@ -17,6 +17,7 @@ from kiosk.photo_capture import PhotoStep
 from kiosk.photos import PhotoError, consent_given, keep_photo, set_consent, stored_photos
 from tests.test_baseline import NOV3, add_session
 from tests.test_kiosk_flow import NOW, advance, kiosk  # noqa: F401  (the fixture: the whole kiosk on the fakes)
+from tests.test_kiosk_stimulation import unlock_caregiver
 
 THERAPIST = SigningKey.generate()
 
@@ -91,3 +92,61 @@ def test_withdrawing_consent_deletes_every_photo_file(kiosk, tmp_path):
     assert "standard_photos_deleted" in kinds
     consents = [(r["given"], r["via"]) for r in kiosk.store.db["photo_consent"].rows]
     assert consents == [(1, "touch"), (0, "touch")]  # both kept: when it was given and when withdrawn
+
+
+def test_consent_is_a_touch_behind_the_pin_and_withdrawing_it_deletes_the_photos(kiosk, tmp_path):
+    kiosk.photo_dir = tmp_path
+    kiosk.act("caregiver", kiosk.loop.clock.t, via="touch")
+    kiosk.act("photo_consent", kiosk.loop.clock.t, via="touch")  # locked: nothing happens
+    assert not consent_given(kiosk.store)
+    kiosk.act("home", kiosk.loop.clock.t, via="touch")
+    unlock_caregiver(kiosk)
+    advance(kiosk, 0.2)
+    assert "Photos: off" in kiosk.painter.all_words()
+    kiosk.act("photo_consent", kiosk.loop.clock.t, via="voice")  # never by voice
+    assert not consent_given(kiosk.store)
+    kiosk.act("photo_consent", kiosk.loop.clock.t, via="touch")
+    advance(kiosk, 0.2)
+    assert consent_given(kiosk.store) and "Photos: on" in kiosk.painter.all_words()
+    assert "never shown" in kiosk.caregiver.message
+    kiosk.act("home", kiosk.loop.clock.t, via="touch")
+    with_camera(kiosk, tmp_path)
+    run_session(kiosk)
+    files = [p.path for p in stored_photos(kiosk.store, tmp_path)]
+    assert len(files) == 3
+    kiosk.act("home", kiosk.loop.clock.t, via="touch")  # the summary -> the two questions
+    kiosk.act("home", kiosk.loop.clock.t, via="touch")  # Not now
+    unlock_caregiver(kiosk)
+    kiosk.act("photo_consent", kiosk.loop.clock.t, via="touch")
+    assert kiosk.caregiver.message == "Photos off. 3 stored photos were deleted."
+    assert not any(f.exists() for f in files) and not consent_given(kiosk.store)
+
+
+def test_the_summary_lists_the_photo_dates_attaches_them_sealed_and_forgets_them_after_withdrawal(kiosk, tmp_path):
+    from kiosk.summary.crypto import open_container
+    from kiosk.summary.json_out import schema_problems
+    from kiosk.summary.model import Period
+    from kiosk.summary.photo_pack import photo_attachments
+    from kiosk.summary.service import build_from_store
+
+    device = SigningKey.generate()
+    set_consent(kiosk.store, tmp_path, True, "touch", NOW)
+    with_camera(kiosk, tmp_path)
+    run_session(kiosk)
+    day = NOW.date()
+    summary, _ = build_from_store(kiosk.store, day, day, NOW + timedelta(hours=1), device, THERAPIST.verify_key)
+    assert schema_problems(summary) == []
+    listed = summary["progress"]["photos"]
+    assert [p["view"] for p in listed] == ["neutral", "brow_lift", "closed_smile"]
+    assert all(p["taken_at"].startswith("2026-11-21") for p in listed)
+    period = Period(day, day)
+    packed = photo_attachments(kiosk.store, tmp_path, period, NOW + timedelta(hours=1), device, THERAPIST.verify_key)
+    assert [p.kind for p in packed] == ["photo"] * 3
+    inner = open_container(packed[0].data, THERAPIST, device.verify_key)
+    assert inner.was_sealed and inner.payload == stored_photos(kiosk.store, tmp_path)[0].path.read_bytes()
+    assert opened(stored_photos(kiosk.store, tmp_path)[0].path).startswith(b"\x89PNG")
+    assert photo_attachments(kiosk.store, tmp_path, period, NOW, device, None) == []  # never unsealed
+    set_consent(kiosk.store, tmp_path, False, "touch", NOW + timedelta(hours=2))
+    summary, _ = build_from_store(kiosk.store, day, day, NOW + timedelta(hours=3), device, THERAPIST.verify_key)
+    assert summary["progress"]["photos"] == []
+    assert photo_attachments(kiosk.store, tmp_path, period, NOW, device, THERAPIST.verify_key) == []

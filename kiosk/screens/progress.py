@@ -78,12 +78,11 @@ class ProgressScreen:
         pages = sorted(data) + [BASELINE_PAGE] * len(chunks)
         exercise = pages[self.index % len(pages)]
         which = phrase("progress.which", lang, number=self.index % len(pages) + 1, total=len(pages))
-        if len(pages) > 1:  # Back is the b or left-arrow key: the row has room for one more button only
-            next_rect = pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh)
-            p.button(phrase("progress.next", lang), next_rect, "next_chart", role="body")
         if exercise == BASELINE_PAGE:
             draw_baseline_page(p, chunks[self.index % len(pages) - len(data)], lang, h - bh - m)
             p.label(which, "small", pygame.Rect(w - m - p.px(130), m + p.px(12), p.px(130), p.px(40)), ink=theme.MUTED)
+            if len(pages) > 1:
+                self._next(p, lang)
             return
         name = names.get(exercise, exercise.replace("_", " ").capitalize())
         which_w = p.px(130)
@@ -96,6 +95,21 @@ class ProgressScreen:
         self._legend(p, pygame.Rect(m, chart.bottom + p.px(44), w - 2 * m, p.px(40)), lang)
         note = pygame.Rect(m, h - bh - m, w - 2 * bw - 4 * m, bh)
         p.paragraph(phrase("progress.estimates", lang), "small", note, theme.MUTED)
+        if len(pages) > 1:
+            self._next(p, lang)
+
+    @staticmethod
+    def _next(p: Painter, lang: str) -> None:
+        """Next, left of Home (Back is the b or left-arrow key: the row has room for one more button only)."""
+        w, h = p.size
+        m = p.px(16)
+        bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
+        p.button(
+            phrase("progress.next", lang),
+            pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh),
+            "next_chart",
+            role="body",
+        )
 
     @staticmethod
     def top(points: list[WeekPoint]) -> float:
