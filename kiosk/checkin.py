@@ -14,8 +14,10 @@ QUESTIONS: dict[str, tuple[str, ...]] = {"feel": FEEL, "eye": EYE}
 ORDER = ("feel", "eye")
 ACTION_PREFIX = "checkin_"  # a button's action: checkin_<question>_<answer>
 
-# Spoken intents (content/lang/<code>/voice.toml) that answer a question. "no" to "any eye
-# problem today?" means none; the answer words are intents of their own.
+# Spoken intents (content/lang/<code>/voice.toml) that answer a question: few, distinct phrases
+# ("comfortable", "tiring", "it was painful"; "no problem", "my eye feels gritty", "my eye is red",
+# "blurred vision"), because each phrase in the shared grammar costs accuracy elsewhere. "no"
+# (counted only right after a question) also means no eye problem.
 VOICE_ANSWERS: dict[str, dict[str, str]] = {
     "feel": {"comfortable": "comfortable", "tiring": "tiring", "painful": "painful"},
     "eye": {
