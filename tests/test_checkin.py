@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kiosk.app import Kiosk
 from kiosk.checkin import CheckIn, action, flags_of, parse_action
 from kiosk.checkin_store import answers_between
-from kiosk.events import KeyPressed, Touched, VoiceCommand
+from kiosk.events import ButtonPressed, KeyPressed, Touched, VoiceCommand
 from tests.test_kiosk_flow import advance, kiosk  # noqa: F401  (the fixture: the whole kiosk on the fakes)
 
 
@@ -126,3 +128,20 @@ def test_actions_round_trip_and_flags():
     assert parse_action("checkin_eye_sore") is None and parse_action("home") is None
     assert flags_of("feel", "tiring") == () and flags_of("eye", "none") == ()
     assert flags_of("eye", "painful") == ("eye_problem", "eye_painful")
+
+
+@pytest.mark.parametrize("how", ["voice", "key", "button"])
+def test_every_stop_input_leaves_the_questions_within_one_tick(kiosk, how):
+    finish_session(kiosk)
+    touch(kiosk, "home")
+    assert kiosk.mode == "checkin"
+    t = kiosk.loop.clock.t
+    event = {
+        "voice": VoiceCommand(at=t, intent="stop"),
+        "key": KeyPressed(at=t, key="s"),
+        "button": ButtonPressed(at=t, button="stop"),
+    }[how]
+    kiosk.events.put(event)
+    kiosk.loop.clock.t += 0.033
+    kiosk.loop.tick()
+    assert kiosk.mode == "home" and kiosk.checkin is None
