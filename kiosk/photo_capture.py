@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NEUTRAL = "neutral"
+NEUTRAL_EVERY_S = 0.5  # the relaxed picture is copied at most this often (a full frame per tick costs the Pi)
 
 
 @dataclass
@@ -85,19 +86,21 @@ class PhotoStep:
         self.session: object | None = None
         self.active = False
         self.views: dict[str, Candidate] = {}
+        self.neutral_at = float("-inf")
 
     def __call__(self, t: float) -> None:
         session = self.kiosk.session
         if session is not self.session:
             self.session, self.views = session, {}
-            self.active = session is not None and self._allowed(self.kiosk.store, self.kiosk.wall_clock())
+            under_plan = session is not None and session.flow.plan.plan_version is not None  # a baseline needs a plan
+            self.active = under_plan and self._allowed(self.kiosk.store, self.kiosk.wall_clock())
         if not self.active or session is None:
             return
         if session.ended:
             self._keep(session.session_id, any(r.left_pct is not None for r in session.results))
             self.active, self.views = False, {}
             return
-        self._look(session.flow)
+        self._look(session.flow, t)
 
     def _allowed(self, store: Store, now: datetime) -> bool:
         """Consent, a therapist key, and this session would be the baseline."""
@@ -110,13 +113,15 @@ class PhotoStep:
             log.error("standard photos not taken: %s", exc)
             return False
 
-    def _look(self, flow: Any) -> None:
+    def _look(self, flow: Any, t: float) -> None:
         preview = self.kiosk.movement.preview()
         if preview is None or preview[0] is None:
             return
         image = preview[0]
         if flow.phase is Phase.CALIBRATION:
-            self.views[NEUTRAL] = Candidate(image.copy(), 0.0)  # the last relaxed picture wins
+            if t - self.neutral_at >= NEUTRAL_EVERY_S:
+                self.views[NEUTRAL] = Candidate(image.copy(), 0.0)  # the last relaxed picture wins
+                self.neutral_at = t
             return
         m = flow.measurement
         step = flow.step
