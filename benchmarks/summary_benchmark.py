@@ -1,7 +1,8 @@
-"""Summary benchmark: build time and output sizes for 12 weeks of synthetic daily data, and delivery
-time to a loopback WebDAV server (wsgidav + cheroot, basic auth).
+"""Summary benchmark: build time and output sizes (JSON, PDF, FHIR transaction) for N weeks of synthetic
+daily data, and delivery time to a loopback WebDAV server (wsgidav + cheroot, basic auth).
 
 Run: .venv/bin/python benchmarks/summary_benchmark.py [--weeks 12] [--repeat 3]
+     .venv/bin/python benchmarks/summary_benchmark.py --weeks 156 --repeat 1   # three years
 """
 
 from __future__ import annotations

@@ -460,6 +460,9 @@ class Kiosk:
             lang=lang,
             alert_command=self.settings.caregiver.alert_command,
         )
+        problem = self.reminders.problem(lang) if self.reminders is not None else None
+        if problem:  # storage or caregiver alerts need help: the caregiver sees it first
+            self.caregiver.message = problem
         self.mode = "caregiver"
 
     def toggle_photo_consent(self, via: str) -> None:
@@ -659,6 +662,7 @@ class Kiosk:
             block_minutes=offer.block_minutes,
             lang=self.session.flow.plan.lang,
             blocked=self.session.view(self.now).stim_blocked,
+            page=int(self.now // NOTICE_PAGE_S),
         )
 
     def announce_plan(self, words: str) -> bool:

@@ -5,6 +5,8 @@ Append new migrations at the end; never edit one that has shipped. Each is appli
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -208,6 +210,12 @@ def summary_002_session_slots(db: Database) -> None:
     """Sessions tied to the plan's scheduled slot (issue 20): one row per slot occurrence, missed ones too."""
     db["sessions"].add_column("slot_id", str)
     db.execute("CREATE UNIQUE INDEX sessions_slot_once ON sessions(slot_id, planned_for) WHERE slot_id IS NOT NULL")
+    if db["sessions"].count:
+        # Sessions held before this version were never tied to a slot: slots are checked from now on,
+        # so an upgraded kiosk does not record its whole past as missed.
+        db["schedule_state"].upsert(
+            {"key": "session_slots_checked_until", "value": datetime.now(UTC).isoformat()}, pk="key"
+        )
 
 
 @migrations()

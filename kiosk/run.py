@@ -133,7 +133,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from kiosk.session.slot_ledger import SlotStep, open_slot_ledger
 
-    kiosk.slots = open_slot_ledger(store, plan_now.raw if plan_now is not None else None)
+    alerter = kiosk.reminders.service.notifier if kiosk.reminders is not None else None
+    kiosk.slots = open_slot_ledger(store, plan_now.raw if plan_now is not None else None, alerter)
     if kiosk.slots is not None:  # sessions tied to the plan's slots; a slot that passes is recorded missed
         kiosk.loop.add_step("slots", SlotStep(kiosk.slots, kiosk.wall_clock))
 

@@ -109,7 +109,11 @@ def check_speech_out() -> Check:
 
 def check_speech_in(settings: Settings) -> Check:
     from kiosk.voice import active_engine
+    from kiosk.voice.engines import language_problem
 
+    problem = language_problem(settings)
+    if problem:
+        return Check("speech in", "missing", f"language {settings.display.language}", problem[0].upper() + problem[1:])
     engine = active_engine(settings)
     if engine == "vosk" and _has_module("vosk"):
         return Check("speech in", "found", f"vosk, model {Path(settings.voice.vosk_model).expanduser()}")

@@ -2,10 +2,11 @@
 
 ``WriteBehind`` stands in front of the repository. While the store works it writes straight
 through. When a write fails it keeps that write and every later one in memory, in order, and
-retries them all in one durable transaction every ``retry`` (with a short lock wait, so the main
-loop does not stall). The reminder service keeps running from memory meanwhile: due reminders
-are still shown and spoken, and answers are kept until they can be written. Nothing already
-stored is touched by a failed write (each one is a rolled-back transaction).
+retries them all in one durable transaction every ``retry``. Lock waits are short (2 s for a
+write, 200 ms for a retry, instead of the store's 10 s), so the main loop never stalls long.
+The reminder service keeps running from memory meanwhile: due reminders are still shown and
+spoken, and answers are kept until they can be written. Nothing already stored is touched by a
+failed write (each one is a rolled-back transaction).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ log = logging.getLogger(__name__)
 # What a failing store raises: sqlite3 errors (full, locked, I/O) and OS errors from the file.
 STORE_ERRORS = (sqlite3.Error, OSError)
 RETRY = timedelta(seconds=20)
-SHORT_WAIT_MS = 200  # lock wait while retrying, instead of the store's 10 s
-NORMAL_WAIT_MS = 10_000
+WRITE_WAIT_MS = 2_000  # lock wait of a reminder write: after it the write is held, not the main loop
+SHORT_WAIT_MS = 200  # lock wait while retrying held writes
+NORMAL_WAIT_MS = 10_000  # the store's own busy timeout, put back after each reminder write
 
 
 class WriteBehind:
@@ -65,7 +67,8 @@ class WriteBehind:
             return
         if not self.held and all(s.id > 0 for s in states):
             try:
-                self.repo.save(states, details)
+                with self._wait(WRITE_WAIT_MS):
+                    self.repo.save(states, details)
                 return
             except STORE_ERRORS as exc:
                 self._fail(exc, now)
@@ -78,7 +81,8 @@ class WriteBehind:
         """(a new acknowledgement, on disk already) for the reminder ``state``."""
         if not self.held and state.id > 0:
             try:
-                return self.repo.acknowledge(state.id, via, now) is not None, True
+                with self._wait(WRITE_WAIT_MS):
+                    return self.repo.acknowledge(state.id, via, now) is not None, True
             except STORE_ERRORS as exc:
                 self._fail(exc, now)
         self.acks[state.id] = (state, via, now)
@@ -89,7 +93,8 @@ class WriteBehind:
         """Insert rows for ``found``; False when they are kept to insert later."""
         if not self.held:
             try:
-                self.repo.materialize(found)
+                with self._wait(WRITE_WAIT_MS):
+                    self.repo.materialize(found)
                 return True
             except STORE_ERRORS as exc:
                 self._fail(exc, now)
@@ -99,7 +104,8 @@ class WriteBehind:
     def set_values(self, now: datetime, **values: str) -> None:
         if not self.held:
             try:
-                self.repo.set_values(**values)
+                with self._wait(WRITE_WAIT_MS):
+                    self.repo.set_values(**values)
                 return
             except STORE_ERRORS as exc:
                 self._fail(exc, now)
@@ -108,7 +114,8 @@ class WriteBehind:
     def log_event(self, kind: str, now: datetime, data: dict[str, Any] | None = None) -> None:
         if not self.held:
             try:
-                self.store.log_event(kind, now, data)
+                with self._wait(WRITE_WAIT_MS):
+                    self.store.log_event(kind, now, data)
                 return
             except STORE_ERRORS as exc:
                 self._fail(exc, now)
@@ -120,7 +127,7 @@ class WriteBehind:
         if not self.held or (waiting and not force):
             return False
         try:
-            with self._short_wait(), self.store.critical() as db:
+            with self._wait(SHORT_WAIT_MS), self.store.critical() as db:
                 self._write_held(db)
         except STORE_ERRORS as exc:
             self._fail(exc, now)
@@ -149,10 +156,10 @@ class WriteBehind:
             self.store.log_event(kind, at, data)
 
     @contextlib.contextmanager
-    def _short_wait(self) -> Iterator[None]:
-        """Wait at most SHORT_WAIT_MS for another process's lock while retrying."""
+    def _wait(self, ms: int) -> Iterator[None]:
+        """Wait at most ``ms`` for another process's lock (the main loop must not stall for the store's 10 s)."""
         with self.store.lock:
-            self.store.db.execute(f"PRAGMA busy_timeout = {SHORT_WAIT_MS}")
+            self.store.db.execute(f"PRAGMA busy_timeout = {ms}")
             try:
                 yield
             finally:

@@ -28,6 +28,9 @@ from schedules.repository import ReminderStore, iso
 log = logging.getLogger(__name__)
 
 
+CHANNELS = ("ntfy", "command")
+
+
 class NotifyError(RuntimeError):
     """One delivery attempt failed; the message says why in plain words."""
 
@@ -82,7 +85,8 @@ class CaregiverNotifier:
 
     @property
     def channels(self) -> list[str]:
-        return [name for name, target in (("ntfy", self.ntfy_url), ("command", self.command)) if target]
+        """The channels set up now (each alert gets one row per channel)."""
+        return [name for name, target in zip(CHANNELS, (self.ntfy_url, self.command), strict=True) if target]
 
     def alert(self, kind: str, title: str, message: str, now: datetime, reminder_id: int | None = None) -> list[int]:
         """Queue one alert on every configured channel (or as undeliverable when none is set up)."""
@@ -267,10 +271,12 @@ class NotifierThread:
         self.max_wait_s = max_wait_s
         self.clock = clock or (lambda: datetime.now(UTC))
         self._stop = threading.Event()
-        self._wakes = {channel: threading.Event() for channel in notifier.channels}
+        # A worker for every channel kind, set up or not: the caregiver may set phone alerts up on the
+        # screen while the kiosk runs (a worker with nothing to send only waits).
+        self._wakes = {channel: threading.Event() for channel in CHANNELS}
         self._threads = [
             threading.Thread(target=self._run, args=(channel,), name=f"caregiver-{channel}", daemon=True)
-            for channel in notifier.channels
+            for channel in CHANNELS
         ]
 
     def start(self) -> None:

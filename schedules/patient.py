@@ -30,7 +30,7 @@ class Answer:
     via: str
     kind: str
     reminder_id: int | None = None  # the reminder answered (None for an early answer)
-    early: tuple[str, str] | None = None  # (item id, due instant) an early answer means
+    early: tuple[str, str] | None = None  # (kind, due instant) an early answer means
     again: bool = False  # said a second time, card or no card
 
     @property
@@ -50,7 +50,7 @@ class Patient:
         for o in due:
             if self.rng.random() < EARLY_SHARE:
                 at = o.due_at - timedelta(minutes=self.rng.randint(1, 14))
-                out.append(Answer(at, "voice", o.kind, early=(o.item_id, iso(o.due_at) or "")))
+                out.append(Answer(at, "voice", o.kind, early=(o.kind, iso(o.due_at) or "")))
         return out
 
     def respond(self, reminder_id: int, kind: str, shown_at: datetime) -> list[Answer]:

@@ -13,11 +13,12 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 
+from schedules import answers as ans
 from schedules import policy as pol
+from schedules.answers import REFUSED_INTENTS
 from schedules.due import Occurrence, occurrences, sessions_between
 from schedules.durable import STORE_ERRORS, WriteBehind
 from schedules.escalation import (
-    EARLY_ACK,
     AlertCaregiver,
     Announce,
     MarkMissed,
@@ -34,23 +35,6 @@ from schedules.texts import caregiver_text, confirmation, local_clock, phrase, r
 
 log = logging.getLogger(__name__)
 
-# Voice intents that acknowledge, and which kinds they cover (None: whatever is waiting).
-INTENT_KINDS: dict[str, tuple[str, ...] | None] = {
-    "drops_taken": ("drops",),
-    "ointment_done": ("ointment", "taping", "shield"),
-    "taping_done": ("taping", "shield", "ointment"),
-    "eye_care_done": None,
-}
-# The kinds an EARLY answer (nothing of that kind waiting yet) can mean: only its own kind, so
-# "ointment done" before 22:00 never closes a separate shield reminder due at 22:10.
-EARLY_KINDS: dict[str, tuple[str, ...]] = {
-    "drops_taken": ("drops",),
-    "ointment_done": ("ointment",),
-    "taping_done": ("taping", "shield"),
-}
-# Attempts to switch reminders off: always refused with the plain reason.
-REFUSED_INTENTS = ("cancel_reminder", "stop_reminder", "delete_reminder", "silence_reminder", "skip_reminder")
-SNOOZE_INTENTS = ("snooze", "remind_me_later")
 HEARTBEAT = timedelta(seconds=60)
 # How far back occurrences are recorded after a long time off (older ones are not guessed at).
 MAX_BACKFILL = timedelta(days=7)
@@ -86,6 +70,7 @@ class ReminderService:
         self.rows: dict[int, ReminderState] = {}
         self.coaching_paused = False
         self._prev: tuple[datetime, float] | None = None
+        self._mono_start = 0.0  # the monotonic clock at start(): how long the kiosk has really been running
         self._wake: datetime | None = None
         self._beat_at: datetime | None = None
         self._resume: set[int] = set()
@@ -110,6 +95,7 @@ class ReminderService:
         if last_seen is not None:
             decisions += self._reconcile(last_seen, now, "kiosk_off")
         self._prev = (now, mono)
+        self._mono_start = mono
         decisions += self._run(now, activity, force=True)
         self._beat(now, force=True)
         return decisions + self._say_storage(now)
@@ -122,6 +108,9 @@ class ReminderService:
             log.warning("wall clock jumped by %s; reconciling reminders", offset)
             self.writes.log_event("clock_jump", now, {"seconds": offset.total_seconds()})
             decisions += self._reconcile(now - offset, now, "clock_jump")
+            if offset < timedelta(0):  # the clock ran ahead: what fell due since it started, by the true clock,
+                booted = now - timedelta(seconds=mono - self._mono_start)  # may never have been created
+                self._fill(max(min(now + offset, booted), now - MAX_BACKFILL), now)
         previous = self._prev[0] if self._prev is not None else now
         self._prev = (now, mono)
         if activity == "idle":
@@ -167,35 +156,14 @@ class ReminderService:
         if reminder_id is not None:
             row = self.rows.get(self.writes.aliases.get(reminder_id, reminder_id))
             return (row, False) if row is not None and row.status == "announced" else (None, True)
-        waiting = [r for r in self._waiting_rows() if self._matches(r, kinds)]
-        if waiting:
-            return waiting[0], False
-        return self._early(now, early) if early else (None, False)
-
-    def _early(self, now: datetime, kinds: tuple[str, ...]) -> tuple[ReminderState | None, bool]:
-        """An answer given before the reminder: the nearest upcoming one of its kind, unless it repeats an answer.
-
-        It means the upcoming reminder only when that is due within ``EARLY_ACK``, no reminder of the
-        kind was acknowledged within ``EARLY_ACK`` before it (a second "drops taken"), and the
-        answer is nearer in time to it than to the previous reminder of the kind.
-        """
-        upcoming = sorted(
-            (
-                r
-                for r in self.rows.values()
-                if r.status == "due" and r.kind in kinds and now < r.due_at <= now + EARLY_ACK
-            ),
-            key=lambda r: r.due_at,
-        )
-        if not upcoming:
+        row = ans.waiting_choice(self._waiting_rows(), kinds, self.items)
+        if row is not None or not early:
+            return row, False
+        row = ans.upcoming(self.rows.values(), early, now)
+        if row is None:
             return None, False
-        row = upcoming[0]
-        last_due, last_ack = self._read(lambda: self.repo.last_before(kinds, now), (None, None))
-        if last_ack is not None and now - last_ack <= EARLY_ACK:
-            return None, True
-        if last_due is not None and now - last_due <= row.due_at - now:
-            return None, last_ack is not None and last_ack >= last_due
-        return row, False
+        last_due, last_ack = self._read(lambda: self.repo.last_before(early, now), (None, None))
+        return ans.early_choice(row, now, last_due, last_ack)
 
     def switch(
         self, section: ScheduleSection, now: datetime, activity: str = "idle", since: datetime | None = None
@@ -219,14 +187,13 @@ class ReminderService:
         self, intent: str, now: datetime, activity: str = "idle", via: str = "voice"
     ) -> list[pol.Decision] | None:
         """Answer a voice intent about reminders; None when the intent is not about reminders."""
-        if intent in INTENT_KINDS:
-            return self.acknowledge(
-                now, via, INTENT_KINDS[intent], activity=activity, early=EARLY_KINDS.get(intent, ())
-            )
+        if intent in ans.INTENT_KINDS:
+            kinds, early = ans.INTENT_KINDS[intent], ans.EARLY_KINDS.get(intent, ())
+            return self.acknowledge(now, via, kinds, activity=activity, early=early)
         if intent in REFUSED_INTENTS or (intent == "stop" and self.waiting()):
             self.writes.log_event("reminder_switch_off_refused", now, {"intent": intent})
             return [pol.Explain(phrase("reminder.plan_sets_this", self.lang))]
-        if intent in SNOOZE_INTENTS:
+        if intent in ans.SNOOZE_INTENTS:
             return self.snooze(now)
         return None
 
@@ -255,10 +222,7 @@ class ReminderService:
         return rows[0].id if rows else None
 
     def _waiting_rows(self) -> list[ReminderState]:
-        rows = sorted((r for r in self.rows.values() if r.status == "announced"), key=lambda r: (not r.night, r.due_at))
-        if self._card is not None:
-            rows.sort(key=lambda r: r.id != self._card)  # stable: the card first, the rest in order
-        return rows
+        return ans.waiting_rows(self.rows.values(), self._card)
 
     def next_wake(self) -> datetime | None:
         """When the next tick has something to do (the APScheduler adapter wakes the kiosk then)."""
@@ -272,12 +236,6 @@ class ReminderService:
         return (upcoming[0].kind, local_clock(upcoming[0].due_at, self.section.timezone)) if upcoming else None
 
     # -- internals ---------------------------------------------------------------------------
-    def _matches(self, row: ReminderState, kinds: tuple[str, ...] | None) -> bool:
-        if kinds is None:
-            return True
-        item = self.items.get(row.item_id)
-        return row.kind in kinds or bool(item and set(item.also) & set(kinds))
-
     def _materialize(self, now: datetime) -> None:
         if self._until is not None and self._until - now > self.horizon / 2:
             return
@@ -290,6 +248,15 @@ class ReminderService:
             self._remember(found, start, until)
         self._until = max(until, self._until or until)
         self.writes.set_values(now, materialized_until=iso(self._until) or "")
+        self._refresh_wake()
+
+    def _fill(self, start: datetime, now: datetime) -> None:
+        """Create the rows of (start, now + horizon] that do not exist yet (due ones are announced late)."""
+        found = occurrences(self.section, start, now + self.horizon)
+        if self.writes.materialize(found, now):
+            self.rows = {r.id: r for r in self._read(self.repo.open_reminders, self.rows.values())}
+        else:
+            self._remember(found, start, now + self.horizon)
         self._refresh_wake()
 
     def _remember(self, found: list[Occurrence], start: datetime, until: datetime) -> None:

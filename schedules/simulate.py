@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from schedules import policy as pol
+from schedules.answers import EARLY_KINDS
 from schedules.due import local_instant, occurrences
 from schedules.patient import Answer, Patient
 from schedules.plan_section import ScheduleSection, default_section
@@ -30,7 +31,7 @@ from schedules.service import ReminderService
 
 DB_NAME = "facecoach.db"
 STEP = timedelta(minutes=1)
-TAIL = timedelta(hours=3)  # keep running after the last day so every reminder can close
+TAIL = timedelta(hours=2)  # kept running after the last day and the catch-up window, so every reminder can close
 
 
 @dataclass
@@ -123,6 +124,7 @@ def simulate(
     folder: Path | None = None,
     *,
     open_store: Callable[[Path], Any],
+    script: Script | None = None,
 ) -> Totals:
     """Run ``days`` of accelerated time and return the totals (a real SQLite file in ``folder``).
 
@@ -132,7 +134,7 @@ def simulate(
     tz = ZoneInfo(section.timezone)
     start = (start or datetime(2026, 3, 23, 6, 0, tzinfo=tz)).astimezone(UTC)
     end = start + timedelta(days=days)
-    script = build_script(start.astimezone(tz), days, seed)
+    script = script or build_script(start.astimezone(tz), days, seed)
     patient = Patient(random.Random(seed))
     with tempfile.TemporaryDirectory() as scratch:
         path = (folder or Path(scratch)) / DB_NAME
@@ -154,11 +156,12 @@ def _run(
     meant_early: set[tuple[str, str]] = set()
     unheard: dict[int, list[Answer]] = {}  # answers given while the kiosk was off, by reminder
     first_announced: dict[int, datetime | None] = {}
+    first_boot: datetime | None = None  # nothing before the kiosk was ever on can be asked of it
     duplicates = 0
     coaching_until: datetime | None = None
     last_seen_wall: datetime | None = None
     t = start
-    while t <= end + TAIL:
+    while t <= end + section.policy.catch_up + TAIL:
         if script.is_off(t):
             if kiosk is not None:  # power cut: no goodbye, the process is simply gone
                 kiosk.store.close()
@@ -171,6 +174,7 @@ def _run(
         wall = t + script.offset(t)
         mono = (t - start).total_seconds()
         if kiosk is None:
+            first_boot = first_boot or t
             store = open_store(path)
             service = ReminderService(store, section, heartbeat=timedelta(minutes=5))
             stale_wall = last_seen_wall if stale and last_seen_wall else None
@@ -219,7 +223,7 @@ def _run(
         kiosk.store.close()
     totals.clock_jumps = len(script.wrong_clock) * 2 + sum(1 for _, _, s in script.off if s)
     totals.duplicates = duplicates
-    _count(totals, section, start, end, open_store(path), meant_early)
+    _count(totals, section, first_boot or end, end, open_store(path), meant_early)
     return totals
 
 
@@ -236,9 +240,8 @@ def _answer(
             return
         decisions = service.acknowledge(wall, answer.via, reminder_id=card, activity=activity)
     confirmed = [d for d in decisions if isinstance(d, pol.Confirm)]
-    if answer.early is not None and confirmed:
-        meant.add(answer.early)
-        totals.early += 1
+    if answer.early is not None and confirmed:  # it means any reminder of the kinds its words cover
+        meant.update((kind, answer.early[1]) for kind in EARLY_KINDS.get(answer.intent, (answer.kind,)))
     if not confirmed and any(isinstance(d, pol.Explain) for d in decisions):
         totals.repeats += 1
 
@@ -284,7 +287,8 @@ def _count(
             totals.late += bool(r["caregiver_alerted_at"])
         totals.escalated += bool(r["caregiver_alerted_at"])
         totals.missed += r["status"] == "missed"
-        answered_early = r["status"] == "acknowledged" and (r["item_id"], r["due_at"]) in meant_early
+        answered_early = r["status"] == "acknowledged" and (r["kind"], r["due_at"]) in meant_early
+        totals.early += answered_early and not r["announced_at"]
         if r["status"] not in ("acknowledged", "missed") or not (r["announced_at"] or answered_early):
             totals.problems.append(f"{r['item_id']} at {r['due_at']} ended {r['status']} without being shown")
         elif r["status"] == "missed" and not r["caregiver_alerted_at"]:

@@ -11,6 +11,13 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
+python=$(facecoach_python)
+if [ -z "$python" ]; then
+  echo "FaceCoach needs Python 3.11, 3.12 or 3.13 (Debian 12 / Raspberry Pi OS Bookworm have 3.11," \
+    "Debian 13 / Trixie have 3.13)${FACECOACH_PYTHON:+; FACECOACH_PYTHON=$FACECOACH_PYTHON is not one of them}." >&2
+  exit 1
+fi
+
 system_packages() {
   debian_runtime_packages
   # Tests: sox adds noise to test speech, Xvfb gives a screen without a monitor.
@@ -20,7 +27,7 @@ system_packages() {
   # Tests: systemd-analyze verifies the appliance units (cage: the display unit's compositor).
   [ "$want_test" = 0 ] || echo systemd cage
   # Python 3.12: pocketsphinx has no wheel for it and is built from source.
-  [ "$(python_minor "$(facecoach_python)")" != 3.12 ] || echo build-essential cmake
+  [ "$(python_minor "$python")" != 3.12 ] || echo build-essential cmake
 }
 
 missing_packages() {
@@ -47,12 +54,6 @@ if [ -n "$missing" ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-python=$(facecoach_python)
-if [ -z "$python" ]; then
-  echo "FaceCoach needs Python 3.11, 3.12 or 3.13 (Debian 12 / Raspberry Pi OS Bookworm have 3.11," \
-    "Debian 13 / Trixie have 3.13)${FACECOACH_PYTHON:+; FACECOACH_PYTHON=$FACECOACH_PYTHON is not one of them}." >&2
-  exit 1
-fi
 venv=$(facecoach_venv)
 minor=$(python_minor "$python")
 
@@ -85,5 +86,6 @@ fi
 # installed from tests/fhir_server/package-lock.json when node and npm are there (else that test skips).
 if [ "$want_test" = 1 ] && command -v npm >/dev/null 2>&1 \
   && ! cmp -s tests/fhir_server/package-lock.json tests/fhir_server/node_modules/.facecoach-lock; then
-  (cd tests/fhir_server && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.facecoach-lock)
+  (cd tests/fhir_server && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.facecoach-lock) \
+    || echo "warning: the test FHIR server could not be installed (npm ci in tests/fhir_server); its test will say so" >&2
 fi

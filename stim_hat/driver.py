@@ -162,6 +162,12 @@ class StimHat(CompositeDevice):
                 self._check_may_output()
             self.amplitude.value = ma / full_scale_ma(self._hat)
 
+    def lower_to(self, ma: float) -> None:
+        """Bring the set-point down to at most ``ma``; never raises it, allowed in any state (after a cut too)."""
+        with self._lock:
+            if 0.0 <= ma < self.amplitude_ma:
+                self.amplitude.value = ma / full_scale_ma(self._hat)
+
     def toggle_heartbeat(self) -> None:
         """One heartbeat edge; only the runner's safety loop calls this, after its checks pass."""
         with self._lock:

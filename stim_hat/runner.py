@@ -138,7 +138,7 @@ class BlockRunner:
             self.level = lower_one_step(self.level, self.rx)
             if self._actual > self.level:
                 self._actual = self.level
-                self.hat.set_amplitude(self._actual)
+                self.hat.lower_to(self._actual)  # never raises: an e-stop may have cut the outputs meanwhile
             log.info("too strong (%s): level %.2f mA", source, self.level)
             return self.level
 

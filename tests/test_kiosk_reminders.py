@@ -219,7 +219,7 @@ def test_database_locked_by_another_process_the_kiosk_goes_on(tmp_path):
         assert k.reminders.service.writes.held and "storage needs help" in (k.notice or "")
         touch_done(k)
         run_for(k, 1)
-        assert time.monotonic() - started < LOCK_S + 5, "only the first write waits the full 10 s"
+        assert time.monotonic() - started < LOCK_S, "reminder writes wait 2 s at most, then are held"
         locker.wait(timeout=LOCK_S + 5)
         run_for(k, 25)
         assert store.db["reminder_acks"].count == 1 and not k.reminders.service.writes.held

@@ -168,3 +168,23 @@ def test_the_resting_symmetry_evidence_of_each_calibration_is_stored(fresh_store
     (event,) = [r for r in fresh_store.db["event_log"].rows if r["kind"] == "resting_symmetry_estimated"]
     data = json.loads(event["data"])
     assert data["items"]["left"] == {"rest_eye": 1} and data["session_id"] == ctl.session_id
+
+
+def test_a_refusal_for_another_reason_is_not_blamed_on_co_movement(fresh_store):
+    class NoBoard(RefusingStim):
+        reason = "The stimulation board is not connected."
+
+    offer = StimOffer("left", 10.0, 4.0, {})
+    plan = SessionPlan((SMILE,), camera_needed=False, plan_version=3, stimulation=offer)
+    wall = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    ctl = SessionController(plan, FakeSpeaker(), fresh_store, Camera(None), lambda: wall, stim=NoBoard())
+    ctl.start(0.0)
+    ctl.flow.synkinesis_reps = 2
+    t = 0.0
+    while ctl.flow.phase is not Phase.STIMULATION and t < 200:
+        ctl.tick(t)
+        t += 0.1
+    ctl.command("start_stimulation", t, "touch")
+    (row,) = fresh_store.db["exercise_results"].rows
+    assert json.loads(row["details"])["blocked_stimulation"] is False
+    assert not [r for r in fresh_store.db["event_log"].rows if r["kind"] == "stimulation_blocked"]

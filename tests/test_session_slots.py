@@ -79,3 +79,42 @@ def test_a_kiosk_off_for_days_records_every_slot_at_start_up(fresh_store):
 
 def test_without_an_applied_plan_nothing_is_missed_before_now(fresh_store):
     assert SlotLedger(fresh_store, SLOTS, UTC).record_missed(at(9, 23)) == []
+
+
+def test_the_caregiver_is_told_of_a_missed_session_but_not_flooded_after_months_off(fresh_store):
+    from schedules.notifier import CaregiverNotifier
+
+    _apply_plan(fresh_store, at(2, 8))
+    notifier = CaregiverNotifier(fresh_store)
+    ledger = SlotLedger(fresh_store, (MORNING,), UTC, notifier)
+    ledger.record_missed(at(2, 12, 1))
+    (alert,) = fresh_store.db["caregiver_alerts"].rows
+    assert alert["kind"] == "missed_session"
+    assert alert["message"] == "The exercise session planned for Mon 02 Nov at 10:00 was not done."
+    ledger.record_missed(at(2, 12, 1) + timedelta(days=60))  # the kiosk was off for two months
+    alerts = list(fresh_store.db["caregiver_alerts"].rows)
+    assert len(alerts) == 2 and alerts[1]["message"].startswith("The exercise session planned for")
+
+
+def test_an_upgraded_kiosk_does_not_record_its_past_as_missed(tmp_path):
+    import sqlite3
+
+    from kiosk.store import Store
+
+    db = tmp_path / "old.db"
+    store = Store.open(db)
+    store.close()
+    with sqlite3.connect(db) as raw:  # a database from before slots: migration summary_002 not yet applied
+        raw.execute("insert into sessions (started_at, status) values ('2026-10-01T10:00:00+00:00', 'done')")
+        raw.execute(
+            "insert into plan_versions (version, applied_at, status) values (1, '2026-09-01T08:00:00+00:00', 'applied')"
+        )
+        raw.execute("drop index sessions_slot_once")
+        raw.execute("alter table sessions drop column slot_id")
+        raw.execute("delete from _sqlite_migrations where name = 'summary_002_session_slots'")
+    store = Store.open(db)
+    try:
+        gone = SlotLedger(store, SLOTS, UTC).record_missed(datetime.now(UTC))
+        assert len(gone) <= 2  # at most today's slots, never the months since the plan was applied
+    finally:
+        store.close()

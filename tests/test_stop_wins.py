@@ -490,3 +490,15 @@ def test_random_interleavings_never_exceed_the_plan_and_every_stop_cuts_within_a
         k.stim.close()
         k.devices.close()
         k.store.close()
+
+
+def test_the_time_left_on_screen_is_the_time_the_block_really_runs(make):
+    """Seen before: a 1-minute block of whole cycles ended after 42 s while the screen still showed 0:26."""
+    from stim_hat.rules import block_seconds
+
+    k = make()
+    state_running(k)
+    runner = k.stim.runner
+    shown = k.stim.model().seconds_left
+    assert shown == pytest.approx(block_seconds(RX) - runner.elapsed_seconds(), abs=0.2)
+    assert shown < RX.block_minutes * 60, "whole cycles: the block is shorter than the minute"

@@ -33,6 +33,7 @@ class StimulationModel:
     block_minutes: float = 0.0
     lang: str = DEFAULT_LANGUAGE
     blocked: bool = False  # the rules refuse a block now: the reason is shown, Start is not offered
+    page: int = 0  # which page of a long reminder text is shown (the kiosk turns it every few seconds)
 
     def word(self, key: str, **values: object) -> str:
         """The screen word ``key`` (content [stimulation] screen_*) in the patient's language."""
@@ -126,7 +127,7 @@ class StimulationScreen:
         p.button(phrase("screen.stop", model.lang), stop, "stop", theme.STOP, theme.STOP_TEXT, role="clock")
         if model.reminder:
             box = pygame.Rect(m, p.px(80), w // 2 - m, h - p.px(80 + 96 + 48))
-            self._reminder(p, model.reminder, box, phrase("screen.done", model.lang))
+            self._reminder(p, model.reminder, box, phrase("screen.done", model.lang), model.page)
         elif model.confirm_raise:
             self._confirm_raise(p, model, pygame.Rect(m, p.px(80), w // 2 - 2 * m, h - p.px(80 + 96 + 40)))
         else:
@@ -160,11 +161,15 @@ class StimulationScreen:
         p.button(model.word("no"), no, "cancel_stronger", theme.MUTED, theme.BUTTON_TEXT, role="body")
 
     @staticmethod
-    def _reminder(p: Painter, text: str, box: pygame.Rect, done_label: str) -> None:
-        """The eye-care card: shown at once, spoken when the block has ramped down."""
+    def _reminder(p: Painter, text: str, box: pygame.Rect, done_label: str, page: int = 0) -> None:
+        """The eye-care card: shown at once, spoken when the block has ramped down.
+
+        The words sit above Done and shrink to fit; a text still too long shows whole sentences a
+        page at a time (never cut mid-word, as it was at 1024x600)."""
         pygame.draw.rect(p.surface, theme.WARNING_BG, box, border_radius=p.px(14))
         inner = box.inflate(-2 * p.px(12), -2 * p.px(12))
-        p.paragraph(text, "small", inner, theme.WARNING_TEXT, theme.WARNING_BG, max_lines=3)
         bw, bh = p.px(200), p.px(theme.TOUCH_MIN_PX)
+        words = pygame.Rect(inner.left, inner.top, inner.width, inner.height - bh - p.px(8))
+        p.paragraph(text, "small", words, theme.WARNING_TEXT, theme.WARNING_BG, page=page)
         done = pygame.Rect(inner.right - bw, inner.bottom - bh, bw, bh)
         p.button(done_label, done, "acknowledge", theme.BACKGROUND, theme.TEXT, role="body")

@@ -223,8 +223,9 @@ class SessionController:
             db["exercise_results"].insert(result_row(done, self.session_id, self.wall_clock()))
 
     def _stimulation_refused(self, reason: str) -> None:
-        """A refused start while co-movement is flagged: mark this session's results that showed it."""
-        if not self.flow.synkinesis_seen or self.session_id is None:
+        """A start refused because of co-movement: mark this session's results that showed it."""
+        # stim_hat.safety's synkinesis rule names the co-movement in its reason; other refusals are not this.
+        if not self.flow.synkinesis_seen or "co-movement" not in reason.lower() or self.session_id is None:
             return
         now = self.wall_clock()
         with self.store.write() as db:

@@ -55,6 +55,7 @@ class ExerciseDone:
     frames_refused: tuple[tuple[str, int], ...] = ()  # (reason, frames) refused while it ran
     co_movement: tuple[str, ...] = ()  # indicators seen in most frames of at least one hold
     co_movement_holds: int = 0  # holds with co-movement in most of their frames
+    measurable: bool = True  # False for exercises the camera does not measure (massage, relaxation)
 
 
 @dataclass(frozen=True)

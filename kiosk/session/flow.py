@@ -458,6 +458,7 @@ class SessionFlow:
                 reps_planned=step.reps,
                 reps_done=done,
                 hold_seconds=step.hold_seconds,
+                measurable=step.metric != "none",
                 **self.tally.numbers(self.records[:done]),
             )
         )

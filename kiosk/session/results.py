@@ -32,6 +32,7 @@ def result_row(done: ExerciseDone, session_id: int | None, at: datetime) -> dict
         "rejected": refused,
         "co_movement_holds": done.co_movement_holds,
         "blocked_stimulation": False,
+        "measurable": done.measurable,
     }
     return {
         "session_id": session_id,
@@ -47,6 +48,6 @@ def result_row(done: ExerciseDone, session_id: int | None, at: datetime) -> dict
         "symmetry_ratio": None if (r := symmetry_ratio(left, right)) is None else round(r, 3),
         "weaker_side": weaker_side(left, right),
         "synkinesis": json.dumps(list(done.co_movement)),
-        "quality": "measured" if done.measured else "not measured",
+        "quality": "measured" if done.measured else "not measured" if done.measurable else "not a camera exercise",
         "details": json.dumps(details, sort_keys=True),
     }

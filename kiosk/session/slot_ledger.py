@@ -12,6 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
 
 from kiosk.session.slots import SlotTime, missed, slot_for
 from kiosk.store import Store, StoreError
@@ -23,11 +24,32 @@ CHECKED_KEY = "session_slots_checked_until"
 MAX_LOOKBACK = timedelta(days=400)  # a kiosk off for longer records at most this much as missed
 
 
-class SlotLedger:
-    """Ties sessions to the plan's slots and records missed ones, durably."""
+ALERT_WITHIN = timedelta(hours=24)  # after a long time off, only the last day's misses are alerted
 
-    def __init__(self, store: Store, slots: tuple[SessionSlot, ...], tz: tzinfo) -> None:
-        self.store, self.slots, self.tz = store, slots, tz
+
+class Alerter(Protocol):
+    """The caregiver alert queue (schedules.notifier.CaregiverNotifier)."""
+
+    def alert(
+        self, kind: str, title: str, message: str, now: datetime, reminder_id: int | None = None
+    ) -> list[int]: ...
+
+
+def missed_message(gone: list[SlotTime]) -> str:
+    """Plain words for the caregiver about missed sessions."""
+    when = ", ".join(f"{occ.planned_for:%a %d %b} at {occ.planned_for:%H:%M}" for occ in gone)
+    if len(gone) == 1:
+        return f"The exercise session planned for {when} was not done."
+    return f"{len(gone)} exercise sessions were not done: {when}."
+
+
+class SlotLedger:
+    """Ties sessions to the plan's slots and records missed ones, durably (and tells the caregiver)."""
+
+    def __init__(
+        self, store: Store, slots: tuple[SessionSlot, ...], tz: tzinfo, alerter: Alerter | None = None
+    ) -> None:
+        self.store, self.slots, self.tz, self.alerter = store, slots, tz, alerter
 
     def _taken(self) -> set[tuple[str, str]]:
         with self.store.lock:
@@ -68,6 +90,11 @@ class SlotLedger:
             db["schedule_state"].upsert({"key": CHECKED_KEY, "value": now.isoformat()}, pk="key")
         if gone:
             self.store.log_event("sessions_missed", now, {"slots": [list(occ.key) for occ in gone]})
+        # The slot's own window (set by the plan) is the grace period; then the caregiver hears of it
+        # like a missed reminder.
+        recent = [occ for occ in gone if now - occ.closes_at <= ALERT_WITHIN]
+        if recent and self.alerter is not None:
+            self.alerter.alert("missed_session", "Exercise session missed", missed_message(recent), now)
         return gone
 
 
@@ -88,7 +115,7 @@ class SlotStep:
             log.error("missed sessions could not be recorded: %s", exc)
 
 
-def open_slot_ledger(store: Store, plan_raw: dict | None) -> SlotLedger | None:
+def open_slot_ledger(store: Store, plan_raw: dict | None, alerter: Alerter | None = None) -> SlotLedger | None:
     """The ledger for the plan in force (None without a plan or without [[sessions]])."""
     if plan_raw is None:
         return None
@@ -99,4 +126,4 @@ def open_slot_ledger(store: Store, plan_raw: dict | None) -> SlotLedger | None:
     section, _problems = parse_schedule(plan_raw, "", "<plan in force>")
     if not section.sessions:
         return None
-    return SlotLedger(store, section.sessions, ZoneInfo(section.timezone))
+    return SlotLedger(store, section.sessions, ZoneInfo(section.timezone), alerter)

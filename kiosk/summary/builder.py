@@ -17,7 +17,7 @@ from kiosk.summary.sections import data_quality, device_health, eye_care_section
 from kiosk.summary.stats import iso
 
 SCHEMA_ID = "https://facecoach.example/schemas/summary-1.json"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: planned = scheduled slots; extra sessions, end codes, resting symmetry
 WINDOW_DAYS = 30
 DONE = frozenset({"done"})
 PARTIAL = frozenset({"partial", "stopped"})

@@ -84,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             software_version=service.software_version(),
             synthetic=True,
         )
-        packed = service.pack(summary, key, therapist)
+        packed = service.pack(summary, key, therapist, canonical=service.canonical(settings))
     else:
         end = args.end or now.date()
         start = args.start or service.default_period(end, settings.sync.summary_days)[0]
@@ -96,14 +96,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(str(exc), file=sys.stderr)
             return 3
-        summary, packed = service.build_from_store(store, start, end, now, key, therapist)
+        summary, packed = service.build_from_store(store, start, end, now, key, therapist, service.canonical(settings))
     patient, period_from, period_to = summary["patient"], summary["period"]["from"], summary["period"]["to"]
     for item in packed:
         write_atomically(args.out / item.name, item.data)
         print(f"wrote {args.out / item.name} ({len(item.data)} bytes, {'encrypted' if therapist else 'signed'})")
     if args.plain:
-        for suffix, render in service.FORMATS.values():
-            write_atomically(args.out / f"{patient}_{period_from}_{period_to}_{suffix}", render(summary))
+        for kind, (suffix, render) in service.FORMATS.items():
+            data = service.to_fhir_bytes(summary, service.canonical(settings)) if kind == "fhir" else render(summary)
+            write_atomically(args.out / f"{patient}_{period_from}_{period_to}_{suffix}", data)
         print(f"wrote the unsigned {', '.join(service.FORMATS)} files too")
     if store is not None:
         service.queue(settings, store, packed, now)

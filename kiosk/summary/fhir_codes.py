@@ -69,6 +69,12 @@ def naming_system(canonical: str, name: str) -> str:
     return f"{canonical.rstrip('/')}/NamingSystem/{name}"
 
 
+def side_concept(side: str, text: str) -> dict[str, Any]:
+    """The patient's side as a CodeableConcept: SNOMED CT laterality with words."""
+    code, name = LATERALITY[side]
+    return {"coding": [{"system": SNOMED, "code": code, "display": name}], "text": text}
+
+
 def exercise_code(exercise: str, measure: str) -> str:
     """The code of one measurement, e.g. ``brow_lift.excursion-mm``."""
     return f"{exercise}.{measure}"

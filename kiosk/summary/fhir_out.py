@@ -22,19 +22,19 @@ from kiosk.summary.fhir_codes import (
     LATERALITY,
     LOINC,
     LOINC_EXERCISE_DURATION,
-    SNOMED,
     TEST_DATA_TAG,
     UCUM,
     code_system,
     display,
     exercise_code,
     naming_system,
+    side_concept,
     system_url,
 )
+from kiosk.summary.fhir_procedures import procedure
 
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
 ESTIMATE_NOTE = "Self-tracking estimate from camera landmarks; not a clinical grade."
-PROCEDURE_STATUS = {"finished": "completed", "running": "in-progress"}  # every other end: stopped
 ROOT = uuid.uuid5(uuid.NAMESPACE_URL, "facecoach-kiosk/fhir")
 
 
@@ -42,12 +42,7 @@ def _qty(value: float | int, unit: str) -> dict[str, Any]:
     return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
-def _side(side: str, text: str) -> dict[str, Any]:
-    code, name = LATERALITY[side]
-    return {"coding": [{"system": SNOMED, "code": code, "display": name}], "text": text}
-
-
-def _flag_side(flag: str) -> str | None:
+def _flagside_concept(flag: str) -> str | None:
     return next((s for s in LATERALITY if flag.endswith(f"_{s}")), None)
 
 
@@ -197,7 +192,7 @@ class _BundleMaker:
         for ex in self.s["exercises"]:
             name = ex["exercise"]
             for side in ("left", "right"):
-                where = _side(side, f"face, patient's {side} side")
+                where = side_concept(side, f"face, patient's {side} side")
                 for measure, key, unit in (
                     ("excursion-mm", "movement_mm", "mm"),
                     ("pct-reference", "pct_of_baseline", "%"),
@@ -224,31 +219,36 @@ class _BundleMaker:
                     note=f"Start {sym['start']}, trend {sym['slope_per_week']} per week.",
                 )
         for flag in self.s["synkinesis_flags"]:
-            side = _flag_side(flag["flag"])
+            side = _flagside_concept(flag["flag"])
             self.observation(
                 f"{flag['exercise']}/co-movement/{flag['flag']}",
                 exercise_code(flag["exercise"], "co-movement"),
                 "exam",
                 {"valueQuantity": _qty(flag["count"], "{results}")},
                 estimate=True,
-                body_site=_side(side, f"face, patient's {side} side") if side else None,
+                body_site=side_concept(side, f"face, patient's {side} side") if side else None,
                 components=[self.component("co-movement-indicator", {"valueString": flag["flag"]})],
                 note=f"Blocked stimulation {flag.get('blocked_stimulation', 0)} times.",
             )
 
     def estimates(self) -> None:
+        """Sunnybrook-style scores, each pointing at what it came from (derivedFrom)."""
         sb = self.s["sunnybrook_estimate"]
-        sources = [
-            ref
-            for e in sb["expressions"]
-            for key, ref in self.by_key.items()
-            if key.startswith(f"{e['exercise']}/symmetry-ratio") or key.startswith(f"{e['exercise']}/co-movement/")
-        ]
-        for key, code in (
-            ("voluntary_movement_score", "sunnybrook-voluntary"),
-            ("synkinesis_score", "sunnybrook-synkinesis"),
-            ("resting_symmetry_score", "sunnybrook-resting"),
-            ("composite_score", "sunnybrook-composite"),
+        names = [e["exercise"] for e in sb["expressions"]]
+        symmetry = [ref for key, ref in self.by_key.items() if key.split("/")[0] in names and "/symmetry-ratio" in key]
+        co_movement = [ref for key, ref in self.by_key.items() if key.split("/")[0] in names and "/co-movement/" in key]
+        evidence = json.dumps([e.get("evidence") for e in sb["expressions"]])
+        resting = sb.get("resting_symmetry") or {}
+        for key, code, sources, note in (
+            ("voluntary_movement_score", "sunnybrook-voluntary", symmetry, evidence),
+            ("synkinesis_score", "sunnybrook-synkinesis", symmetry + co_movement, evidence),
+            (
+                "resting_symmetry_score",
+                "sunnybrook-resting",
+                [],
+                f"From {resting.get('calibrations', 0)} "
+                "relaxed-face calibrations at the start of sessions (or the therapist's rating).",
+            ),
         ):
             if sb.get(key) is not None:
                 self.observation(
@@ -257,39 +257,26 @@ class _BundleMaker:
                     "exam",
                     {"valueInteger": sb[key]},
                     estimate=True,
-                    note=json.dumps([e.get("evidence") for e in sb["expressions"]]),
+                    note=note,
                     derived_from=sources or None,
                 )
+        if sb.get("composite_score") is not None:
+            parts = [self.by_key[c] for c in ("sunnybrook-voluntary", "sunnybrook-synkinesis", "sunnybrook-resting")]
+            self.observation(
+                "sunnybrook-composite",
+                "sunnybrook-composite",
+                "exam",
+                {"valueInteger": sb["composite_score"]},
+                estimate=True,
+                derived_from=parts,
+            )
 
     def procedures(self) -> None:
         for i, block in enumerate(self.s["stimulation"]["blocks"]):
-            side = block["side"] if block["side"] in LATERALITY else None
-            sites = block["sites"] or [""]
-            proc: dict[str, Any] = {
-                "resourceType": "Procedure",
-                "id": self.id("Procedure", i, block["started_at"]),
-                "status": PROCEDURE_STATUS.get(block["end_code"], "stopped"),
-                "code": {"coding": [self.coding("stimulation-block")], "text": display("stimulation-block")},
-                "subject": {"reference": f"Patient/{self.patient_id}"},
-                "performedPeriod": {
-                    k: v for k, v in (("start", block["started_at"]), ("end", block["stopped_at"])) if v
-                },
-                "bodySite": [
-                    _side(side, f"{site or 'face'}, patient's {side} side") if side else {"text": site or "face"}
-                    for site in sites
-                ],
-                "usedReference": [{"reference": f"Device/{self.device_id}"}],
-                "note": [
-                    {
-                        "text": f"{block['minutes']} min; max {block['max_amplitude_ma']} mA; "
-                        f"plan v{block['plan_version']}; "
-                        f"parameters {json.dumps(block.get('parameters') or {}, sort_keys=True)}"
-                    }
-                ],
-            }
-            if block["stopped_early"]:
-                proc["statusReason"] = {"text": f"{block['end_words']}: {block['stop_reason'] or 'no reason stored'}"}
-            self.add(proc)
+            refs = (f"Patient/{self.patient_id}", f"Device/{self.device_id}")
+            self.add(
+                procedure(block, self.id("Procedure", i, block["started_at"]), self.coding("stimulation-block"), refs)
+            )
 
 
 def to_fhir_bundle(summary: dict[str, Any], canonical: str = DEFAULT_CANONICAL) -> dict[str, Any]:

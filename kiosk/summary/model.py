@@ -76,7 +76,9 @@ class StimRow:
     max_amplitude_ma: float | None = None
     stop_reason: str = ""
     plan_version: int | None = None
-    end_code: str = ""  # finished | patient_stop | rule | fault, when the ledger stored one
+    end_code: str = ""  # finished | patient_stop | rule | fault | interrupted, when the ledger stored one
+    planned_s: float | None = None  # the block's planned length (dose ledger); None: older rows
+    elapsed_s: float | None = None  # monotonic seconds it ran (dose ledger); None: no end recorded
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,8 @@ def eye_care_timeline(
         if i % step == 0:
             d.add(String(0, top - (i + 1) * row_h + 1, day, fontSize=5.5))
     for r in reminders:
+        if r["outcome"] == "upcoming":
+            continue  # not due yet when the summary was built: nothing to show
         due = datetime.fromisoformat(r["due_at"])
         i = index.get(due.date().isoformat())
         if i is None:

@@ -13,7 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kiosk.summary.pdf_charts import adherence_calendar, eye_care_timeline, trend_chart
-from kiosk.summary.pdf_format import (
+from kiosk.summary.pdf_progress import progress_pdf
+from kiosk.summary.wording import (
     calendar_chunks,
     count,
     day_chunks,
@@ -25,7 +26,6 @@ from kiosk.summary.pdf_format import (
     span,
     windows_text,
 )
-from kiosk.summary.pdf_progress import progress_pdf
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=10, leading=13)
@@ -244,7 +244,9 @@ def _others(s: dict[str, Any]) -> list[Any]:
     lines = [
         f"Camera frames refused: {dq['frames_rejected']} of {count(dq['frames_total'], 'frame')} "
         f"({share(dq['rejected_share'], 'no frames')}); why: {reasons}.",
-        f"Exercise results without a measurement: {count(dq['results_without_measurement'], 'result')}. "
+        f"Exercise results without a measurement: {count(dq['results_without_measurement'], 'result')}"
+        f" (massage and relaxation, which the camera does not measure: "
+        f"{count(dq.get('results_not_camera_exercises', 0), 'result')}). "
         f"Unreadable stored rows: {count(len(dq['unreadable_rows']), 'row')}.",
         f"Kiosk on for {num(dh['uptime_hours'], 'h', 1, 'an unknown time')}, off for "
         f"{num(dh['time_off_hours'], 'h', 1, 'an unknown time')}; {count(dh['restarts'], 'restart')} "

@@ -169,6 +169,8 @@ class RowReader:
                 str(r.get("stop_reason") or ""),
                 r.get("plan_version"),
                 str(r.get("end_code") or ""),
+                _num(r.get("planned_s")),
+                _num(r.get("elapsed_s")),
             ),
         )
         events = self._each(

@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-# How a stimulation block ended. The runner's ledger stores one of the first four in ``end_code``
-# (newer kiosks); older rows carry only the words in ``stop_reason``, so the code is derived from them.
+# How a stimulation block ended. The dose ledger stores one of END_CODES in ``end_code`` (newer
+# kiosks); older rows carry only the words in ``stop_reason``, so the code is derived from them.
 END_FINISHED = "finished"
-END_CODES = (END_FINISHED, "patient_stop", "rule", "fault")
-END_INTERRUPTED = "interrupted"  # a row never closed after its block was over: crash or power cut
+END_INTERRUPTED = "interrupted"  # the kiosk stopped during the block; a row never closed is one too
+END_CODES = (END_FINISHED, "patient_stop", "rule", "fault", END_INTERRUPTED)
 END_RUNNING = "running"  # a row not closed yet whose planned end is still ahead
 END_WORDS = {
     END_FINISHED: "finished normally",
     "patient_stop": "stopped by the patient",
     "rule": "stopped by a safety rule",
     "fault": "stopped by a fault",
-    END_INTERRUPTED: "interrupted (the kiosk stopped during the block)",
+    END_INTERRUPTED: "interrupted (the kiosk stopped or lost power during the block)",
     END_RUNNING: "still running",
 }
 _NORMAL_WORDS = frozenset({"", "block finished", "finished", "completed", "complete", "done", "normal"})
@@ -52,12 +52,20 @@ def stim_end_code(
     return "rule"
 
 
-def stim_minutes(started_at: datetime, stopped_at: datetime | None, code: str, planned_minutes: float | None) -> float:
-    """Minutes a block counts for: its length, or the whole planned length when it was interrupted."""
-    if code == END_INTERRUPTED or (stopped_at is None and code != END_RUNNING):
-        return float(planned_minutes or 0.0)
-    if stopped_at is None:
-        return 0.0
+def stim_minutes(
+    started_at: datetime,
+    stopped_at: datetime | None,
+    code: str,
+    planned_minutes: float | None,
+    elapsed_s: float | None = None,
+) -> float:
+    """Minutes a block counts for: the monotonic seconds the ledger stored, else its wall-clock length;
+    a row never closed counts its whole planned length (it may over-count a cut block, never under-count)."""
+    if stopped_at is None and elapsed_s is None:
+        return 0.0 if code == END_RUNNING else float(planned_minutes or 0.0)
+    if elapsed_s is not None:
+        return max(elapsed_s / 60, 0.0)
+    assert stopped_at is not None
     return max((stopped_at - started_at).total_seconds() / 60, 0.0)
 
 

@@ -97,6 +97,9 @@ def eye_care_section(rows: list[ReminderRow], late_after: timedelta, now: dateti
 
 
 def _planned_minutes(row: StimRow) -> float | None:
+    """The block's planned length: the dose ledger's planned_s, else the prescription's block_minutes."""
+    if row.planned_s is not None:
+        return row.planned_s / 60
     value = row.parameters.get("block_minutes")
     return float(value) if isinstance(value, int | float) else None
 
@@ -108,7 +111,7 @@ def stimulation_section(rows: list[StimRow], now: datetime) -> dict[str, Any]:
     for row in sorted(rows, key=lambda r: r.started_at):
         planned = _planned_minutes(row)
         code = stim_end_code(row.end_code, row.stop_reason, row.started_at, row.stopped_at, planned, now)
-        length = stim_minutes(row.started_at, row.stopped_at, code, planned)
+        length = stim_minutes(row.started_at, row.stopped_at, code, planned, row.elapsed_s)
         minutes[row.side] += length
         blocks.append(
             {
@@ -192,10 +195,18 @@ def data_quality(
         "frames_rejected": rejected,
         "rejected_share": rounded(rejected / total, 4) if total else None,
         "rejected_reasons": dict(sorted(reasons.items())),
-        "results_without_measurement": sum(1 for r in exercises if r.left_mm is None and r.right_mm is None),
+        # Massage and relaxation are not camera exercises: they are counted apart, not as missing measurements.
+        "results_without_measurement": sum(
+            1 for r in exercises if r.details.get("measurable", True) and not _measured(r)
+        ),
+        "results_not_camera_exercises": sum(1 for r in exercises if r.details.get("measurable", True) is False),
         "result_quality": count_by((r for r in exercises if r.quality), lambda r: r.quality),
         "unreadable_rows": list(read_problems),
     }
+
+
+def _measured(row: ExerciseRow) -> bool:
+    return any(v is not None for v in (row.left_mm, row.right_mm, row.left_pct, row.right_pct))
 
 
 def device_health(events: list[EventRow], period: Period, now: datetime) -> dict[str, Any]:

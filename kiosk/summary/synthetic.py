@@ -57,6 +57,10 @@ def _session(b: _Builder, day: date, when: time, progress: float) -> None:
             notes,
         )
     )
+    if status != "missed":  # the relaxed face at the start of the session: resting items for either side
+        left = {"rest_eye": int(progress < 0.6), "rest_cheek": int(progress < 0.8), "rest_mouth": 1}
+        items = {"left": left, "right": {"rest_eye": 0, "rest_cheek": 0, "rest_mouth": 0}}
+        b.rows["ev"].append(EventRow(b.next_id("ev"), start, "resting_symmetry_estimated", {"items": items}))
     ratio = _recovery(progress)
     for i, (exercise, healthy) in enumerate(list(HEALTHY_MM.items())[:n_ex]):
         r = min(1.0, max(0.05, ratio + b.rng.gauss(0, 0.05)))

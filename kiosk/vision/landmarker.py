@@ -63,7 +63,7 @@ class MediaPipeLandmarker:
             min_tracking_confidence=0.5,
         )
         self._task = FaceLandmarker.create_from_options(options)
-        self._last_ms = -1  # video mode needs strictly increasing timestamps
+        self._last_ms, self._offset_ms = -1, 0  # video mode needs strictly increasing timestamps
         self._closed = False
 
     def detect(self, image: np.ndarray, t: float | None = None) -> list[FaceLandmarks]:
@@ -94,10 +94,14 @@ class MediaPipeLandmarker:
 
     def _timestamp_ms(self, t: float | None) -> int:
         # The frame's own time keeps the tracker's smoothing right when a file plays faster than
-        # real time; a time that does not move forward (a new video, a stalled clock) is nudged on.
-        ms = round(1000 * (time.monotonic() if t is None else t))
-        self._last_ms = max(ms, self._last_ms + 1)
-        return self._last_ms
+        # real time. When that clock goes back (a new video, a replay that loops), the count goes
+        # on from the last timestamp at the frames' own pace: video mode needs increasing times.
+        ms = round(1000 * (time.monotonic() if t is None else t)) + self._offset_ms
+        if ms <= self._last_ms:
+            self._offset_ms += self._last_ms + 1 - ms
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        return ms
 
     def close(self) -> None:
         """Release the task (idempotent)."""

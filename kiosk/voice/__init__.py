@@ -36,7 +36,7 @@ def open_listener(settings: Settings, mode: str) -> tuple[Listener | None, Devic
         return FakeListener(), DeviceState("microphone", "fake", "demo voice")
     if not settings.voice.enabled:
         return None, DeviceState("microphone", "missing", "voice commands are turned off", "Set voice.enabled.")
-    from kiosk.voice.engines import open_recognizer
+    from kiosk.voice.engines import language_problem, open_recognizer
     from kiosk.voice.intents import VoiceDataError
     from kiosk.voice.listener import PushToTalk, VoiceListener
     from kiosk.voice.pipeline import Pipeline
@@ -46,6 +46,9 @@ def open_listener(settings: Settings, mode: str) -> tuple[Listener | None, Devic
     mic = _input_device()
     if mic is None and mode == "auto":
         return FakeListener(), DeviceState("microphone", "fake", "no microphone found", "Plug in a microphone.")
+    problem = language_problem(settings)
+    if problem:
+        return None, DeviceState("microphone", "missing", problem, problem[0].upper() + problem[1:] + ".")
     try:
         recognizer, note = open_recognizer(settings)
     except (VoiceError, VoiceDataError) as exc:

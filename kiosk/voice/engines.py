@@ -12,6 +12,42 @@ from kiosk.voice.vosk_engine import check_model_dir
 log = logging.getLogger(__name__)
 
 
+# The name caregivers read in messages; other codes use the name in content/lang/<code>/language.toml.
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "ko": "Korean"}
+
+
+def language_name(code: str) -> str:
+    """The language's name in plain English (or its own name, or the code)."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        import tomllib
+
+        from content import content_path
+
+        return tomllib.loads(content_path("lang", code, "language.toml").read_text(encoding="utf-8"))["name"]
+    except (OSError, KeyError, ValueError):
+        return code
+
+
+def no_model_message(code: str) -> str:
+    """What to tell a caregiver when the chosen language has no speech model."""
+    name = language_name(code)
+    return f"voice commands in {name} need the {name} speech model; touch works (see docs/voice.md)"
+
+
+def language_problem(settings: Settings) -> str:
+    """'' when the engine can hear the display language, else a plain sentence saying what is missing.
+
+    pocketsphinx carries only an English model; another language needs a vosk model of that
+    language (checked again, word by word, when it is loaded).
+    """
+    language = settings.display.language
+    if language == "en" or active_engine(settings) == "vosk":
+        return ""
+    return no_model_message(language)
+
+
 def wants_vosk(settings: Settings) -> bool:
     """Whether the settings ask for vosk (explicitly, or 'auto' with a model folder set)."""
     voice = settings.voice
@@ -41,6 +77,8 @@ def open_recognizer(settings: Settings, table: IntentTable | None = None) -> tup
         except VoiceError as exc:
             note = f"{exc}; using pocketsphinx instead"
             log.warning("voice: %s", note)
+    if table.language != "en":
+        raise VoiceError(no_model_message(table.language))
     from kiosk.voice.sphinx import SphinxRecognizer
 
     return SphinxRecognizer(table), note

@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kiosk.events import DeviceStatus, EventQueue, VoiceCommand
 from kiosk.voice.capture import MicCapture, wait_frame
-from kiosk.voice.pipeline import Heard, Pipeline
+from kiosk.voice.pipeline import ASKED_S, Heard, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,14 @@ class VoiceListener:
             self._source = MicCapture(self._mic_state)
         self._source.start()
         self._thread.start()
+
+    def expect(self, intent_ids: Iterable[str], seconds: float = ASKED_S) -> None:
+        """The kiosk has just asked a question: its answers (e.g. {"yes", "no"}) count for ``seconds``.
+
+        Intents marked ``only_when_asked`` in voice.toml (yes, no) are ignored at other times,
+        so a "no" in conversation is not taken as an answer. Safe to call from any thread.
+        """
+        self.pipeline.expect(intent_ids, seconds)
 
     def _mic_state(self, state: str, detail: str) -> None:
         hint = "" if state == "found" else "No microphone: touch and the buttons still work. Trying again."

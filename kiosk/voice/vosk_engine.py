@@ -47,6 +47,11 @@ def _load_model(folder: Path):  # noqa: ANN202 - vosk.Model, imported lazily
         raise VoiceError(f"the vosk model in {folder} could not be loaded ({exc}); is it complete?") from exc
 
 
+def unknown_words(model, table: IntentTable) -> list[str]:  # noqa: ANN001 - vosk.Model, imported lazily
+    """The command words (phrases, polite words, fillers) the model's vocabulary lacks."""
+    return sorted(w for w in table.words() if model.vosk_model_find_word(w) < 0)
+
+
 class VoskRecognizer:
     """A vosk grammar recognizer for one language's command phrases."""
 
@@ -56,6 +61,12 @@ class VoskRecognizer:
         self.model_dir = check_model_dir(model_dir)
         self.grammar = vosk_grammar_json(table)
         self._model = _load_model(self.model_dir)
+        unknown = unknown_words(self._model, table)
+        if unknown:
+            # vosk silently drops grammar phrases with words its model lacks: say so at start-up.
+            raise VoiceError(
+                f"the vosk model in {self.model_dir} does not know these command words: {', '.join(unknown)}"
+            )
         self._rec = None
         self._partial_words: list[dict] = []
 

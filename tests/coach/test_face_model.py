@@ -79,3 +79,12 @@ def test_selftest_names_a_changed_model(tmp_path, monkeypatch):
     monkeypatch.setattr(model_file, "load_model", functools.partial(load_model, bad))
     check = selftest.check_face_model()
     assert check.state == "missing" and "reinstall FaceCoach" in check.hint
+
+
+def test_after_the_clock_goes_back_frames_keep_their_own_spacing():
+    video = MediaPipeLandmarker(static=False)
+    try:
+        stamps = [video._timestamp_ms(t) for t in (10.0, 10.033, 0.0, 0.033, 0.066)]
+    finally:
+        video.close()
+    assert stamps == [10000, 10033, 10034, 10067, 10100]

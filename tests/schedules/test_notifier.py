@@ -53,6 +53,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def first_body(server, seconds=5.0):
+    """The body of the first message the server receives within ``seconds`` (None if none)."""
+    deadline = time.monotonic() + seconds
+    while not server.received and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return server.received[0][1] if server.received else None
+
+
 def rows(store):
     return list(store.db["caregiver_alerts"].rows_where(order_by="id"))
 
@@ -126,10 +134,7 @@ def test_background_thread_delivers_promptly(fresh_store):
     thread.start()
     try:
         notifier.alert("kiosk_off", "Kiosk was off", "From 19:40 to 23:30.", utc(2020, 1, 1))
-        deadline = time.monotonic() + 5
-        while not server.received and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.received and server.received[0][1] == "From 19:40 to 23:30."
+        assert first_body(server) == "From 19:40 to 23:30."
     finally:
         thread.close()
         server.close()

@@ -185,3 +185,16 @@ def test_refused_start_never_drives_a_pin(make_runner, board, hat_settings, kwar
     for number in (hat_settings.left_enable_pin, hat_settings.right_enable_pin, hat_settings.heartbeat_pin):
         assert [s.state for s in pin(board, number).states] == [0]
     assert not runner.running
+
+
+def test_too_strong_after_the_emergency_stop_never_raises(make_runner, board):
+    """Found by the kiosk property test: a 'too strong' right after an e-stop press crashed the loop."""
+    runner = make_runner(make_rx(on_seconds=20.0))
+    assert runner.start("touch", confirmed=True).allowed
+    assert wait_for(lambda: board.current_ma > 0.5)
+    board.press_estop()
+    assert wait_for(lambda: board.current_ma == 0)
+    runner.too_strong("voice")  # the runner has not noticed yet: it must still just lower
+    assert board.current_ma == 0
+    runner.join(2)
+    board.release_estop()

@@ -72,3 +72,17 @@ def test_sync_without_a_target_says_so(isolated_home, tmp_path, capsys):
     config.write_text(f'[storage]\ndata_dir = "{tmp_path / "d"}"\n')
     assert main(["sync", "--config", str(config)]) == 2
     assert "No delivery target" in capsys.readouterr().err
+
+
+def test_the_deployments_fhir_canonical_reaches_the_bundle(setup):
+    import json
+
+    tmp_path, config, _ = setup
+    config.write_text(config.read_text() + 'fhir_canonical = "https://fhir.clinic.test/facecoach"\n')
+    out = tmp_path / "out"
+    assert (
+        main(["summary", "build", "--synthetic-weeks", "1", "--out", str(out), "--plain", "--config", str(config)]) == 0
+    )
+    bundle = json.loads(next(out.glob("*_fhir-bundle.json")).read_text())
+    (cs,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CodeSystem"]
+    assert cs["url"] == "https://fhir.clinic.test/facecoach/CodeSystem/facecoach-measures"

@@ -174,3 +174,56 @@ def test_planned_counts_scheduled_slots_not_presses_of_start():
     a = build(Rows(sessions=sessions))["adherence"]
     assert (a["sessions_planned"], a["sessions_done"], a["sessions_missed"], a["sessions_extra"]) == (2, 1, 1, 1)
     assert a["done_rate"] == 0.5 and a["minutes"] == 27.0 and a["days_with_data"] == 2
+
+
+def test_massage_is_not_a_missing_measurement():
+    from kiosk.summary.model import ExerciseRow
+
+    massage = ExerciseRow(1, 1, "cheek_massage", at(3), 1, 1, 60.0, quality="not a camera exercise")
+    massage = ExerciseRow(**{**massage.__dict__, "details": {"measurable": False}})
+    lost = ExerciseRow(2, 1, "brow_lift", at(3), 3, 3, 5.0, quality="not measured", details={"measurable": True})
+    dq = build(Rows(exercises=(massage, lost)))["data_quality"]
+    assert (dq["results_without_measurement"], dq["results_not_camera_exercises"]) == (1, 1)
+
+
+def test_the_dose_ledgers_rows_are_read_with_their_own_lengths_and_codes():
+    from dataclasses import replace
+
+    closed = replace(block(1, 3, 10, "The kiosk was closed.", end_code="interrupted"), elapsed_s=240.0)
+    unclosed = replace(block(2, 4, None, ""), planned_s=300.0, parameters={})  # power cut: never closed
+    finished = replace(block(3, 5, 10, "block finished", end_code="finished"), elapsed_s=597.0)
+    s = build(Rows(stim=(closed, unclosed, finished)))
+    blocks = s["stimulation"]["blocks"]
+    assert [b["end_code"] for b in blocks] == ["interrupted", "interrupted", "finished"]
+    assert [b["minutes"] for b in blocks] == [4.0, 5.0, 9.95]  # monotonic seconds; planned_s for the cut one
+    assert s["stimulation"]["stopped_early"] == 2 and [p["status"] for p in _procedures(s)] == ["stopped"] * 2 + [
+        "completed"
+    ]
+
+
+def test_the_ledger_columns_are_read_from_the_store(fresh_store):
+    from kiosk.summary.rows import read_rows
+
+    with fresh_store.critical() as db:
+        db["stim_log"].insert(
+            {"started_at": at(3, 14).isoformat(), "side": "left", "stop_reason": "", "planned_s": 600.0},
+            alter=True,
+        )
+        db["stim_log"].insert(
+            {
+                "started_at": at(4, 14).isoformat(),
+                "stopped_at": at(4, 14, 10).isoformat(),
+                "side": "left",
+                "stop_reason": "block finished",
+                "end_code": "finished",
+                "planned_s": 600.0,
+                "elapsed_s": 600.0,
+            },
+            alter=True,
+        )
+    rows, period = read_rows(fresh_store, PERIOD.start, PERIOD.end, UTC)
+    s = build(rows, period=period)
+    assert [(b["end_code"], b["minutes"]) for b in s["stimulation"]["blocks"]] == [
+        ("interrupted", 10.0),
+        ("finished", 10.0),
+    ]

@@ -85,10 +85,15 @@ def test_estimates_point_at_the_measurements_they_came_from(summary):
     by_ref = {f"Observation/{o['id']}": o for o in _resources(bundle, "Observation")}
     estimates = [o for o in by_ref.values() if o["code"]["coding"][-1]["code"].startswith("sunnybrook-")]
     assert estimates
-    for est in estimates:
-        assert est["derivedFrom"]
-        sources = [by_ref[ref["reference"]] for ref in est["derivedFrom"]]
+    by_code = {o["code"]["coding"][-1]["code"]: o for o in estimates}
+    for code in ("sunnybrook-voluntary", "sunnybrook-synkinesis"):
+        sources = [by_ref[ref["reference"]] for ref in by_code[code]["derivedFrom"]]
         assert {s["code"]["coding"][-1]["code"].split(".")[1] for s in sources} <= {"symmetry-ratio", "co-movement"}
+    assert "derivedFrom" not in by_code["sunnybrook-resting"]  # from the calibrations, not from Observations
+    composite = [
+        by_ref[ref["reference"]]["code"]["coding"][-1]["code"] for ref in by_code["sunnybrook-composite"]["derivedFrom"]
+    ]
+    assert composite == ["sunnybrook-voluntary", "sunnybrook-synkinesis", "sunnybrook-resting"]
 
 
 def test_the_canonical_url_is_a_setting(summary):

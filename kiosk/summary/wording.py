@@ -1,4 +1,4 @@
-"""Plain words for the PDF: every number with its unit, never "None", and long periods cut into rows."""
+"""Plain words for the PDF and the terminal: every number with its unit, never "None", long periods in rows."""
 
 from __future__ import annotations
 
