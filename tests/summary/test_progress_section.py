@@ -65,3 +65,34 @@ def test_a_quiet_period_is_not_flagged_and_says_there_is_no_comparison(fresh_sto
 
 def test_a_summary_without_the_section_has_no_paragraph():
     assert progress_pdf({"patient": "P"}) == []
+
+
+def test_summary_build_attaches_the_sealed_photos_only_when_asked(setup, capsys):
+    from kiosk.cli import main
+    from kiosk.photos import keep_photo, photo_folder, set_consent
+    from kiosk.plan.signing import PRIVATE_NAME, PUBLIC_NAME, read_private_key, read_public_key
+    from kiosk.store import DB_NAME, Store
+
+    tmp_path, config, _share = setup
+    store = Store.open(tmp_path / "data" / DB_NAME)
+    folder = photo_folder(tmp_path / "data")
+    today = datetime.now().astimezone()
+    set_consent(store, folder, True, "touch", today)
+    therapist_pub = read_public_key(tmp_path / "therapist" / PUBLIC_NAME)
+    keep_photo(store, folder, therapist_pub, None, "neutral", b"\x89PNG picture", today)
+    store.close()
+    out = tmp_path / "out"
+    assert main(["summary", "build", "--out", str(out), "--config", str(config)]) == 0
+    assert len(list(out.glob("facecoach_photo_*"))) == 0
+    capsys.readouterr()
+    assert main(["summary", "build", "--out", str(out), "--photos", "--config", str(config)]) == 0
+    assert "attached 1 standard photos, sealed" in capsys.readouterr().out
+    (attachment,) = out.glob("facecoach_photo_*")
+    key = str(tmp_path / "therapist" / PRIVATE_NAME)
+    assert main(["summary", "open", str(attachment), "--key", key, "--extract", str(tmp_path / "x")]) == 0
+    from nacl.public import PrivateKey, SealedBox
+
+    private = read_private_key(tmp_path / "therapist" / PRIVATE_NAME)
+    (extracted,) = (tmp_path / "x").iterdir()
+    inner = SealedBox(PrivateKey(private.to_curve25519_private_key().encode())).decrypt(extracted.read_bytes())
+    assert inner == b"\x89PNG picture"
