@@ -20,8 +20,10 @@ from pathlib import Path
 import pygame
 
 from content.i18n import phrase
+from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
+from kiosk.checkin_control import CheckinControl
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
 from kiosk.events import (
@@ -39,10 +41,12 @@ from kiosk.events import (
 from kiosk.home_sessions import DONE_STATUSES, SessionStatus, ended_times, session_status, when_words
 from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
 from kiosk.loop import MainLoop
+from kiosk.photos import consent_given, photo_folder, set_consent
 from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
+from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen
 from kiosk.screens.progress import ProgressScreen
@@ -116,11 +120,15 @@ class Kiosk:
         self.stim_checklist_screen = StimChecklistScreen()
         self.progress_screen, self.caregiver_screen = ProgressScreen(), CaregiverScreen()
         self.caregiver: CaregiverState | None = None
+        self.checkin: CheckinControl | None = None  # the two questions after a session (issue 23)
+        self.checkin_screen = CheckinScreen()
+        self.photo_dir: Path | None = None  # sealed standard photos (None: <data_dir>/photos)
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self._asked_raise = False  # "one step stronger?" is on screen (the listener was told)
         self.exercise_names: dict[str, str] = {}
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
+        self.baseline_lines: tuple[str, ...] = ()  # progress against the baseline, in sentences (issue 23)
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
         self.screenshot_dir: Path | None = None
@@ -317,6 +325,8 @@ class Kiosk:
             if decisions is not None:
                 self.apply_reminder_decisions(decisions, at)
                 return
+        if self.mode == "checkin" and self.checkin is not None and self.checkin.voice(intent):
+            return
         if intent in REMINDER_INTENTS and self.reminder is not None:
             self.act("acknowledge", at, via="voice")
         elif intent == "start_session":
@@ -356,8 +366,10 @@ class Kiosk:
         if in_session:
             assert self.session is not None
             self.session.command(action, t, via)
-        elif action == "stop" and self.mode in ("summary", "progress", "caregiver") and self.reminder is None:
-            self.act_screen("home", t, via)  # nothing runs here: stop means leave this screen
+        elif (
+            action == "stop" and self.mode in ("summary", "progress", "caregiver", "checkin") and self.reminder is None
+        ):
+            self.act_screen("stop", t, via)  # nothing runs here: stop means leave this screen
         elif action == "stop" and self.reminders is not None and self.reminder is not None:
             # Nothing was running, so the patient means the reminder: say it cannot be switched off.
             decisions = self.reminders.intent("stop", self.activity())
@@ -374,6 +386,8 @@ class Kiosk:
     def act_screen(self, action: str, t: float, via: str) -> None:
         """The screen layer: what the screen on show does with the action."""
         mode = self.mode
+        if mode in ("summary", "checkin") and self.act_checkin(action, via):
+            return
         if action not in SCREEN_ACTIONS.get(mode, frozenset()) and mode != "caregiver":
             return
         if mode == "home":
@@ -395,6 +409,8 @@ class Kiosk:
             self.mode, self.caregiver = "home", None
         elif mode == "caregiver" and action == "estop_reset" and self.caregiver is not None:
             self.reset_estop(t, via)
+        elif mode == "caregiver" and action == "photo_consent" and self.caregiver is not None:
+            self.toggle_photo_consent(via)
         elif mode == "caregiver" and action in ("alert_setup", "test_alert") and self.caregiver is not None:
             self.caregiver_alert_action(action)
         elif mode == "caregiver" and self.caregiver is not None:
@@ -404,12 +420,40 @@ class Kiosk:
         elif mode == "progress" and action in ("next", "previous", "next_chart", "previous_chart"):
             self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
 
+    def act_checkin(self, action: str, via: str) -> bool:
+        """Leaving the summary opens the two questions; on them, an answer or leaving. True: taken."""
+        if self.mode == "summary":
+            if action not in ("home", "primary") or self.session is None or self.session.session_id is None:
+                return False
+            lang = self.settings.display.language
+            self.checkin = CheckinControl(
+                self.session.session_id, self.store, self.devices.speaker, lang, self.wall_clock
+            )
+            self.mode = "checkin"
+            self.checkin.begin()
+            return True
+        if self.checkin is not None and self.checkin.act(action, via):
+            return True
+        if action in ("home", "stop") or (action == "primary" and self.checkin is not None and self.checkin.finished):
+            self.mode, self.checkin = "home", None
+        return True
+
     def open_progress(self) -> None:
         self.progress_screen.index = 0
         self.exercise_names = {s.id: s.name for s in self.session_plan().steps}
         rows = list(self.store.db.query("select exercise, at, left_pct, right_pct from exercise_results"))
         self.progress_data = weekly_progress(rows, 12, self.wall_clock().date())
+        self.baseline_lines = self.progress_against_baseline()
         self.mode = "progress"
+
+    def progress_against_baseline(self) -> tuple[str, ...]:
+        """The sentences comparing now with the baseline (issue 23); none when they cannot be read."""
+        try:
+            lines = progress_lines(self.store, self.wall_clock(), self.exercise_names, self.settings.display.language)
+        except (sqlite3.Error, ValueError) as exc:  # the charts still show; the log says why the sentences do not
+            log.error("progress against the baseline not shown: %s", exc)
+            return ()
+        return tuple(lines)
 
     def open_caregiver(self) -> None:
         lang = self.settings.display.language
@@ -421,6 +465,7 @@ class Kiosk:
             estop_words=phrase("stimulation.estop_pressed", lang),
             reset_label=phrase("stimulation.estop_reset_button", lang),
             plan_status=waiting_plans(self.store),
+            photo_consent=consent_given(self.store),
             lang=lang,
             alert_command=self.settings.caregiver.alert_command,
         )
@@ -428,6 +473,27 @@ class Kiosk:
         if problem:  # storage or caregiver alerts need help: the caregiver sees it first
             self.caregiver.message = problem
         self.mode = "caregiver"
+
+    def toggle_photo_consent(self, via: str) -> None:
+        """Consent to standard photos, given or withdrawn by a touch on the unlocked caregiver screen (issue 23)."""
+        assert self.caregiver is not None
+        if not self.caregiver.unlocked or via != "touch":
+            return
+        given = not self.caregiver.photo_consent
+        lang = self.caregiver.lang
+        try:
+            deleted = set_consent(self.store, self.photos_folder(), given, via, self.wall_clock())
+        except (sqlite3.Error, OSError) as exc:  # said where the caregiver looks; the old choice stands
+            log.error("photo consent not changed: %s", exc)
+            self.caregiver.message = phrase("photos.not_changed", lang)
+            return
+        self.caregiver.photo_consent = given
+        words = phrase("photos.given", lang) if given else phrase("photos.withdrawn", lang, count=deleted)
+        self.caregiver.message = words
+
+    def photos_folder(self) -> Path:
+        """Where sealed standard photos are kept (run.py may point it elsewhere)."""
+        return self.photo_dir or photo_folder(Path(self.settings.storage.data_dir))
 
     def caregiver_alert_action(self, action: str) -> None:
         """Set up phone alerts (a new ntfy topic, kept at once) or send a test alert (off the loop)."""
@@ -567,9 +633,12 @@ class Kiosk:
         elif self.mode == "summary" and self.session is not None and self.session.summary is not None:
             self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names, self.settings.display.language)
+            lang = self.settings.display.language
+            self.progress_screen.draw(p, self.progress_data, self.exercise_names, lang, self.baseline_lines)
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
+        elif self.mode == "checkin" and self.checkin is not None:
+            self.checkin_screen.draw(p, self.checkin.model())
         else:
             self.mode = "home"
             self.home.draw(p, self.home_model())

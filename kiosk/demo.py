@@ -12,7 +12,8 @@ SUMMARY_WAIT_S = 5.0
 
 @dataclass
 class DemoPilot:
-    """Presses Start after a moment on the home screen, and Home after the summary."""
+    """Presses Start after a moment on the home screen, Home after the summary, and Not now on the
+    after-session questions (a demo never makes up a patient's answer)."""
 
     kiosk: Kiosk
     entered: dict[str, float] = field(default_factory=dict)
@@ -30,5 +31,5 @@ class DemoPilot:
         if mode == "home" and self.sessions == 0 and t - since >= HOME_WAIT_S:
             self.sessions += 1
             self.kiosk.act("start_session", t, via="demo")
-        elif mode == "summary" and t - since >= SUMMARY_WAIT_S:
+        elif mode in ("summary", "checkin") and t - since >= SUMMARY_WAIT_S:
             self.kiosk.act("home", t, via="demo")

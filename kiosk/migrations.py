@@ -216,3 +216,56 @@ def summary_002_session_slots(db: Database) -> None:
         db["schedule_state"].upsert(
             {"key": "session_slots_checked_until", "value": datetime.now(UTC).isoformat()}, pk="key"
         )
+
+
+@migrations()
+def progress_001_checkin_answers(db: Database) -> None:
+    """The patient's answers after a session (issue 23): how it felt, any eye problem; one row per answer."""
+    db["checkin_answers"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "at": str,
+            "question": str,  # feel | eye
+            "answer": str,  # feel: comfortable | tiring | painful; eye: none | gritty | red | painful | blurred
+            "flags": str,  # JSON list: pain, eye_problem, eye_<answer>
+            "via": str,  # touch | voice | key | button
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+
+
+@migrations()
+def progress_002_baselines(db: Database) -> None:
+    """The baseline sessions progress is measured against (issue 23), with a copy of what they measured."""
+    db["progress_baselines"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "at": str,  # when the baseline session started
+            "recorded_at": str,
+            "plan_version": int,
+            "reason": str,  # first | every_weeks
+            "every_weeks": int,  # the plan's interval then (NULL: none)
+            "results": str,  # JSON {exercise: {left_mm, right_mm, left_pct, right_pct}}: the reference, kept as it was
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+
+
+@migrations()
+def progress_003_standard_photos(db: Database) -> None:
+    """Consent to standard photos (given and withdrawn, every change kept) and the sealed photos kept with it."""
+    db["photo_consent"].create({"id": int, "at": str, "given": int, "via": str}, pk="id")
+    db["standard_photos"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "view": str,  # neutral, or the exercise id whose peak it shows
+            "taken_at": str,
+            "file": str,  # the sealed file's name in <data_dir>/photos
+        },
+        pk="id",
+    )

@@ -138,6 +138,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if kiosk.slots is not None:  # sessions tied to the plan's slots; a slot that passes is recorded missed
         kiosk.loop.add_step("slots", SlotStep(kiosk.slots, kiosk.wall_clock))
 
+    from kiosk.baseline import every_weeks_of
+    from kiosk.baseline_store import BaselineStep
+
+    def baseline_every_weeks() -> int | None:
+        plan = current_plan(settings, store, kiosk.wall_clock()).plan
+        return every_weeks_of(plan.raw if plan is not None else None)
+
+    kiosk.loop.add_step("baseline", BaselineStep(store, baseline_every_weeks, kiosk.wall_clock))  # issue 23
+    from kiosk.photo_capture import PhotoStep, therapist_key_or_none
+
+    kiosk.loop.add_step(
+        "photos", PhotoStep(kiosk, kiosk.photos_folder(), lambda: therapist_key_or_none(settings), baseline_every_weeks)
+    )
+
     notifier = Notifier.from_env()
     # Last step: READY=1 once the home screen has been drawn, then WATCHDOG=1 only while healthy.
     kiosk.loop.add_step("watchdog", WatchdogStep(notifier))

@@ -50,6 +50,9 @@ PURE_IF_PRESENT = [
     "kiosk/session/slots.py",
     "kiosk/session/exercise_record.py",
     "kiosk/session/results.py",
+    "kiosk/checkin.py",
+    "kiosk/baseline.py",
+    "kiosk/summary/progress_section.py",
 ]
 
 

@@ -19,6 +19,7 @@ from content.lines import field_lines, line_of
 from content.rules import plan_exercise_rules
 from content.schema import PLAN_EXERCISE, Field
 from content.validate import validate
+from kiosk.baseline import progress_problems
 from kiosk.plan.model import Plan, suggest
 from kiosk.settings import Problem
 from schedules.plan_section import ScheduleSection, parse_schedule
@@ -33,6 +34,7 @@ SECTIONS: dict[str, type] = {
     "reminders": dict,
     "stimulation": dict,
     "summary": dict,
+    "progress": dict,  # optional: baseline_every_weeks (kiosk/baseline.py)
 }
 _SHAPE = {dict: "a [{name}] table", list: "a list of [[{name}]] tables"}
 LARGEST_NUMBER = 1_000_000  # no plan value comes near this; bigger is a typo (or an attack)
@@ -61,6 +63,7 @@ def check_plan(
     if problems:  # the section parsers expect the right shapes
         return Checked(_unique(problems))
     problems += at(_exercises(plan.raw, plan.stage, library))
+    problems += at(progress_problems(plan.raw))
     try:
         schedule, found = parse_schedule(plan.raw, text, filename, default_timezone=plan.timezone)
     except (AttributeError, TypeError, ValueError) as exc:  # a shape the schedule parser did not expect

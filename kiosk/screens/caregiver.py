@@ -54,6 +54,7 @@ class CaregiverState:
     chosen: str = ""  # first-run set-up: the new PIN typed once, waiting to be typed again
     alert_command: str = ""  # the settings file's local alert command (shown and tested, not edited here)
     page: str = "settings"  # settings | alerts
+    photo_consent: bool = False  # standard photos for the therapist (kiosk/photos.py); the app records changes
 
     @property
     def locked_out(self) -> bool:
@@ -159,10 +160,14 @@ class CaregiverScreen:
             (state.say("speech", rate=prefs.speech_rate_wpm), "rate_down", "rate_up"),
         )
         y = p.px(80)
-        for label, down, up in rows:
+        photos_w = p.px(220)  # the photo consent button sits at the end of the volume row (issue 23)
+        photos = phrase("photos.consent_on" if state.photo_consent else "photos.consent_off", state.lang)
+        p.button(photos, pygame.Rect(w - m - photos_w, y, photos_w, bh), "photo_consent", role="body")
+        for i, (label, down, up) in enumerate(rows):
             p.button("-", pygame.Rect(m, y, bh, bh), down)
             p.button("+", pygame.Rect(m + bh + p.px(12), y, bh, bh), up)
-            words = pygame.Rect(m + 2 * bh + p.px(32), y, w - 2 * bh - p.px(64), bh)
+            beside = photos_w + m if i == 0 else 0
+            words = pygame.Rect(m + 2 * bh + p.px(32), y, w - 2 * bh - p.px(64) - beside, bh)
             p.label(label, "body", pygame.Rect(words.x, words.y + p.px(8), words.width, words.height - p.px(16)))
             y += bh + p.px(8)
         bw = (w - 4 * m) // 3

@@ -14,6 +14,7 @@ import pygame
 
 from content.i18n import DEFAULT_LANGUAGE, phrase
 from kiosk.progress import WeekPoint
+from kiosk.screens.baseline_page import baseline_pages, draw_baseline_page
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
 
@@ -36,6 +37,7 @@ SERIES = (
     Series("progress.left", theme.BUTTON, 14, "square", lambda pt: pt.left_pct),
     Series("progress.evenness", theme.OK, 4, "triangle", lambda pt: pt.symmetry * 100),
 )
+BASELINE_PAGE = ""  # the page after the last chart (no exercise id is empty)
 KEYS = {"n": "next_chart", "right": "next_chart", "b": "previous_chart", "left": "previous_chart"}
 
 
@@ -55,20 +57,33 @@ class ProgressScreen:
             self.index -= 1
 
     def draw(
-        self, p: Painter, data: dict[str, list[WeekPoint]], names: dict[str, str], lang: str = DEFAULT_LANGUAGE
+        self,
+        p: Painter,
+        data: dict[str, list[WeekPoint]],
+        names: dict[str, str],
+        lang: str = DEFAULT_LANGUAGE,
+        baseline: tuple[str, ...] = (),
     ) -> None:
+        """One chart per exercise; with ``baseline`` sentences, a page of them after the last chart."""
         p.clear()
         w, h = p.size
         m = p.px(16)
         bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
         p.button(phrase("progress.home", lang), pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home", role="body")
-        if not data:
+        if not data and not baseline:
             p.label(phrase("progress.title", lang), "heading", pygame.Rect(m, m, w - 2 * m, p.px(64)))
             p.paragraph(phrase("progress.empty", lang), "body", pygame.Rect(m, p.px(100), w - 2 * m, p.px(200)))
             return
-        exercises = sorted(data)
-        exercise = exercises[self.index % len(exercises)]
-        which = phrase("progress.which", lang, number=self.index % len(exercises) + 1, total=len(exercises))
+        chunks = baseline_pages(p, baseline, h - bh - m)
+        pages = sorted(data) + [BASELINE_PAGE] * len(chunks)
+        exercise = pages[self.index % len(pages)]
+        which = phrase("progress.which", lang, number=self.index % len(pages) + 1, total=len(pages))
+        if exercise == BASELINE_PAGE:
+            draw_baseline_page(p, chunks[self.index % len(pages) - len(data)], lang, h - bh - m)
+            p.label(which, "small", pygame.Rect(w - m - p.px(130), m + p.px(12), p.px(130), p.px(40)), ink=theme.MUTED)
+            if len(pages) > 1:
+                self._next(p, lang)
+            return
         name = names.get(exercise, exercise.replace("_", " ").capitalize())
         which_w = p.px(130)
         p.label(name, "heading", pygame.Rect(m, m, w - 3 * m - which_w, p.px(64)))
@@ -80,9 +95,21 @@ class ProgressScreen:
         self._legend(p, pygame.Rect(m, chart.bottom + p.px(44), w - 2 * m, p.px(40)), lang)
         note = pygame.Rect(m, h - bh - m, w - 2 * bw - 4 * m, bh)
         p.paragraph(phrase("progress.estimates", lang), "small", note, theme.MUTED)
-        if len(data) > 1:  # Back is the b or left-arrow key: the row has room for one more button only
-            next_rect = pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh)
-            p.button(phrase("progress.next", lang), next_rect, "next_chart", role="body")
+        if len(pages) > 1:
+            self._next(p, lang)
+
+    @staticmethod
+    def _next(p: Painter, lang: str) -> None:
+        """Next, left of Home (Back is the b or left-arrow key: the row has room for one more button only)."""
+        w, h = p.size
+        m = p.px(16)
+        bw, bh = p.px(170), p.px(theme.TOUCH_MIN_PX + 8)
+        p.button(
+            phrase("progress.next", lang),
+            pygame.Rect(w - 2 * bw - 2 * m, h - bh - m, bw, bh),
+            "next_chart",
+            role="body",
+        )
 
     @staticmethod
     def top(points: list[WeekPoint]) -> float:

@@ -8,17 +8,22 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from kiosk.photos import PHOTO_DIR
 from kiosk.settings import Settings
 from kiosk.settings_files import load_settings
 from kiosk.store import DB_NAME, Store, StoreError
 from kiosk.summary import service
 from kiosk.summary.builder import build_summary
 from kiosk.summary.crypto import SummaryCryptoError, open_container, read_public_key, read_signing_key
+from kiosk.summary.model import Period
 from kiosk.summary.outbox import write_atomically
+from kiosk.summary.photo_pack import photo_attachments
 from kiosk.summary.synthetic import synthetic_rows
 from kiosk.summary.text_out import to_text
 
 MAX_SYNTHETIC_WEEKS = 520  # ten years: long periods must render too (issue 20)
+
+NO_PHOTOS = "No therapist key is set up (sync.therapist_key), so no photos are attached."
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--synthetic-weeks", type=int, help="use N weeks of synthetic demo data instead of the database")
     b.add_argument("--out", type=Path, required=True, help="folder for the signed files")
     b.add_argument("--plain", action="store_true", help="also write the unsigned JSON, PDF and FHIR files")
+    b.add_argument("--photos", action="store_true", help="attach the period's standard photos (sealed; issue 23)")
     b.add_argument("--config", help="settings file")
     b.set_defaults(func=cmd_build)
     o = actions.add_parser("open", help="verify (and decrypt) a summary file and print it")
@@ -97,6 +103,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             return 3
         summary, packed = service.build_from_store(store, start, end, now, key, therapist, service.canonical(settings))
+        if args.photos:  # issue 23: the period's standard photos, sealed; never without a therapist key
+            folder = service.data_dir(settings) / PHOTO_DIR
+            photos = photo_attachments(store, folder, Period(start, end), now, key, therapist)
+            print(f"attached {len(photos)} standard photos, sealed" if therapist else NO_PHOTOS)
+            packed += photos
     patient, period_from, period_to = summary["patient"], summary["period"]["from"], summary["period"]["to"]
     for item in packed:
         write_atomically(args.out / item.name, item.data)

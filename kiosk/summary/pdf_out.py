@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kiosk.summary.pdf_charts import adherence_calendar, eye_care_timeline, trend_chart
+from kiosk.summary.pdf_progress import progress_pdf
 from kiosk.summary.wording import (
     calendar_chunks,
     count,
@@ -297,5 +298,6 @@ def to_pdf_bytes(summary: dict[str, Any]) -> bytes:
         invariant=1,
     )
     story = _front(summary) + _movement(summary) + _estimates(summary) + _eye_care(summary) + _others(summary)
+    story += progress_pdf(summary)  # issue 23: comfort, eye checks, baseline (when the summary has them)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()

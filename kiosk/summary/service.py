@@ -23,6 +23,7 @@ from kiosk.summary.fhir_out import to_fhir_bytes
 from kiosk.summary.json_out import to_json_bytes
 from kiosk.summary.outbox import Outbox
 from kiosk.summary.pdf_out import to_pdf_bytes
+from kiosk.summary.progress_rows import progress_from_store
 from kiosk.summary.rows import read_rows
 
 FORMATS = {
@@ -155,6 +156,7 @@ def build_from_store(
         software_version=software_version(),
         synthetic=False,
     )
+    summary["progress"] = progress_from_store(store, period, now)  # issue 23: comfort, eye checks, baseline
     return summary, pack(summary, key, therapist, canonical=canonical_url)
 
 

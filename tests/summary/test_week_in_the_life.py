@@ -211,6 +211,7 @@ def session(k, block: str | None) -> None:
         touch(k, "stop")
     run(k, until=lambda k: k.mode == "summary", limit=30)
     touch(k, "home")
+    touch(k, "home")  # "Not now" on the two after-session questions (issue 23)
 
 
 def answer_reminder(k, said: str | None = None) -> None:
