@@ -39,7 +39,14 @@ from kiosk.events import (
     VoiceCommand,
 )
 from kiosk.home_sessions import DONE_STATUSES, SessionStatus, ended_times, session_status, when_words
-from kiosk.input_routes import REMINDER_INTENTS, SAFETY_ACTIONS, SCREEN_ACTIONS, SESSION_ACTIONS, key_action
+from kiosk.input_routes import (
+    OPEN_SCREENS,
+    REMINDER_INTENTS,
+    SAFETY_ACTIONS,
+    SCREEN_ACTIONS,
+    SESSION_ACTIONS,
+    key_action,
+)
 from kiosk.loop import MainLoop
 from kiosk.photos import consent_given, photo_folder, set_consent
 from kiosk.plan.inbox import waiting_plans
@@ -384,41 +391,68 @@ class Kiosk:
         return not self._card_beside_stop()  # a full-screen card takes everything else; the card beside STOP does not
 
     def act_screen(self, action: str, t: float, via: str) -> None:
-        """The screen layer: what the screen on show does with the action."""
-        mode = self.mode
-        if mode in ("summary", "checkin") and self.act_checkin(action, via):
+        """The screen layer: the handler of the screen on show (``screen_handlers``) takes the action."""
+        handler = self.screen_handlers().get(self.mode)
+        if handler is not None and (action in SCREEN_ACTIONS.get(self.mode, frozenset()) or self.mode in OPEN_SCREENS):
+            handler(action, t, via)
+
+    def screen_handlers(self) -> dict[str, Callable[[str, float, str], None]]:
+        """One handler per screen: a new screen is a new entry here and in input_routes.SCREEN_ACTIONS."""
+        return {
+            "home": self.on_home,
+            "session": self.on_session,
+            "summary": self.on_summary,
+            "checkin": self.on_summary,
+            "progress": self.on_progress,
+            "caregiver": self.on_caregiver,
+        }
+
+    def on_home(self, action: str, t: float, via: str) -> None:
+        if action in ("start_session", "primary"):
+            self.start_session(t)
+        elif action == "progress":
+            self.open_progress()
+        elif action == "caregiver":
+            self.open_caregiver()
+
+    def on_session(self, action: str, t: float, via: str) -> None:
+        if self.session is None or action == "primary":
+            return  # Enter never starts stimulation or answers a safety question
+        if action == "pause" and self.session.flow.paused:
+            action = "resume"  # Space and the button toggle
+        self.session.command(action, t, via)
+
+    def on_summary(self, action: str, t: float, via: str) -> None:
+        """The end-of-session summary, then the two after-session questions (kiosk/checkin_control.py)."""
+        if not self.act_checkin(action, via) and action in ("home", "primary", "stop"):
+            self.go_home()
+
+    def on_progress(self, action: str, t: float, via: str) -> None:
+        if action in ("home", "primary", "stop"):
+            self.go_home()
+        elif action in ("next", "previous", "next_chart", "previous_chart"):
+            self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
+
+    def on_caregiver(self, action: str, t: float, via: str) -> None:
+        if self.caregiver is None:
             return
-        if action not in SCREEN_ACTIONS.get(mode, frozenset()) and mode != "caregiver":
-            return
-        if mode == "home":
-            if action in ("start_session", "primary"):
-                self.start_session(t)
-            elif action == "progress":
-                self.open_progress()
-            elif action == "caregiver":
-                self.open_caregiver()
-        elif mode == "session" and self.session is not None:
-            if action == "primary":
-                return  # Enter never starts stimulation or answers a safety question
-            if action == "pause" and self.session.flow.paused:
-                action = "resume"  # Space and the button toggle
-            self.session.command(action, t, via)
-        elif action in ("home", "primary", "stop"):
-            if mode == "caregiver" and self.caregiver is not None and self.caregiver.unlocked:
+        if action in ("home", "primary", "stop"):
+            if self.caregiver.unlocked:
                 self.keep_caregiver_prefs(self.caregiver.prefs)
-            self.mode, self.caregiver = "home", None
-        elif mode == "caregiver" and action == "estop_reset" and self.caregiver is not None:
+            self.go_home()
+        elif action == "estop_reset":
             self.reset_estop(t, via)
-        elif mode == "caregiver" and action == "photo_consent" and self.caregiver is not None:
+        elif action == "photo_consent":
             self.toggle_photo_consent(via)
-        elif mode == "caregiver" and action in ("alert_setup", "test_alert") and self.caregiver is not None:
+        elif action in ("alert_setup", "test_alert"):
             self.caregiver_alert_action(action)
-        elif mode == "caregiver" and self.caregiver is not None:
+        else:
             self.caregiver.act(action)
             if self.caregiver.unlocked and self.caregiver.prefs.pin != self.settings.caregiver.pin:
                 self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
-        elif mode == "progress" and action in ("next", "previous", "next_chart", "previous_chart"):
-            self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
+
+    def go_home(self) -> None:
+        self.mode, self.caregiver = "home", None
 
     def act_checkin(self, action: str, via: str) -> bool:
         """Leaving the summary opens the two questions; on them, an answer or leaving. True: taken."""

@@ -9,8 +9,10 @@ action is then offered to these layers in order, and the first that takes it han
 2. ``reminder`` a due eye-care reminder: its Done ("acknowledge") closes exactly the reminder on
                 screen. A full-screen card takes every other action too (nothing behind it can
                 be pressed by mistake); the card beside STOP during stimulation takes only Done.
-3. ``screen``   the screen on show (``SCREEN_ACTIONS``): home, session (with the stimulation
-                block), summary, progress, caregiver.
+3. ``screen``   the screen on show: ``Kiosk.screen_handlers`` names one handler per screen
+                (home, session with the stimulation block, summary and the after-session
+                questions, progress, caregiver); ``SCREEN_ACTIONS`` lists what each takes.
+                A new screen is one entry in each, plus its drawing.
 
 Keys mean the same on every screen (``KEYS``): s and Esc are stop, Down is lower, Space is
 pause/resume, Enter is the screen's main action (Done on a reminder, Start on Home).
@@ -68,6 +70,8 @@ SCREEN_ACTIONS: dict[str, frozenset[str]] = {
     "progress": frozenset({"home", "stop", "next", "previous", "next_chart", "previous_chart"}),
     "caregiver": frozenset({"home", "stop", "estop_reset"}),  # plus the caregiver screen's own buttons
 }
+# Screens whose own buttons are many and change (PIN keypad, answers): every action goes to them.
+OPEN_SCREENS = frozenset({"caregiver", "checkin", "summary"})
 REMINDER_INTENTS = frozenset({"drops_taken", "ointment_done"})
 
 
