@@ -50,11 +50,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings, prefs_notice = load_prefs(loaded.settings)
     if args.windowed:
         settings = with_overrides(settings, display={"fullscreen": False})
+    data_file = Path(settings.storage.data_dir).expanduser() / DB_NAME
     try:
-        store = Store.open(Path(settings.storage.data_dir).expanduser() / DB_NAME)
+        store = Store.open(data_file)
     except StoreError as exc:
+        # No reminders at all would be worse than reminders that cannot be kept: run from a copy.
         print(f"{exc}. Check that the disk is not full and the folder is writable.", file=sys.stderr)
-        return 3
+        store = Store.copy_in_memory(data_file)
+        log.critical("running without the data file (%s): %s", exc, store.degraded)
     from kiosk.session_repair import close_cut_off_sessions
 
     close_cut_off_sessions(store)  # a session the last run's stop cut off is closed with the reason
@@ -98,7 +101,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     movement = open_movement(devices.camera, settings.display.language)
     kiosk = Kiosk(
         settings,
-        " ".join(n for n in (store.notice, loaded.notice_in(settings.display.language), prefs_notice) if n) or None,
+        " ".join(
+            n for n in (store.degraded, store.notice, loaded.notice_in(settings.display.language), prefs_notice) if n
+        )
+        or None,
         devices,
         store,
         surface,

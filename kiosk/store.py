@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -23,6 +24,7 @@ from kiosk.migrations import migrations
 from kiosk.store_recovery import find_damage, is_damage, recover
 
 DB_NAME = "facecoach.db"
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -103,6 +105,38 @@ class Store:
         except sqlite3.Error:
             conn.close()
             raise
+
+    @classmethod
+    def copy_in_memory(cls, path: str | os.PathLike[str]) -> Store:
+        """What the data file holds, copied into memory, for a kiosk that cannot open it for writing.
+
+        A full disk after a clean shutdown leaves SQLite no room for its -wal/-shm files, so
+        ``open`` fails; reading the file as immutable needs neither. Reminders then run from the
+        copy (and from memory), and ``degraded`` says in plain words what is not being kept.
+        A missing or unreadable file gives an empty store. Never raises.
+        """
+        path = Path(path).expanduser()
+        mem = sqlite3.connect(":memory:", check_same_thread=False)
+        if path.exists():
+            try:
+                src = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+                try:
+                    src.backup(mem)
+                finally:
+                    src.close()
+            except sqlite3.Error as exc:
+                log.error("the data file could not even be read (%s); starting empty", exc)
+                mem.close()
+                mem = sqlite3.connect(":memory:", check_same_thread=False)
+        store = cls(Database(mem), None)
+        store.degraded = (
+            "The storage is full or broken, so nothing new is kept after a restart. "
+            "Eye-care reminders still work. Ask the caregiver to free space and restart the kiosk."
+        )
+        return store
+
+    # Set by copy_in_memory(): the kiosk runs without its data file, in plain words.
+    degraded: str | None = None
 
     @classmethod
     def memory(cls) -> Store:

@@ -100,6 +100,7 @@ def test_patient_cannot_switch_a_reminder_off_by_voice(kiosk):
 
 import contextlib  # noqa: E402
 import errno  # noqa: E402
+import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -189,6 +190,68 @@ def test_restart_with_the_disk_still_full_keeps_reminding(tmp_path):
             k.devices.close()
             store.close()
             pygame.quit()
+
+
+def test_restart_after_a_clean_shutdown_with_the_disk_full_still_reminds(tmp_path):
+    """A clean shutdown removes the -wal/-shm files; with no byte free SQLite cannot open the file
+    again ("disk I/O error"), which used to end the kiosk with no reminders at all."""
+    from kiosk.store import StoreError
+
+    with small_disk(tmp_path / "data") as data:
+        first = Store.open(data / DB_NAME)
+        k = kiosk_on(first, datetime(2026, 11, 21, 9, 0, tzinfo=LONDON))
+        run_for(k, 2)  # the day's reminders are created and stored
+        k.devices.close()
+        pygame.quit()
+        first.close()  # a clean shutdown
+        filler = fill(data)
+        with pytest.raises(StoreError):
+            Store.open(data / DB_NAME)
+        store = Store.copy_in_memory(data / DB_NAME)  # what kiosk/run.py falls back to
+        assert store.degraded and "reminders still work" in store.degraded.lower()
+        assert store.db["reminder_events"].count > 0, "what the file held is there"
+        k = kiosk_on(store, datetime(2026, 11, 21, 9, 59, tzinfo=LONDON))
+        try:
+            run_for(k, 90)  # 10:00 passes
+            assert k.reminder is not None, "the 10:00 drops are shown"
+            assert any("drop" in text.lower() for text in k.devices.speaker.texts), "and spoken"
+        finally:
+            k.devices.close()
+            store.close()
+            pygame.quit()
+            filler.unlink()
+
+
+def test_the_kiosk_starts_with_the_disk_full_and_says_so(tmp_path):
+    """The real `facecoach run` on a full disk after a clean shutdown: it runs, and names the problem."""
+    with small_disk(tmp_path / "data") as data:
+        Store.open(data / DB_NAME).close()
+        settings = tmp_path / "settings.toml"
+        settings.write_text(f'[storage]\ndata_dir = "{data}"\n')
+        filler = fill(data)
+        env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+        env.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "run",
+                "--demo",
+                "--windowed",
+                "--config",
+                str(settings),
+                "--max-seconds",
+                "3",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        filler.unlink()
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "running without the data file" in done.stderr and "Traceback" not in done.stderr
 
 
 LOCKER = """

@@ -62,13 +62,29 @@ def load_or_create_device_key(keys_dir: Path) -> SigningKey:
             raise SummaryCryptoError(f"The device key {path} is damaged (expected 32 bytes).")
         return SigningKey(seed)
     key = SigningKey.generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key.encode().hex() + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    (keys_dir / DEVICE_PUB).write_text(key.verify_key.encode().hex() + "\n", encoding="ascii")
+    _write_whole(path, key.encode().hex() + "\n", exclusive=True)
+    _write_whole(keys_dir / DEVICE_PUB, key.verify_key.encode().hex() + "\n", exclusive=False)
     return key
+
+
+def _write_whole(path: Path, text: str, *, exclusive: bool) -> None:
+    """Write ``text`` to a temporary file, sync it, then give it its name: never a half-written key.
+
+    A full disk used to leave an empty device key behind, "damaged" for ever after.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if exclusive:
+            os.link(tmp, path)  # fails if another process created the key meanwhile
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_public_key(path: Path) -> VerifyKey:
