@@ -100,13 +100,3 @@ class HomeScreen:
         p.button(model.word("progress"), pygame.Rect(m, bottom, p.px(210), bh), "progress", role="body")
         caregiver = pygame.Rect(m + p.px(226), bottom, p.px(210), bh)
         p.button(model.word("caregiver"), caregiver, "caregiver", theme.MUTED, role="body")
-
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return {
-            "return": "start_session",
-            "space": "start_session",
-            "enter": "start_session",
-            "p": "progress",
-            "c": "caregiver",
-        }.get(key)

@@ -69,10 +69,6 @@ class ReminderOverlay:
         p.paragraph(model.instruction, "body", box, theme.WARNING_TEXT, paper)
         p.button(phrase("screen.done", model.lang), done, "acknowledge", theme.BACKGROUND, theme.TEXT)
 
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return "acknowledge" if key in ("return", "enter", "d") else None
-
 
 @dataclass(frozen=True)
 class SummaryLine:
@@ -165,7 +161,3 @@ class SummaryScreen:
         note = pygame.Rect(m, h - bh - m, w - bw - 3 * m, bh)
         p.paragraph(model.word("summary_note"), "small", note, theme.MUTED)
         p.button(phrase("screen.home", model.lang), pygame.Rect(w - bw - m, h - bh - m, bw, bh), "home")
-
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        return "home" if key in ("return", "enter", "space", "escape") else None

@@ -38,7 +38,6 @@ SERIES = (
     Series("progress.evenness", theme.OK, 4, "triangle", lambda pt: pt.symmetry * 100),
 )
 BASELINE_PAGE = ""  # the page after the last chart (no exercise id is empty)
-KEYS = {"n": "next_chart", "right": "next_chart", "b": "previous_chart", "left": "previous_chart"}
 
 
 class ProgressScreen:
@@ -165,12 +164,6 @@ class ProgressScreen:
             marker(p.surface, series.colour, series.marker, (x + sample // 2, y), p.px(8))
             words = pygame.Rect(x + sample + p.px(8), box.y, slot - sample - p.px(16), box.height)
             p.label(phrase(series.key, lang), "small", words, ink=series.colour)
-
-    @staticmethod
-    def action_for_key(key: str) -> str | None:
-        if key in ("escape", "h"):
-            return "home"
-        return KEYS.get(key)
 
     def action_for_touch(self, painter: Painter, x: int, y: int) -> str | None:
         action = painter.hit(x, y)

@@ -172,11 +172,3 @@ class SessionScreen:
 
     def action_for_touch(self, x: int, y: int) -> str | None:
         return self.painter.hit(x, y) if self.painter else None
-
-    @staticmethod
-    def action_for_key(key: str, paused: bool) -> str | None:
-        if key in ("s", "escape"):
-            return "stop"
-        if key == "space":
-            return "resume" if paused else "pause"
-        return {"r": "repeat", "n": "next", "l": "slower"}.get(key)
