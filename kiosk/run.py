@@ -122,8 +122,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     kiosk.loop.add_step("alive", AliveStep(store, kiosk.wall_clock))  # hourly mark for the summary's uptime
     from kiosk.plan.current import PLAN_FILE, plan_dir
     from kiosk.plan.watch import PlanWatch
+    from kiosk.session.slot_ledger import SlotStep, open_slot_ledger
     from stim_hat.prescription import device_limits
 
+    alerter = kiosk.reminders.service.notifier if kiosk.reminders is not None else None
+    # Sessions tied to the plan's slots; a slot that passes without a session is recorded missed.
+    slots = open_slot_ledger(store, plan_now.raw if plan_now is not None else None, alerter, always=True)
+    assert slots is not None
+    kiosk.slots = slots
+    kiosk.loop.add_step("slots", SlotStep(slots, kiosk.wall_clock))
     kiosk.loop.add_step(
         "plan",
         PlanWatch(
@@ -134,15 +141,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             lambda: kiosk.settings.display.language,
             kiosk.wall_clock,
             device_limits(settings.hat),
+            on_plan=slots.use_plan,  # a new plan's session times count from when it is in force
         ),
     )
-
-    from kiosk.session.slot_ledger import SlotStep, open_slot_ledger
-
-    alerter = kiosk.reminders.service.notifier if kiosk.reminders is not None else None
-    kiosk.slots = open_slot_ledger(store, plan_now.raw if plan_now is not None else None, alerter)
-    if kiosk.slots is not None:  # sessions tied to the plan's slots; a slot that passes is recorded missed
-        kiosk.loop.add_step("slots", SlotStep(kiosk.slots, kiosk.wall_clock))
 
     from kiosk.baseline import every_weeks_of
     from kiosk.baseline_store import BaselineStep

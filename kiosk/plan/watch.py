@@ -41,6 +41,7 @@ class PlanWatch:
         wall_clock: Callable[[], datetime],
         limits: DeviceLimits,
         every_s: float = WATCH_EVERY_S,
+        on_plan: Callable[[dict], None] | None = None,
     ) -> None:
         self.store = store
         self.plan_file = plan_file
@@ -50,6 +51,7 @@ class PlanWatch:
         self.wall_clock = wall_clock
         self.limits = limits
         self.every_s = every_s
+        self.on_plan = on_plan  # told every plan in force it reads (its raw table), e.g. the session slots
         self._next = 0.0
         self._stamp: tuple | None = None
         self._words: str | None = None  # an announcement waiting for the kiosk to be free
@@ -80,6 +82,8 @@ class PlanWatch:
         plan = result.plan
         if plan is None or not result.accepted:
             return
+        if self.on_plan is not None:
+            self.on_plan(plan.raw)
         told = self._last_told()
         if told is None:  # the first plan this kiosk follows: nothing changed for the patient
             self._remember(plan.sha256, plan.version)

@@ -4,6 +4,11 @@ A session row carries ``slot_id`` and ``planned_for`` when it fills a slot; a sl
 without a session gets a row of its own with status ``missed``, written by the kiosk as soon as
 the slot's window closes (or at the next start-up when the kiosk was off). A unique index on
 (slot_id, planned_for) keeps each occurrence once, whoever writes it.
+
+The ledger follows the plan in force: the kiosk's plan watch (kiosk/plan/watch.py) hands it each
+new plan with ``use_plan``, so a plan that moves or adds sessions counts from the moment it is in
+force (within the watch's 30 s), without a restart. Slots of the old plan that closed before the
+change were already recorded by the minute's check.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 from kiosk.session.slots import SlotTime, missed, slot_for
@@ -50,6 +55,16 @@ class SlotLedger:
         self, store: Store, slots: tuple[SessionSlot, ...], tz: tzinfo, alerter: Alerter | None = None
     ) -> None:
         self.store, self.slots, self.tz, self.alerter = store, slots, tz, alerter
+
+    def use_plan(self, plan_raw: dict) -> None:
+        """Take the slots of a new plan in force (kept as they were when its schedule cannot be read)."""
+        found = slots_of(plan_raw)
+        if found is None:
+            log.error("the new plan's time zone cannot be read; session slots unchanged")
+            return
+        if found != (self.slots, self.tz):
+            log.info("session slots now %s", [f"{s.id} {s.at:%H:%M}" for s in found[0]])
+        self.slots, self.tz = found
 
     def _taken(self) -> set[tuple[str, str]]:
         with self.store.lock:
@@ -115,15 +130,28 @@ class SlotStep:
             log.error("missed sessions could not be recorded: %s", exc)
 
 
-def open_slot_ledger(store: Store, plan_raw: dict | None, alerter: Alerter | None = None) -> SlotLedger | None:
-    """The ledger for the plan in force (None without a plan or without [[sessions]])."""
-    if plan_raw is None:
-        return None
-    from zoneinfo import ZoneInfo
+def slots_of(plan_raw: dict) -> tuple[tuple[SessionSlot, ...], tzinfo] | None:
+    """The session slots and time zone of a plan (None when its schedule cannot be read)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from schedules.plan_section import parse_schedule
 
     section, _problems = parse_schedule(plan_raw, "", "<plan in force>")
-    if not section.sessions:
+    try:
+        return section.sessions, ZoneInfo(section.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
         return None
-    return SlotLedger(store, section.sessions, ZoneInfo(section.timezone), alerter)
+
+
+def open_slot_ledger(
+    store: Store, plan_raw: dict | None, alerter: Alerter | None = None, always: bool = False
+) -> SlotLedger | None:
+    """The ledger for the plan in force: None without a plan or without [[sessions]], unless ``always``.
+
+    The running kiosk asks for one ``always``, so a later plan that adds sessions is followed.
+    """
+    found = slots_of(plan_raw) if plan_raw is not None else None
+    slots, tz = found if found is not None else ((), UTC)
+    if not slots and not always:
+        return None
+    return SlotLedger(store, slots, tz, alerter)

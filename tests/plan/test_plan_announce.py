@@ -134,3 +134,35 @@ def test_the_announcement_waits_until_the_kiosk_is_free(setup, keys, fresh_store
     kiosk.session, kiosk.mode = None, "home"  # the session is over
     tick(kiosk, 2)
     assert said(kiosk) == ["Your therapist changed your plan: your exercises stay the same."]
+
+
+def test_a_new_plan_moves_the_session_slots_without_a_restart(setup, keys, fresh_store):
+    """The therapist moves the morning session to 14:00: the kiosk counts the new time, not the old one."""
+    from kiosk.session.slot_ledger import SlotStep, open_slot_ledger
+
+    settings, text, wall, kiosk, share = setup
+    sync(settings, fresh_store, share, keys, wall, "v3.toml", text)
+    first = current_plan(settings, fresh_store, wall()).plan
+    kiosk.slots = open_slot_ledger(fresh_store, first.raw, always=True)
+    kiosk.loop.add_step("slots", SlotStep(kiosk.slots, wall, every_s=0.0))
+    dict(kiosk.loop.steps)["plan"].on_plan = kiosk.slots.use_plan  # as kiosk/run.py wires it
+    tick(kiosk, 2)
+    assert [(s.id, s.at.hour) for s in kiosk.slots.slots] == [("morning", 10)]
+
+    moved = text.replace("version = 3", "version = 4").replace('time = "10:00"', 'time = "14:00"')
+    assert sync(settings, fresh_store, share, keys, wall, "v4.toml", moved).applied == [("v4.toml", 4)]
+    tick(kiosk, 2)
+    assert [(s.id, s.at.hour) for s in kiosk.slots.slots] == [("morning", 14)]
+
+    wall.now = datetime(2026, 11, 20, 13, 0, tzinfo=LONDON)  # the old 10:00 window (to 12:00) has closed
+    tick(kiosk, 2)
+    rows = list(fresh_store.db["sessions"].rows_where("status = 'missed'"))
+    assert rows == [], "a session the new plan no longer has is not recorded as missed"
+    wall.now = datetime(2026, 11, 20, 14, 20, tzinfo=LONDON)
+    slot = kiosk.slots.claim(wall())
+    assert slot is not None and slot.planned_for == datetime(2026, 11, 20, 14, 0, tzinfo=LONDON)
+    wall.now = datetime(2026, 11, 21, 16, 30, tzinfo=LONDON)  # Saturday's 14:00 passes without a session
+    tick(kiosk, 2)
+    missed = [(r["slot_id"], r["planned_for"]) for r in fresh_store.db["sessions"].rows_where("status = 'missed'")]
+    assert ("morning", datetime(2026, 11, 21, 14, 0, tzinfo=LONDON).isoformat()) in missed
+    assert all(not p.endswith("T10:00:00+00:00") for _, p in missed)
