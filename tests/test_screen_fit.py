@@ -21,6 +21,7 @@ from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryLine, SummaryModel, SummaryScreen
 from kiosk.screens.progress import ProgressScreen
 from kiosk.screens.session import PAGE_S, SessionScreen
+from kiosk.screens.stimulation import StimOfferScreen, StimulationModel, StimulationScreen
 from kiosk.session.flow import Phase, SessionView
 from kiosk.session.plan_builder import session_words
 from kiosk.ui import theme
@@ -161,6 +162,19 @@ def draw_reminder_night(p, lang):
     return [*parts[-1].split()[-3:], phrase("screen.done", lang)]  # the card's last words are there too
 
 
+def draw_stim_offer(p, lang):
+    model = StimulationModel("left", 0.0, 4.0, 450.0, state="waiting", block_minutes=7.5, lang=lang)
+    StimOfferScreen().draw(p, model)
+    return [model.word("offer_side", side=model.side_word, minutes=7.5), phrase("screen.stop", lang)]
+
+
+def draw_stim_running(p, lang):
+    model = StimulationModel("right", 2.5, 4.5, 125.0, lang=lang)
+    StimulationScreen().draw(p, model)
+    mark = "2,5" if lang == "de" else "2.5"  # the language's decimal mark
+    return [f"{mark} mA", "2:05", phrase("screen.stop", lang)]
+
+
 SCREENS = [
     draw_home,
     draw_home_status,
@@ -176,6 +190,8 @@ SCREENS = [
     draw_caregiver_settings,
     draw_caregiver_alerts,
     draw_reminder_night,
+    draw_stim_offer,
+    draw_stim_running,
 ]
 
 

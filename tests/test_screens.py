@@ -104,7 +104,7 @@ def draw_summary_german_with_stimulation(p):
 
 def draw_stimulation_german_running(p):
     StimulationScreen().draw(p, StimulationModel("left", 2.5, 4.0, 125, lang="de"))
-    return ["Stimulation: Ihre linke Seite", "Stärke 2.5 mA", "Noch 2:05", "STOPP", "Schwächer", "Stärker"]
+    return ["Stimulation: Ihre linke Seite", "Stärke 2,5 mA", "Noch 2:05", "STOPP", "Schwächer", "Stärker"]
 
 
 def draw_stimulation_german_offer(p):

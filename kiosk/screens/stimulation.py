@@ -90,9 +90,9 @@ class StimOfferScreen:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        p.text(model.word("title"), "heading", topleft=(m, m))
-        side = model.word("offer_side", side=model.side_word, minutes=f"{model.block_minutes:g}")
-        p.text(side, "body", topleft=(m, p.px(84)))
+        p.label(model.word("title"), "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
+        side = model.word("offer_side", side=model.side_word, minutes=float(model.block_minutes))
+        p.label(side, "body", pygame.Rect(m, p.px(84), w - 2 * m, p.px(40)))
         y = p.paragraph(
             model.word("pads"),
             "body",
@@ -122,7 +122,7 @@ class StimulationScreen:
         p.clear()
         w, h = p.size
         m = p.px(16)
-        p.text(model.word("running_title", side=model.side_word), "heading", topleft=(m, m))
+        p.label(model.word("running_title", side=model.side_word), "heading", pygame.Rect(m, m, w - 2 * m, p.px(60)))
         stop = pygame.Rect(w // 2 + m, p.px(80), w // 2 - 2 * m, h - p.px(100))
         p.button(phrase("screen.stop", model.lang), stop, "stop", theme.STOP, theme.STOP_TEXT, role="clock")
         if model.reminder:
@@ -132,10 +132,17 @@ class StimulationScreen:
             self._confirm_raise(p, model, pygame.Rect(m, p.px(80), w // 2 - 2 * m, h - p.px(80 + 96 + 40)))
         else:
             # One short line each: the left column is half the screen wide, the STOP button the other half.
-            p.text(model.word("intensity", ma=f"{model.amplitude_ma:.1f}"), "body", topleft=(m, p.px(84)))
-            p.text(model.word("most", ma=f"{model.max_ma:.1f}"), "small", theme.MUTED, topleft=(m, p.px(128)))
+            column = w // 2 - 2 * m
+            p.label(
+                model.word("intensity", ma=float(model.amplitude_ma)),
+                "body",
+                pygame.Rect(m, p.px(84), column, p.px(40)),
+            )
+            most = model.word("most", ma=float(model.max_ma))
+            p.label(most, "small", pygame.Rect(m, p.px(128), column, p.px(36)), ink=theme.MUTED)
             minutes, seconds = divmod(max(0, math.ceil(model.seconds_left)), 60)
-            p.text(model.word("time_left", time=f"{minutes}:{seconds:02d}"), "body", topleft=(m, p.px(170)))
+            time_left = model.word("time_left", time=f"{minutes}:{seconds:02d}")
+            p.label(time_left, "body", pygame.Rect(m, p.px(170), column, p.px(40)))
             if model.notice:
                 box = pygame.Rect(m, p.px(216), w // 2 - m, p.px(110))
                 p.paragraph(model.notice, "small", box, theme.BUTTON, max_lines=3)
