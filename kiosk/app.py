@@ -613,18 +613,20 @@ class Kiosk:
         self.session.start(t)
 
     def show_reminder(self, due: ReminderDue) -> None:
-        title = {"drops": "Time for your eye drops", "ointment": "Time for your night eye care"}.get(
-            due.kind, "Time for your eye care"
+        """A reminder from an event alone (no reminder service): the card and the words in the patient's language."""
+        lang = self.settings.display.language
+        eye = phrase("reminder.eye_none", lang)
+        words = {
+            "drops": (phrase("reminder.drops", lang, eye=eye), phrase("reminder.how_to_answer_drops", lang)),
+            "ointment": (phrase("reminder.ointment", lang, eye=eye), phrase("reminder.how_to_answer_night", lang)),
+        }.get(due.kind, (phrase("reminder.custom", lang, say=""), phrase("reminder.how_to_answer", lang)))
+        instruction = " ".join(w.strip() for w in words)
+        self.reminder = ActiveReminder(
+            due.reminder_id, ReminderModel(phrase("screen.eye_care", lang), instruction, level=due.level, lang=lang)
         )
-        instruction = {
-            "drops": "Put one drop in the eye that does not close. Then touch Done or say: I took my drops.",
-            "ointment": "Put ointment in the eye, then tape it shut or wear the shield. "
-            "Then touch Done or say: ointment done.",
-        }.get(due.kind, "Touch Done when it is done.")
-        self.reminder = ActiveReminder(due.reminder_id, ReminderModel(title, instruction, level=due.level))
         if self.session is not None and self.mode == "session":
             self.session.interrupt(due.at)
-        self.devices.speaker.say(f"{title}. {instruction}", PRIORITY_REMINDER)
+        self.devices.speaker.say(instruction, PRIORITY_REMINDER)
 
     def acknowledge(self, t: float, via: str) -> None:
         """The reminder is done: record it durably first, then confirm aloud and carry on."""

@@ -11,7 +11,7 @@ from kiosk.devices.factory import build_devices
 from kiosk.events import ReminderDue, Touched, VoiceCommand
 from kiosk.session.flow import Phase
 from kiosk.session.steps import Measurement, SessionPlan
-from kiosk.settings import Settings
+from kiosk.settings import Settings, with_overrides
 from tests.test_session_flow import BROW, SMILE
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -154,3 +154,22 @@ def test_demo_pilot_walks_a_whole_session(kiosk):
     DemoPilot(kiosk).attach()
     assert advance(kiosk, 600, until=lambda k: k.mode == "home" and k.session is not None and k.session.ended)
     assert kiosk.store.db["sessions"].count == 1
+
+
+def test_a_reminder_event_is_shown_and_said_in_the_patients_language(fresh_store):
+    """Without a reminder service (a bare event), the card and its words still follow display.language."""
+    pygame.init()
+    surface = pygame.display.set_mode((800, 480))
+    settings = with_overrides(Settings(), display={"language": "de"})
+    k = Kiosk(
+        settings, None, build_devices(settings, "fake"), fresh_store, surface, lambda: PLAN, wall_clock=lambda: NOW
+    )
+    k.loop.clock = Clock()
+    try:
+        k.events.put(ReminderDue(at=k.loop.clock.t, reminder_id=5, item_id="night", kind="ointment"))
+        advance(k, 0.2)
+        assert k.reminder is not None and k.reminder.model.title == "Augenpflege"
+        said = " ".join(k.devices.speaker.texts)
+        assert "Salbe" in said and "Time for" not in said and "Done" not in said
+    finally:
+        k.devices.close()
