@@ -65,6 +65,7 @@ from kiosk.session.slot_ledger import SlotLedger
 from kiosk.session.steps import SessionPlan
 from kiosk.settings import Settings
 from kiosk.stim_control import StimControl
+from kiosk.stim_reasons import stopped_by_you
 from kiosk.store import Store
 from kiosk.ui.painter import Painter
 from schedules import policy as pol
@@ -365,7 +366,7 @@ class Kiosk:
         """Stop and lower: the outputs first, in this thread, then the session; in every state."""
         if action == "stop":
             if self.stim is not None:
-                self.stim.stop(f"Stopped by you ({via}).")  # outputs off before anything else
+                self.stim.stop(stopped_by_you(via))  # outputs off before anything else
             self.devices.speaker.drop_coaching()  # nothing queued keeps coaching after a stop
         in_session = self.mode == "session" and self.session is not None and not self.session.ended
         if action != "stop" and self.stim is not None and not in_session:

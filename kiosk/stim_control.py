@@ -33,6 +33,7 @@ from stim_hat.driver import StimHat
 from stim_hat.exc import EStopLatched, SurroundingsStale
 from stim_hat.ledger import DoseLedger, dose_so_far
 from stim_hat.prescription import DeviceLimits, device_limits
+from stim_hat.reasons import Reason
 from stim_hat.rules import block_seconds
 from stim_hat.runner import BlockEnded, BlockRunner, Surroundings
 from stim_hat.safety import Decision, Request, StimPlan, StimState, check
@@ -40,7 +41,7 @@ from stim_hat.safety import Decision, Request, StimPlan, StimState, check
 log = logging.getLogger(__name__)
 
 MAX_SNAPSHOT_AGE_S = 1.0
-NO_BOARD = "The stimulation board is not connected."
+NO_BOARD = Reason("no_board", "The stimulation board is not connected.")
 
 
 def checklist_cleared(store: Store, plan_version: int) -> bool:
@@ -96,7 +97,9 @@ class StimControl:
         """The runner's view of the kiosk (runner thread); raises when the main loop stopped updating it."""
         age = self.clock() - self.snapshot_at
         if age > self.max_snapshot_age_s:
-            raise SurroundingsStale("The screen stopped responding, so stimulation was stopped.")
+            raise SurroundingsStale(
+                Reason("screen_stalled", "The screen stopped responding, so stimulation was stopped.")
+            )
         return self.snapshot
 
     # ---- StimPort (kiosk.session.controller) -------------------------------------------------
@@ -104,7 +107,7 @@ class StimControl:
         if self.hat is None:
             return False, NO_BOARD
         if self.running:
-            return False, "A stimulation block is already running."
+            return False, Reason("already_running", "A stimulation block is already running.")
         self.runner = BlockRunner(
             self.hat,
             self.plan,
@@ -144,13 +147,21 @@ class StimControl:
         if self.hat is None:
             return Decision(False, NO_BOARD, "board")
         if self.estop_latched:
-            return Decision(False, "The emergency stop is pressed. Stimulation stays off until it is reset.", "estop")
+            return Decision(
+                False,
+                Reason("estop", "The emergency stop is pressed. Stimulation stays off until it is reset."),
+                "estop",
+            )
         now = self.wall_clock()
         try:
             dose = dose_so_far(self.ledger.recent(now), self.plan.rx.side, now, boot_clock())
         except Exception as exc:  # noqa: BLE001 - an unreadable dose record refuses, with the reason
             log.error("dose ledger unreadable: %s", exc)
-            return Decision(False, "Stimulation is not possible now: the kiosk cannot read its dose record.", "ledger")
+            return Decision(
+                False,
+                Reason("ledger", "Stimulation is not possible now: the kiosk cannot read its dose record."),
+                "ledger",
+            )
         rx = self.plan.rx
         state = StimState(
             contact_ok=True,
@@ -182,7 +193,7 @@ class StimControl:
 
     def stronger(self, source: str) -> tuple[bool, str]:
         if self.runner is None or not self.running:
-            return False, "No stimulation is running."
+            return False, Reason("not_running", "No stimulation is running.")
         decision = self.runner.stronger(source, confirmed=True)
         return decision.allowed, decision.reason
 
@@ -248,7 +259,7 @@ class StimControl:
     def close(self) -> None:
         """The kiosk is closing: end any block (outputs off) and wait for its report."""
         if self.runner is not None and self.running:
-            self.runner.stop("The kiosk was closed.", "interrupted")
+            self.runner.stop(Reason("kiosk_closed", "The kiosk was closed."), "interrupted")
             self.runner.join(2.0)
 
 

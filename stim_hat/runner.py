@@ -24,6 +24,7 @@ from stim_hat.driver import StimHat
 from stim_hat.exc import BoardFault, StimError
 from stim_hat.ledger import BlockEnd, BlockStart, BootClock, DoseLedger, DoseSoFar, dose_so_far
 from stim_hat.prescription import DeviceLimits
+from stim_hat.reasons import Reason
 from stim_hat.rules import EPSILON_MA, block_seconds, lower_one_step, max_ramp_rate, profile, raise_one_step
 from stim_hat.safety import Decision, Request, StimPlan, StimState, check
 
@@ -103,7 +104,7 @@ class BlockRunner:
     def start(self, source: str = "touch", confirmed: bool = False) -> Decision:
         """Start the block if every rule allows it and the ledger row is on disk; at most once."""
         if self._thread is not None:
-            return Decision(False, "This block has already run.", "once")
+            return Decision(False, Reason("already_run", "This block has already run."), "once")
         now, boot = self.wall(), self.boot()
         try:
             self._before = dose_so_far(self.ledger.recent(now), self.rx.side, now, boot)
@@ -148,7 +149,7 @@ class BlockRunner:
         with self._lock:
             new = raise_one_step(self.level, self.rx, self.limits.ceiling_ma)
             if new <= self.level + EPSILON_MA:
-                return Decision(False, "This is already the most your plan allows.", "amplitude")
+                return Decision(False, Reason("at_most", "This is already the most your plan allows."), "amplitude")
             now_m = self.clock()
             now = self._rule_time(now_m)
             state = self._state(now, surroundings, self._started_wall, self.elapsed_seconds(), contact=contact)
@@ -190,7 +191,7 @@ class BlockRunner:
         try:
             reason, normal, code = self._loop(t0)
         except StimError as exc:
-            reason, code = self._stop_reason or (str(exc), "fault")
+            reason, code = self._stop_reason or (_words_of(exc), "fault")
         except Exception as exc:  # noqa: BLE001 - any fault ends the block: outputs off, reported, logged
             log.exception("stimulation runner fault")
             reason, code = self._stop_reason or (f"fault: {exc}", "fault")
@@ -355,6 +356,12 @@ class BlockRunner:
             amplitude_ma=self._actual,
             amplitude_set_at=set_at,
         )
+
+
+def _words_of(exc: BaseException) -> str:
+    """The error's words, keeping a Reason (and so its key for other languages) when it was raised with one."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Reason) else str(exc)
 
 
 def _plain(exc: BaseException) -> str:

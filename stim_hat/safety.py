@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from stim_hat.prescription import DeviceLimits, Prescription
+from stim_hat.reasons import Reason
 from stim_hat.rules import EPSILON_MA, max_ramp_rate
 
 ACTIONS = ("start", "continue", "raise", "lower")
@@ -81,79 +82,95 @@ Rule = Callable[[Request, StimState, StimPlan, DeviceLimits, datetime], str | No
 
 def _known(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     if r.action not in ACTIONS or r.source not in SOURCES:
-        return f"Unknown command {r.action!r} from {r.source!r}."
+        return Reason(
+            "unknown_command", "Unknown command {action} from {source}.", action=repr(r.action), source=repr(r.source)
+        )
     return None
 
 
 def _estop(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
-    return "The emergency stop is pressed. Stimulation stays off until it is reset." if s.estop_latched else None
+    return (
+        Reason("estop", "The emergency stop is pressed. Stimulation stays off until it is reset.")
+        if s.estop_latched
+        else None
+    )
 
 
 def _signed(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
-    return None if p.signed else "Stimulation needs a plan signed by your therapist."
+    return None if p.signed else Reason("unsigned_plan", "Stimulation needs a plan signed by your therapist.")
 
 
 def _enabled(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
-    return None if p.rx.enabled else "Your plan does not include stimulation."
+    return None if p.rx.enabled else Reason("not_enabled", "Your plan does not include stimulation.")
 
 
 def _in_date(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     today = now.date()
     if p.valid_from is not None and today < p.valid_from:
-        return f"Your plan starts on {p.valid_from.isoformat()}."
+        return Reason("plan_starts", "Your plan starts on {date}.", date=p.valid_from.isoformat())
     if p.valid_until is not None and today > p.valid_until:
-        return f"Your plan ended on {p.valid_until.isoformat()}. Ask your therapist for a new one."
+        return Reason(
+            "plan_ended", "Your plan ended on {date}. Ask your therapist for a new one.", date=p.valid_until.isoformat()
+        )
     return None
 
 
 def _plan_within_device(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     rx = p.rx
     if rx.max_amplitude_ma > lim.ceiling_ma or rx.pulse_width_us > lim.max_pulse_width_us:
-        return "The plan asks for more than this device allows."
+        return Reason("beyond_device", "The plan asks for more than this device allows.")
     if not lim.min_frequency_hz <= rx.frequency_hz <= lim.max_frequency_hz or rx.ramp_seconds < lim.min_ramp_seconds:
-        return "The plan asks for more than this device allows."
+        return Reason("beyond_device", "The plan asks for more than this device allows.")
     return None
 
 
 def _voice(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     if r.action in ("start", "raise") and r.source == "voice":
-        return "For safety, stimulation can only be started or made stronger by touching the screen."
+        return Reason(
+            "touch_only", "For safety, stimulation can only be started or made stronger by touching the screen."
+        )
     if r.action in ("start", "raise") and not (r.confirmed and r.source in ("touch", "button")):
-        return "Please confirm on the screen first."
+        return Reason("confirm_first", "Please confirm on the screen first.")
     return None
 
 
 def _checklist(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
-    return None if s.contraindications_confirmed else "The safety checklist has not been confirmed yet."
+    return (
+        None
+        if s.contraindications_confirmed
+        else Reason("checklist", "The safety checklist has not been confirmed yet.")
+    )
 
 
 def _synkinesis(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     if s.synkinesis_flagged and not p.rx.synkinesis_cleared:
-        return "The camera saw unwanted co-movement. Stimulation waits until your therapist has checked it."
+        return Reason(
+            "co_movement", "The camera saw unwanted co-movement. Stimulation waits until your therapist has checked it."
+        )
     return None
 
 
 def _paused(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
-    return "The session is paused." if s.session_paused else None
+    return Reason("paused", "The session is paused.") if s.session_paused else None
 
 
 def _face(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     if p.rx.require_face_visible and not s.face_visible:
-        return "Your face is not in view of the camera."
+        return Reason("face_not_seen", "Your face is not in view of the camera.")
     return None
 
 
 def _contact(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
-    return None if s.contact_ok else "An electrode is not touching the skin well. Check the pads."
+    return None if s.contact_ok else Reason("contact", "An electrode is not touching the skin well. Check the pads.")
 
 
 def _side(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     if r.side != p.rx.side:
-        return f"Your plan is for the {p.rx.side} side only."
+        return Reason("wrong_side", "Your plan is for the {side} side only.", side=p.rx.side)
     if s.other_side_on:
-        return "The other side is still on. Both sides are never on together."
+        return Reason("other_side_on", "The other side is still on. Both sides are never on together.")
     if set(r.sites) != set(p.rx.sites):
-        return "These electrode sites are not the ones in your plan."
+        return Reason("wrong_sites", "These electrode sites are not the ones in your plan.")
     return None
 
 
@@ -161,13 +178,15 @@ def _parameters(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: d
     rx = p.rx
     asked = (r.pulse_width_us, r.frequency_hz, r.on_seconds, r.off_seconds, r.ramp_seconds)
     prescribed = (rx.pulse_width_us, rx.frequency_hz, rx.on_seconds, rx.off_seconds, rx.ramp_seconds)
-    return None if asked == prescribed else "These pulse settings are not the ones in your plan."
+    return None if asked == prescribed else Reason("wrong_pulse", "These pulse settings are not the ones in your plan.")
 
 
 def _amplitude(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     top = min(p.rx.max_amplitude_ma, lim.ceiling_ma)
     if not 0.0 <= r.amplitude_ma <= top + EPSILON_MA:
-        return f"{r.amplitude_ma:.1f} mA is above the most your plan allows ({top:.1f} mA)."
+        return Reason(
+            "above_most", "{ma:.1f} mA is above the most your plan allows ({top:.1f} mA).", ma=r.amplitude_ma, top=top
+        )
     return None
 
 
@@ -176,31 +195,39 @@ def _ramp(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetim
     if rise <= EPSILON_MA:
         return None
     if r.action == "raise":
-        return None if rise <= p.rx.step_ma + EPSILON_MA else "Intensity goes up one small step at a time."
+        return (
+            None
+            if rise <= p.rx.step_ma + EPSILON_MA
+            else Reason("one_step", "Intensity goes up one small step at a time.")
+        )
     if r.action == "start":
-        return None if rise <= p.rx.step_ma + EPSILON_MA else "A block starts from zero and ramps up slowly."
+        return (
+            None
+            if rise <= p.rx.step_ma + EPSILON_MA
+            else Reason("ramp_from_zero", "A block starts from zero and ramps up slowly.")
+        )
     since = (now - s.amplitude_set_at).total_seconds() if s.amplitude_set_at else 0.0
     allowed = max_ramp_rate(p.rx) * (since + TIME_TOLERANCE_S / 10) * 1.1
-    return None if rise <= allowed + EPSILON_MA else "Intensity may only rise slowly."
+    return None if rise <= allowed + EPSILON_MA else Reason("rise_slowly", "Intensity may only rise slowly.")
 
 
 def _cycle(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     longest = p.rx.on_seconds + 2 * p.rx.ramp_seconds + TIME_TOLERANCE_S
-    return None if s.on_phase_seconds <= longest else "The on-time of this cycle is over."
+    return None if s.on_phase_seconds <= longest else Reason("cycle_over", "The on-time of this cycle is over.")
 
 
 def _dose(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetime) -> str | None:
     rx, slack = p.rx, TIME_TOLERANCE_S / 60
     if r.action == "start":
         if s.side_minutes_today + rx.block_minutes > rx.minutes_per_side_per_day + slack:
-            return "Today's stimulation time for this side is used up."
+            return Reason("side_dose_used", "Today's stimulation time for this side is used up.")
         if s.minutes_today + rx.block_minutes > rx.minutes_per_day + slack:
-            return "Today's stimulation time is used up."
+            return Reason("dose_used", "Today's stimulation time is used up.")
         return None
     if s.block_started is not None and (now - s.block_started).total_seconds() > rx.block_minutes * 60 + 1:
-        return "This block has reached its prescribed length."
+        return Reason("block_length", "This block has reached its prescribed length.")
     if s.side_minutes_today > rx.minutes_per_side_per_day + slack or s.minutes_today > rx.minutes_per_day + slack:
-        return "Today's stimulation time is used up."
+        return Reason("dose_used", "Today's stimulation time is used up.")
     return None
 
 
@@ -210,7 +237,7 @@ def _rest(r: Request, s: StimState, p: StimPlan, lim: DeviceLimits, now: datetim
     rested = (now - s.last_block_end).total_seconds() / 60
     need = p.rx.rest_between_blocks_minutes
     if rested + 1e-9 < need:
-        return f"Rest between blocks: {need - rested:.0f} more minutes."
+        return Reason("rest", "Rest between blocks: {minutes} more minutes.", minutes=round(need - rested))
     return None
 
 

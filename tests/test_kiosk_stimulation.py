@@ -97,7 +97,7 @@ def tick(k, seconds=0.05):
     k.loop.tick()
 
 
-def wait(k, until, seconds=3.0):
+def wait(k, until, seconds=10.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         tick(k, 0.02)

@@ -125,7 +125,7 @@ def to_phase(k, phase):
 def start_block(k):
     to_phase(k, Phase.STIMULATION)
     touch(k, "start_stimulation")
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 10  # a wait, not a latency figure: generous for a loaded machine
     while time.monotonic() < deadline and k.devices.board.current_ma < 0.1:
         tick(k, 0.02, real=True)
     assert k.stim.running and k.devices.board.current_ma >= 0.1, k.session.flow.stim.notice

@@ -224,8 +224,8 @@ class SessionController:
 
     def _stimulation_refused(self, reason: str) -> None:
         """A start refused because of co-movement: mark this session's results that showed it."""
-        # stim_hat.safety's synkinesis rule names the co-movement in its reason; other refusals are not this.
-        if not self.flow.synkinesis_seen or "co-movement" not in reason.lower() or self.session_id is None:
+        # stim_hat.safety's synkinesis rule gives a Reason keyed "co_movement"; other refusals are not this.
+        if not self.flow.synkinesis_seen or getattr(reason, "key", "") != "co_movement" or self.session_id is None:
             return
         now = self.wall_clock()
         with self.store.write() as db:

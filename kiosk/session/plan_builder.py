@@ -4,12 +4,14 @@ library (what to say, how the drawing moves)."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from content.i18n import section
 from content.loader import Exercise, exercises_for_stage, load_exercises
 from kiosk.plan.model import Plan
 from kiosk.session.steps import ExerciseStep, SessionPlan, StimOffer
+from kiosk.stim_reasons import reason_words
 from stim_hat.prescription import Prescription
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,8 @@ def stim_offer(plan: Plan | None, rx: Prescription, lang: str, checklist_cleared
     if plan is None or not plan.signed or not rx.enabled:
         return None
     questions = () if checklist_cleared else tuple(section("stim_checklist", lang).items())
-    return StimOffer(rx.side, rx.block_minutes, rx.max_amplitude_ma, section("stimulation", lang), questions)
+    words = section("stimulation", lang)
+    return StimOffer(rx.side, rx.block_minutes, rx.max_amplitude_ma, words, questions, partial(reason_words, lang=lang))
 
 
 def session_words(lang: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ class StimOffer:
     max_ma: float
     words: dict[str, str]
     checklist: tuple[tuple[str, str], ...] = ()
+    explain: Callable[[str], str] | None = None  # a refusal/stop reason in the patient's language
 
 
 # The session's own sentences in English; the plan builder passes the patient's language from

@@ -28,6 +28,8 @@ from kiosk.session.effects import (
     StopStimulation,
 )
 from kiosk.session.steps import StimOffer
+from kiosk.stim_reasons import stopped_by_you
+from stim_hat.reasons import Reason
 
 TOUCH_SOURCES = ("touch", "button")  # deliberate physical acts; voice and keys never start or raise
 
@@ -65,6 +67,7 @@ class StimulationPart:
 
     def not_possible(self, reason: str) -> list[Effect]:
         """The rules would refuse the block anyway: no safety questions, no Start; the reason instead."""
+        reason = self.why(reason)
         self.stage, self.blocked, self.notice, self.outcome = StimStage.OFFER, reason, reason, "not allowed"
         self._say(self.word("refused", reason=reason))
         return self._flush()
@@ -85,7 +88,7 @@ class StimulationPart:
     def command(self, intent: str, source: str) -> list[Effect]:
         """An action from touch, button, key or voice; what each stage accepts is listed below."""
         if intent == "stop":
-            self._stop(f"Stopped by you ({source}).")
+            self._stop(stopped_by_you(source))
         elif self.stage is StimStage.CHECKLIST:
             self._checklist(intent, source)
         elif self.stage is StimStage.OFFER:
@@ -96,6 +99,7 @@ class StimulationPart:
 
     def start_answer(self, allowed: bool, reason: str) -> list[Effect]:
         """What the safety rules said to the start request."""
+        reason = self.why(reason)
         if self.stage is StimStage.OFFER:
             if allowed:
                 self.stage, self.notice = StimStage.RUNNING, ""
@@ -107,6 +111,7 @@ class StimulationPart:
 
     def raise_answer(self, allowed: bool, reason: str) -> list[Effect]:
         """What the safety rules said to a confirmed "stronger"."""
+        reason = self.why(reason)
         if self.stage is StimStage.RUNNING:
             self.notice = "" if allowed else reason
             self._say(self.word("raised") if allowed else self.word("not_stronger", reason=reason))
@@ -114,6 +119,7 @@ class StimulationPart:
 
     def block_ended(self, reason: str, normal: bool) -> list[Effect]:
         """The runner reported the block over (it has already turned the outputs off)."""
+        reason = self.why(reason)
         if self.stage is StimStage.RUNNING:
             self.stage, self.confirm_raise = StimStage.ENDED, False
             self.outcome = "finished" if normal else "stopped"
@@ -159,7 +165,9 @@ class StimulationPart:
             self._pending.append(LowerStimulation(source))
             self._say(self.word("lowered"), PRIORITY_SAFETY)
         elif intent == "pause":
-            self._stop(f"Paused by you ({source}).")  # a block cannot be paused; it is ended safely
+            self._stop(
+                Reason("paused_by_you", "Paused by you ({source}).", source=source)
+            )  # a block cannot be paused; it is ended safely
         elif intent in ("propose_stronger", "raise"):
             self.confirm_raise = True
             self._say(self.word("touch_to_confirm_raise"))
@@ -181,6 +189,10 @@ class StimulationPart:
         self._say(self.word("offer", side=self.word(f"side_{self.offer.side}"), minutes=minutes))
 
     # ---- helpers ---------------------------------------------------------------------------
+    def why(self, reason: str) -> str:
+        """A refusal or stop reason in the patient's language (the offer's ``explain``)."""
+        return self.offer.explain(reason) if self.offer.explain is not None else str(reason)
+
     def word(self, key: str, **values: str) -> str:
         template = self.offer.words.get(key, key)
         return template.format(**values) if values else template

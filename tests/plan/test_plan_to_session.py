@@ -41,6 +41,8 @@ def test_a_signed_plan_with_stimulation_gives_an_offer_and_a_live_control(
     assert session.stimulation is offer and [s.id for s in session.steps] == ["brow_lift"]
     assert stim_offer(in_force.plan, in_force.stimulation, "de", True).checklist == ()
     assert control.start("touch") == (False, "The stimulation board is not connected.")
+    german = stim_offer(in_force.plan, in_force.stimulation, "de", True)
+    assert german.explain(control.start("touch")[1]) == "Das Stimulationsgerät ist nicht angeschlossen."
 
 
 def test_the_unsigned_starter_plan_offers_no_stimulation(tmp_path, fresh_store):
