@@ -1,7 +1,10 @@
 """Speech out: one worker thread, a priority queue (safety > reminders > coaching), slow and clear.
 
 "repeat" says the last instruction again; "slower" lowers the rate for the rest of the session;
-"louder"/"quieter" change the volume. ``speaking`` is set while words are coming out, so the
+"louder"/"quieter" change the volume. The default rate and the pause between sentences come from
+studies of older listeners (kiosk/voice/tts_text.py). ``RenderedEngine`` speaks sentence by
+sentence from a synthesiser (Piper or espeak-ng, kiosk/voice/tts_engines.py) through a sound
+sink, taking fixed phrases ready-made from the cache; ``Pyttsx3Engine`` is the plain fallback. ``speaking`` is set while words are coming out, so the
 listener can ignore everything but "stop" meanwhile (the kiosk must not obey its own voice).
 """
 
@@ -12,13 +15,20 @@ import logging
 import queue
 import threading
 import weakref
+from collections.abc import Collection
 from typing import Protocol
 
+import numpy as np
+
 from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
+from kiosk.voice.tts_cache import PhraseCache
+from kiosk.voice.tts_engines import Audio, Synth, TtsError
+from kiosk.voice.tts_sink import AudioSink
+from kiosk.voice.tts_text import DEFAULT_RATE_WPM, MIN_RATE_WPM, SENTENCE_PAUSE_MS, cache_key, sentences
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
+MIN_RATE = MIN_RATE_WPM
 SLOWER_STEP = 20
 VOLUME_STEP = 0.1
 
@@ -64,12 +74,72 @@ class Pyttsx3Engine:
         self._engine.stop()
 
 
+class RenderedEngine:
+    """Speaks sentence by sentence: from the cache when rendered before, else from the synthesiser.
+
+    When the synthesiser fails (a broken Piper voice), the error is logged, kept in ``problem``
+    and the fallback (espeak-ng) takes over for good; without a fallback the error goes to the
+    speaker, which logs it.
+    """
+
+    def __init__(
+        self,
+        synth: Synth,
+        sink: AudioSink,
+        cache: PhraseCache | None = None,
+        fallback: Synth | None = None,
+        fixed: Collection[str] = (),
+        pause_ms: int = SENTENCE_PAUSE_MS,
+    ) -> None:
+        self.synth, self.sink, self.cache, self.fallback = synth, sink, cache, fallback
+        self.fixed = set(fixed)
+        self.pause_ms = pause_ms
+        self.problem = ""
+
+    def render(self, sentence: str, rate: int) -> Audio:
+        """The sentence's audio: cached, or synthesised now (and cached when it is a fixed phrase)."""
+        key = cache_key(sentence, self.synth.voice, rate)
+        if self.cache is not None and (ready := self.cache.get(key)) is not None:
+            return ready
+        try:
+            audio = self.synth.synthesize(sentence, rate)
+        except TtsError as exc:
+            if self.fallback is None or self.fallback is self.synth:
+                raise
+            self.problem = f"{exc}; speaking with espeak-ng instead"
+            log.error("speech out: %s", self.problem)
+            self.synth = self.fallback
+            return self.render(sentence, rate)
+        if self.cache is not None and sentence in self.fixed:
+            try:
+                self.cache.put(key, audio)
+            except OSError as exc:  # a full disk must not silence the kiosk; it only costs speed
+                log.warning("speech cache not written: %s", exc)
+        return audio
+
+    def speak(self, text: str, rate: int, volume: float) -> None:
+        """Say ``text`` with a pause after each sentence but the last."""
+        parts = sentences(text)
+        for i, sentence in enumerate(parts):
+            audio = self.render(sentence, rate)
+            if i < len(parts) - 1 and self.pause_ms:
+                pause = np.zeros(audio.rate * self.pause_ms // 1000, dtype=np.int16)
+                audio = Audio(np.concatenate([audio.samples, pause]), audio.rate)
+            self.sink.play(audio, volume)
+
+    def close(self) -> None:
+        self.sink.close()
+
+
 class QueuedSpeaker:
     """A Speaker (kiosk.devices.base) that speaks from its own thread in priority order."""
 
-    def __init__(self, engine_factory=Pyttsx3Engine, rate: int = 130, volume: float = 0.9) -> None:  # noqa: ANN001
+    def __init__(  # noqa: ANN001
+        self, engine_factory=Pyttsx3Engine, rate: int = DEFAULT_RATE_WPM, volume: float = 0.9, note: str = "pyttsx3"
+    ) -> None:
         self.rate = rate
         self.volume = volume
+        self.note = note  # which voice speaks, for the status screen
         self.speaking = threading.Event()
         self.last_instruction = ""
         self.spoken: list[tuple[int, str]] = []
