@@ -58,7 +58,8 @@ class VoiceSettings:
         150, "Speaking rate in words per minute (150: the slow end of what older listeners find comfortable)."
     )
     tts: str = setting(
-        "auto", "Speech out: 'auto' (a Piper voice if one is installed for the language, else espeak-ng), 'piper' or 'espeak'."
+        "auto",
+        "Speech out: 'auto' (a Piper voice if one is installed for the language, else espeak-ng), 'piper' or 'espeak'.",
     )
     piper_voice: str = setting(
         "", "A Piper voice file (.onnx, with its .onnx.json beside it); empty looks in /opt/facecoach/piper."

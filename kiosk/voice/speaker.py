@@ -4,8 +4,9 @@
 "louder"/"quieter" change the volume. The default rate and the pause between sentences come from
 studies of older listeners (kiosk/voice/tts_text.py). ``RenderedEngine`` speaks sentence by
 sentence from a synthesiser (Piper or espeak-ng, kiosk/voice/tts_engines.py) through a sound
-sink, taking fixed phrases ready-made from the cache; ``Pyttsx3Engine`` is the plain fallback. ``speaking`` is set while words are coming out, so the
-listener can ignore everything but "stop" meanwhile (the kiosk must not obey its own voice).
+sink, taking fixed phrases ready-made from the cache; ``Pyttsx3Engine`` is the plain fallback.
+``speaking`` is set while words are coming out, so the listener can ignore everything but "stop"
+meanwhile (the kiosk must not obey its own voice).
 """
 
 from __future__ import annotations
