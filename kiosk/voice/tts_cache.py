@@ -30,7 +30,7 @@ class PhraseCache:
         """The rendered sentence, or None when it is not there or unreadable (then it is rendered again)."""
         try:
             return Audio.from_wav(self._path(key).read_bytes())
-        except (OSError, EOFError, TtsError, ValueError):
+        except (OSError, TtsError):
             return None
 
     def put(self, key: str, audio: Audio) -> None:

@@ -26,10 +26,25 @@ log = logging.getLogger(__name__)
 
 # Where a Pi owner puts Piper voices by hand (docs/voice.md): <folder>/<lang>_<REGION>-<name>-<quality>.onnx
 PIPER_VOICE_DIR = "/opt/facecoach/piper"
-# A sentence whose word count is known, to measure a Piper voice's own speed once at load.
+# A sentence whose word count is known, to measure a voice's own speed once at start. A rate in
+# FaceCoach means words a minute as measured in the sound (first to last loud sample), so the
+# literature's figure holds for either engine: espeak-ng's own -s 150 measured 182 here.
+# Short sentences like the kiosk's own (a long one alone measured 15 % slow on the phrase file).
 _CALIBRATION = {
-    "en": "Lift your eyebrows gently and hold them there for five seconds, then relax.",
-    "de": "Heben Sie die Augenbrauen sanft an und halten Sie sie fünf Sekunden lang, dann entspannen Sie.",
+    "en": (
+        "Time for your eye drops.",
+        "Close your eyes gently.",
+        "Thank you. Your drops are noted.",
+        "Lift your eyebrows gently and hold them there.",
+        "When you have done it, say: done. Or touch the screen.",
+    ),
+    "de": (
+        "Zeit für Ihre Augentropfen.",
+        "Schließen Sie die Augen sanft.",
+        "Danke. Ihre Tropfen sind notiert.",
+        "Heben Sie die Augenbrauen sanft an und halten Sie sie.",
+        "Wenn Sie es getan haben, sagen Sie: fertig. Oder berühren Sie den Bildschirm.",
+    ),
 }
 
 
@@ -48,6 +63,12 @@ class Audio:
     def seconds(self) -> float:
         return len(self.samples) / self.rate
 
+    @property
+    def speech_seconds(self) -> float:
+        """From the first to the last sample above 1 % of full scale (leading and trailing silence left out)."""
+        loud = np.flatnonzero(np.abs(self.samples.astype(np.int32)) > 327)
+        return (loud[-1] - loud[0]) / self.rate if len(loud) else 0.0
+
     def to_wav(self) -> bytes:
         out = io.BytesIO()
         with wave.open(out, "wb") as w:
@@ -59,13 +80,17 @@ class Audio:
 
     @staticmethod
     def from_wav(data: bytes) -> Audio:
-        with wave.open(io.BytesIO(data), "rb") as w:
-            if w.getsampwidth() != 2:
-                raise TtsError(f"expected 16-bit WAV, got {8 * w.getsampwidth()}-bit")
-            frames = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-            if w.getnchannels() > 1:
-                frames = frames.reshape(-1, w.getnchannels())[:, 0]
-            return Audio(frames.astype(np.int16), w.getframerate())
+        """16-bit WAV bytes (first channel); raises TtsError for anything else or a damaged file."""
+        try:
+            with wave.open(io.BytesIO(data), "rb") as w:
+                if w.getsampwidth() != 2:
+                    raise TtsError(f"expected 16-bit WAV, got {8 * w.getsampwidth()}-bit")
+                frames = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+                if w.getnchannels() > 1:
+                    frames = frames.reshape(-1, w.getnchannels())[:, 0]
+                return Audio(frames.astype(np.int16), w.getframerate())
+        except (wave.Error, EOFError, ValueError) as exc:
+            raise TtsError(f"not a readable WAV: {exc}") from exc
 
 
 class Synth(Protocol):
@@ -85,10 +110,13 @@ class EspeakSynth:
             raise TtsError("espeak-ng is not installed")
         self.language = language
         self.voice = f"espeak-ng:{language}"
+        self.speed_factor = 1.0
+        self.speed_factor = measured_wpm(self, language, _ESPEAK_REFERENCE) / _ESPEAK_REFERENCE
 
     def synthesize(self, sentence: str, rate_wpm: int) -> Audio:
-        """The sentence as espeak-ng says it at ``rate_wpm`` (espeak's -s is words per minute)."""
-        cmd = [self.binary, "-v", self.language, "-s", str(rate_wpm), "--stdout", sentence]
+        """The sentence at ``rate_wpm`` measured words a minute (espeak's -s corrected by its measured speed)."""
+        speed = max(80, min(450, round(rate_wpm / self.speed_factor)))
+        cmd = [self.binary, "-v", self.language, "-s", str(speed), "--stdout", sentence]
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=30, check=True)
         except (OSError, subprocess.SubprocessError) as exc:
@@ -113,7 +141,16 @@ class PiperSynth:
             raise TtsError(f"Piper voice {path.name} does not load: {exc}") from exc
         self._config = SynthesisConfig
         self.voice = f"piper:{path.name}"
-        self.natural_wpm = self._measure_wpm(_CALIBRATION.get(language, _CALIBRATION["en"]))
+        # Length scale stretches the sounds but not every pause, so speech time is a + b * scale:
+        # measured at scale 1 and 2 on the calibration sentences, solved for the rate asked.
+        self._scale: float | None = 1.0
+        self._words, one = calibration_time(self, language, 0)
+        self._scale = 2.0
+        _, two = calibration_time(self, language, 0)
+        self._scale = None
+        self._per_scale = max(1e-3, two - one)
+        self._fixed = one - self._per_scale
+        self.natural_wpm = self._words / one * 60
 
     def _raw(self, sentence: str, length_scale: float) -> Audio:
         try:
@@ -124,14 +161,35 @@ class PiperSynth:
             raise TtsError(f"Piper made no sound for {sentence!r}")
         return Audio(np.concatenate([c.audio_int16_array for c in chunks]), chunks[0].sample_rate)
 
-    def _measure_wpm(self, sentence: str) -> float:
-        """The voice's own speed (words per minute at length scale 1), so a rate means the same as espeak's."""
-        audio = self._raw(sentence, 1.0)
-        return len(sentence.split()) / audio.seconds * 60
+    def length_scale(self, rate_wpm: int) -> float:
+        """Piper's length scale that gives ``rate_wpm`` words a minute on the calibration sentences."""
+        wanted = self._words * 60 / rate_wpm
+        return min(4.0, max(0.25, (wanted - self._fixed) / self._per_scale))
 
     def synthesize(self, sentence: str, rate_wpm: int) -> Audio:
-        """The sentence at ``rate_wpm``: Piper stretches phoneme lengths by natural speed / wanted speed."""
-        return self._raw(sentence, self.natural_wpm / max(1, rate_wpm))
+        """The sentence at ``rate_wpm`` words a minute (0 while calibrating: the scale being measured)."""
+        scale = self._scale if self._scale is not None else self.length_scale(rate_wpm)
+        return self._raw(sentence, scale)
+
+
+_ESPEAK_REFERENCE = 150
+
+
+def calibration_time(synth: Synth, language: str, rate_wpm: int) -> tuple[int, float]:
+    """Words in the calibration sentences and seconds of sound ``synth`` takes for them at ``rate_wpm``."""
+    words, seconds = 0, 0.0
+    for sentence in _CALIBRATION.get(language, _CALIBRATION["en"]):
+        words += len(sentence.split())
+        seconds += synth.synthesize(sentence, rate_wpm).speech_seconds
+    if seconds <= 0:
+        raise TtsError(f"{synth.voice} made no audible sound")
+    return words, seconds
+
+
+def measured_wpm(synth: Synth, language: str, rate_wpm: int) -> float:
+    """Words a minute of the calibration sentences as ``synth`` says them at ``rate_wpm``."""
+    words, seconds = calibration_time(synth, language, rate_wpm)
+    return words / seconds * 60
 
 
 def piper_installed() -> bool:
