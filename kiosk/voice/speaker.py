@@ -46,6 +46,10 @@ class SpeechEngine(Protocol):
 
     def speak(self, text: str, rate: int, volume: float) -> None: ...
 
+    def interrupt(self) -> None:
+        """From another thread: end the text being spoken as soon as the engine can (after "stop")."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -63,6 +67,9 @@ class Pyttsx3Engine:
         self._engine.setProperty("volume", volume)
         self._engine.say(text)
         self._engine.runAndWait()
+
+    def interrupt(self) -> None:
+        """Nothing: pyttsx3's loop must not be driven from another thread; the text runs to its end."""
 
     def save(self, text: str, path: str, rate: int, volume: float) -> None:
         """Write ``text`` as speech into a WAV file (for checks without a speaker)."""
@@ -96,6 +103,7 @@ class RenderedEngine:
         self.fixed = set(fixed)
         self.pause_ms = pause_ms
         self.problem = ""
+        self._interrupted = threading.Event()
 
     def render(self, sentence: str, rate: int) -> Audio:
         """The sentence's audio: cached, or synthesised now (and cached when it is a fixed phrase)."""
@@ -119,14 +127,21 @@ class RenderedEngine:
         return audio
 
     def speak(self, text: str, rate: int, volume: float) -> None:
-        """Say ``text`` with a pause after each sentence but the last."""
+        """Say ``text`` with a pause after each sentence but the last; ``interrupt`` ends it after a sentence."""
+        self._interrupted.clear()
         parts = sentences(text)
         for i, sentence in enumerate(parts):
+            if self._interrupted.is_set():
+                return
             audio = self.render(sentence, rate)
             if i < len(parts) - 1 and self.pause_ms:
                 pause = np.zeros(audio.rate * self.pause_ms // 1000, dtype=np.int16)
                 audio = Audio(np.concatenate([audio.samples, pause]), audio.rate)
             self.sink.play(audio, volume)
+
+    def interrupt(self) -> None:
+        """No further sentence of the text being spoken (the one playing ends first)."""
+        self._interrupted.set()
 
     def close(self) -> None:
         self.sink.close()
@@ -149,6 +164,8 @@ class QueuedSpeaker:
         self._factory = engine_factory
         self._ready = threading.Event()
         self._error: Exception | None = None
+        self._engine: SpeechEngine | None = None
+        self._current = PRIORITY_COACHING  # priority of the text being spoken
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
         self._thread.start()
         _SPEAKERS.add(self)
@@ -183,14 +200,20 @@ class QueuedSpeaker:
         return self.volume
 
     def drop_coaching(self) -> int:
-        """Forget queued coaching (after "stop"); safety and reminder speech stays. Returns how many."""
+        """Forget queued coaching (after "stop") and end coaching being spoken after its sentence.
+
+        Safety and reminder speech stays. Returns how many queued texts were dropped.
+        """
+        engine = self._engine
+        if engine is not None and self.speaking.is_set() and self._current <= PRIORITY_COACHING:
+            engine.interrupt()
         kept, dropped = [], 0
         while True:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if item[2] is None or -item[0] > PRIORITY_COACHING:
+            if not isinstance(item[2], str) or -item[0] > PRIORITY_COACHING:  # wait_idle markers stay
                 kept.append(item)
             else:
                 dropped += 1
@@ -211,6 +234,7 @@ class QueuedSpeaker:
             self._error = RuntimeError(f"speech output could not start: {exc}")
             self._ready.set()
             return
+        self._engine = engine
         self._ready.set()
         while True:
             neg_priority, _, text = self._queue.get()
@@ -219,6 +243,7 @@ class QueuedSpeaker:
             if isinstance(text, threading.Event):
                 text.set()
                 continue
+            self._current = -neg_priority
             self.speaking.set()
             try:
                 engine.speak(text, self.rate, self.volume)
