@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 
 from content.i18n import phrases
+from kiosk.settings import Settings
 from kiosk.settings_files import load_settings
 from kiosk.voice.speaker import SLOWER_STEP, RenderedEngine
 from kiosk.voice.tts_cache import PhraseCache, prerender
-from kiosk.voice.tts_engines import TtsError
+from kiosk.voice.tts_engines import Choice, TtsError
 from kiosk.voice.tts_open import cache_dir, choose
 from kiosk.voice.tts_sink import RecordingSink
 from kiosk.voice.tts_text import MIN_RATE_WPM, fixed_sentences
@@ -35,13 +36,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     say.set_defaults(func=cmd_say)
 
 
-def cmd_prerender(args: argparse.Namespace) -> int:
+def _voice(args: argparse.Namespace) -> tuple[Settings, Choice] | None:
+    """The settings and the voice the kiosk would use; None (after saying why) when none can start."""
     settings = load_settings(args.config).settings
     try:
-        choice = choose(settings)
+        return settings, choose(settings)
     except TtsError as exc:
         print(f"Speech out cannot start: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_prerender(args: argparse.Namespace) -> int:
+    if (opened := _voice(args)) is None:
         return 2
+    settings, choice = opened
     rate = settings.voice.speech_rate_wpm
     rates = sorted({rate, max(MIN_RATE_WPM, rate - SLOWER_STEP)}, reverse=True)
     sentences = fixed_sentences(phrases(settings.display.language))
@@ -63,12 +71,9 @@ def cmd_prerender(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config).settings
-    try:
-        choice = choose(settings)
-    except TtsError as exc:
-        print(f"Speech out cannot start: {exc}", file=sys.stderr)
+    if (opened := _voice(args)) is None:
         return 2
+    settings, choice = opened
     sink = RecordingSink()
     engine = RenderedEngine(choice.synth, sink, PhraseCache(cache_dir(settings)))
     t0 = time.perf_counter()
