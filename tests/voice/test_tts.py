@@ -219,3 +219,17 @@ def test_without_a_sound_output_the_old_pyttsx3_path_stays(tmp_path):
     settings = with_overrides(Settings(), storage={"data_dir": str(tmp_path)})
     factory, note = engine_factory(settings, sink_factory=no_sound, folder=str(tmp_path))
     assert factory is Pyttsx3Engine and note == "pyttsx3 (no sound output: no default device)"
+
+
+@needs_espeak
+@needs_piper
+def test_selftest_names_the_voice_and_a_broken_piper_voice(tmp_path):
+    from kiosk.selftest import check_speech_out
+    from kiosk.settings import Settings, with_overrides
+
+    assert check_speech_out(with_overrides(Settings(), voice={"tts": "espeak"})).detail == "espeak-ng"
+    broken = tmp_path / "en_US-broken-medium.onnx"
+    broken.write_bytes(b"not a model")
+    (tmp_path / "en_US-broken-medium.onnx.json").write_text("{}")
+    row = check_speech_out(with_overrides(Settings(), voice={"tts": "piper", "piper_voice": str(broken)}))
+    assert row.state == "found" and "does not load" in row.detail and "docs/voice.md" in row.hint
