@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 DEFAULT_RATE_WPM = 150
 MIN_RATE_WPM = 80
@@ -55,8 +55,3 @@ def cache_key(sentence: str, voice: str, rate_wpm: int) -> str:
     """The file name stem of one rendered sentence: a hash of text, voice and rate."""
     digest = hashlib.sha256(f"{voice}\n{rate_wpm}\n{sentence}".encode()).hexdigest()
     return digest[:32]
-
-
-def missing(keys: Iterable[str], present: set[str]) -> list[str]:
-    """The keys not yet rendered."""
-    return [key for key in keys if key not in present]
