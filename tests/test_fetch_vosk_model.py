@@ -113,3 +113,14 @@ def test_the_pinned_table_has_only_real_looking_hashes():
         assert name.startswith("vosk-model-")
         assert digest is None or (len(digest) == 64 and int(digest, 16) >= 0)
     assert fetch.MODELS["en"][1] == "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(["--vosk-model"], "--vosk-model needs a language"), (["--vosk"], "unknown option: --vosk")],
+)
+def test_setup_refuses_a_vosk_option_it_cannot_use_before_installing_anything(args, says):
+    import subprocess
+
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "setup.sh"), *args], capture_output=True, text=True)
+    assert done.returncode == 2 and says in done.stderr
