@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kiosk.reminders_cli",
     "kiosk.plan.cli",
     "kiosk.voice.cli",
+    "kiosk.voice.tts_cli",
 )
 
 

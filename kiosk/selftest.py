@@ -100,11 +100,19 @@ def check_speaker() -> Check:
     )
 
 
-def check_speech_out() -> Check:
-    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
-    if espeak and _has_module("pyttsx3"):
-        return Check("speech out", "found", f"pyttsx3 with {Path(espeak).name}")
-    return Check("speech out", "missing", "", "Install espeak-ng: sudo apt-get install espeak-ng")
+def check_speech_out(settings: Settings) -> Check:
+    """The voice the kiosk would speak with (a Piper voice is loaded, so a broken one shows here)."""
+    from kiosk.voice.tts_engines import TtsError
+    from kiosk.voice.tts_open import choose
+
+    if not _has_module("pyttsx3"):
+        return Check("speech out", "missing", "", "Reinstall FaceCoach (pyttsx3 is missing).")
+    try:
+        choice = choose(settings)
+    except TtsError as exc:
+        return Check("speech out", "missing", str(exc), "Install espeak-ng: sudo apt-get install espeak-ng")
+    hint = "See docs/voice.md, Speech out." if choice.fell_back else ""
+    return Check("speech out", "found", choice.note, hint)
 
 
 def check_speech_in(settings: Settings) -> Check:
@@ -203,7 +211,7 @@ def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
         check_camera,
         check_microphone,
         check_speaker,
-        check_speech_out,
+        lambda: check_speech_out(settings),
         lambda: check_speech_in(settings),
         check_face_model,
         lambda: check_hat(mode),

@@ -54,7 +54,16 @@ class VoiceSettings:
     min_confidence: float = setting(0.6, "Commands heard with lower confidence are ignored (0 to 1).")
     end_silence_ms: int = setting(900, "Silence that ends a spoken command, in ms (long enough for slow speech).")
     push_to_talk_pin: int = setting(0, "GPIO pin of an optional push-to-talk button; 0 means none.")
-    speech_rate_wpm: int = setting(130, "Speaking rate in words per minute (slow and clear by default).")
+    speech_rate_wpm: int = setting(
+        150, "Speaking rate in words per minute (150: the slow end of what older listeners find comfortable)."
+    )
+    tts: str = setting(
+        "auto",
+        "Speech out: 'auto' (a Piper voice if one is installed for the language, else espeak-ng), 'piper' or 'espeak'.",
+    )
+    piper_voice: str = setting(
+        "", "A Piper voice file (.onnx, with its .onnx.json beside it); empty looks in /opt/facecoach/piper."
+    )
     volume: float = setting(0.9, "Speech volume, 0 to 1.")
 
 
@@ -135,6 +144,7 @@ SECTIONS: dict[str, type] = {
 _CHOICES: dict[str, tuple[str, ...]] = {
     "camera.source.named": ("auto", "usb", "picamera"),
     "voice.engine": ("auto", "vosk", "pocketsphinx"),
+    "voice.tts": ("auto", "piper", "espeak"),
     "sync.target": ("none", "folder", "webdav"),
 }
 _RANGES: dict[str, tuple[float, float]] = {

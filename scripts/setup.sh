@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up FaceCoach on Debian 12 / 13 or Raspberry Pi OS Bookworm / Trixie: system packages,
 # virtual environment, the Python packages exactly as locked in requirements/*.lock, the project.
-# Usage: scripts/setup.sh [--test]    (--test adds what the test suite needs)
+# Usage: scripts/setup.sh [--test] [--vosk-model LANG]
+#   --test adds what the test suite needs; --vosk-model en installs the pinned vosk model of that
+#   language into /opt/facecoach/vosk and sets it in /etc/facecoach/settings.toml (scripts/fetch-vosk-model).
 # Safe to run again: it only installs what is missing and skips pip when nothing changed.
 # FACECOACH_PYTHON=/path/to/python3.X chooses the interpreter (its venv is then .venv-3.X).
 set -euo pipefail
@@ -9,7 +11,17 @@ cd "$(dirname "$0")/.."
 . scripts/python-env.sh
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+vosk_lang=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --test) want_test=1 ;;
+    --vosk-model)
+      [ $# -ge 2 ] || { echo "--vosk-model needs a language, e.g. --vosk-model en" >&2; exit 2; }
+      vosk_lang=$2; shift ;;
+    *) echo "unknown option: $1 (use --test, --vosk-model LANG)" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 python=$(facecoach_python)
 if [ -z "$python" ]; then
@@ -88,4 +100,10 @@ if [ "$want_test" = 1 ] && command -v npm >/dev/null 2>&1 \
   && ! cmp -s tests/fhir_server/package-lock.json tests/fhir_server/node_modules/.facecoach-lock; then
   (cd tests/fhir_server && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.facecoach-lock) \
     || echo "warning: the test FHIR server could not be installed (npm ci in tests/fhir_server); its test will say so" >&2
+fi
+
+# The vosk model of a language, checked against its pinned SHA-256 (needs the network now, never later).
+if [ -n "$vosk_lang" ]; then
+  as_root "$python" scripts/fetch-vosk-model "$vosk_lang" \
+    || { echo "The vosk model was not installed; voice commands use pocketsphinx (English)." >&2; exit 1; }
 fi

@@ -49,7 +49,7 @@ def test_changes_apply_at_once_and_survive_a_restart(kiosk, settings):
     s = kiosk.settings
     assert (s.voice.volume, s.voice.speech_rate_wpm, s.display.show_camera, s.display.language) == (
         0.8,
-        120,
+        140,  # the default 150 words a minute, one step down
         True,
         "de",
     )
@@ -59,7 +59,7 @@ def test_changes_apply_at_once_and_survive_a_restart(kiosk, settings):
     path = prefs_path(settings)
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     restarted, notice = load_prefs(settings)
-    assert notice is None and restarted.display.language == "de" and restarted.voice.speech_rate_wpm == 120
+    assert notice is None and restarted.display.language == "de" and restarted.voice.speech_rate_wpm == 140
     assert restarted.caregiver.pin == "2468", "only the four choices are laid over the settings"
 
 

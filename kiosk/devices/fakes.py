@@ -12,6 +12,7 @@ import numpy as np
 from kiosk.devices.base import PRIORITY_SAFETY, Frame
 from kiosk.events import EventQueue, VoiceCommand
 from kiosk.voice.speaker import MIN_RATE, SLOWER_STEP, VOLUME_STEP
+from kiosk.voice.tts_text import DEFAULT_RATE_WPM
 
 
 @dataclass
@@ -47,7 +48,7 @@ class FakeSpeaker:
 
     said: list[tuple[int, str]] = field(default_factory=list)
     closed: bool = False
-    rate: int = 130
+    rate: int = DEFAULT_RATE_WPM
     volume: float = 0.9
     last_instruction: str = ""
     drops: int = 0  # how often queued coaching was dropped (after a stop)

@@ -79,11 +79,13 @@ def open_speaker(settings: Settings, mode: str) -> tuple[Speaker, DeviceState]:
     if mode == "fake":
         return FakeSpeaker(), DeviceState("speaker", "fake", "speech shown as text")
     from kiosk.voice.speaker import QueuedSpeaker
+    from kiosk.voice.tts_open import engine_factory
 
+    factory, note = engine_factory(settings)
     try:
-        speaker = QueuedSpeaker(rate=settings.voice.speech_rate_wpm, volume=settings.voice.volume)
+        speaker = QueuedSpeaker(factory, settings.voice.speech_rate_wpm, settings.voice.volume, note)
     except RuntimeError as exc:
         log.warning("speech out: %s", exc)
         state = "fake" if mode == "auto" else "missing"
         return FakeSpeaker(), DeviceState("speaker", state, str(exc), "Install espeak-ng; words are shown on screen.")
-    return speaker, DeviceState("speaker", "found", f"pyttsx3, {settings.voice.speech_rate_wpm} words a minute")
+    return speaker, DeviceState("speaker", "found", f"{note}, {settings.voice.speech_rate_wpm} words a minute")

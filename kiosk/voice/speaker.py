@@ -1,8 +1,12 @@
 """Speech out: one worker thread, a priority queue (safety > reminders > coaching), slow and clear.
 
 "repeat" says the last instruction again; "slower" lowers the rate for the rest of the session;
-"louder"/"quieter" change the volume. ``speaking`` is set while words are coming out, so the
-listener can ignore everything but "stop" meanwhile (the kiosk must not obey its own voice).
+"louder"/"quieter" change the volume. The default rate and the pause between sentences come from
+studies of older listeners (kiosk/voice/tts_text.py). ``RenderedEngine`` speaks sentence by
+sentence from a synthesiser (Piper or espeak-ng, kiosk/voice/tts_engines.py) through a sound
+sink, taking fixed phrases ready-made from the cache; ``Pyttsx3Engine`` is the plain fallback.
+``speaking`` is set while words are coming out, so the listener can ignore everything but "stop"
+meanwhile (the kiosk must not obey its own voice).
 """
 
 from __future__ import annotations
@@ -12,13 +16,20 @@ import logging
 import queue
 import threading
 import weakref
+from collections.abc import Collection
 from typing import Protocol
 
+import numpy as np
+
 from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_SAFETY
+from kiosk.voice.tts_cache import PhraseCache
+from kiosk.voice.tts_engines import Audio, Synth, TtsError
+from kiosk.voice.tts_sink import AudioSink
+from kiosk.voice.tts_text import DEFAULT_RATE_WPM, MIN_RATE_WPM, SENTENCE_PAUSE_MS, cache_key, sentences
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
+MIN_RATE = MIN_RATE_WPM
 SLOWER_STEP = 20
 VOLUME_STEP = 0.1
 
@@ -34,6 +45,10 @@ class SpeechEngine(Protocol):
     """What actually makes sound: speak one text (blocking) at a rate (wpm) and volume (0..1)."""
 
     def speak(self, text: str, rate: int, volume: float) -> None: ...
+
+    def interrupt(self) -> None:
+        """From another thread: end the text being spoken as soon as the engine can (after "stop")."""
+        ...
 
     def close(self) -> None: ...
 
@@ -53,6 +68,9 @@ class Pyttsx3Engine:
         self._engine.say(text)
         self._engine.runAndWait()
 
+    def interrupt(self) -> None:
+        """Nothing: pyttsx3's loop must not be driven from another thread; the text runs to its end."""
+
     def save(self, text: str, path: str, rate: int, volume: float) -> None:
         """Write ``text`` as speech into a WAV file (for checks without a speaker)."""
         self._engine.setProperty("rate", rate)
@@ -64,12 +82,80 @@ class Pyttsx3Engine:
         self._engine.stop()
 
 
+class RenderedEngine:
+    """Speaks sentence by sentence: from the cache when rendered before, else from the synthesiser.
+
+    When the synthesiser fails (a broken Piper voice), the error is logged, kept in ``problem``
+    and the fallback (espeak-ng) takes over for good; without a fallback the error goes to the
+    speaker, which logs it.
+    """
+
+    def __init__(
+        self,
+        synth: Synth,
+        sink: AudioSink,
+        cache: PhraseCache | None = None,
+        fallback: Synth | None = None,
+        fixed: Collection[str] = (),
+        pause_ms: int = SENTENCE_PAUSE_MS,
+    ) -> None:
+        self.synth, self.sink, self.cache, self.fallback = synth, sink, cache, fallback
+        self.fixed = set(fixed)
+        self.pause_ms = pause_ms
+        self.problem = ""
+        self._interrupted = threading.Event()
+
+    def render(self, sentence: str, rate: int) -> Audio:
+        """The sentence's audio: cached, or synthesised now (and cached when it is a fixed phrase)."""
+        key = cache_key(sentence, self.synth.voice, rate)
+        if self.cache is not None and (ready := self.cache.get(key)) is not None:
+            return ready
+        try:
+            audio = self.synth.synthesize(sentence, rate)
+        except TtsError as exc:
+            if self.fallback is None or self.fallback is self.synth:
+                raise
+            self.problem = f"{exc}; speaking with espeak-ng instead"
+            log.error("speech out: %s", self.problem)
+            self.synth = self.fallback
+            return self.render(sentence, rate)
+        if self.cache is not None and sentence in self.fixed:
+            try:
+                self.cache.put(key, audio)
+            except OSError as exc:  # a full disk must not silence the kiosk; it only costs speed
+                log.warning("speech cache not written: %s", exc)
+        return audio
+
+    def speak(self, text: str, rate: int, volume: float) -> None:
+        """Say ``text`` with a pause after each sentence but the last; ``interrupt`` ends it after a sentence."""
+        self._interrupted.clear()
+        parts = sentences(text)
+        for i, sentence in enumerate(parts):
+            if self._interrupted.is_set():
+                return
+            audio = self.render(sentence, rate)
+            if i < len(parts) - 1 and self.pause_ms:
+                pause = np.zeros(audio.rate * self.pause_ms // 1000, dtype=np.int16)
+                audio = Audio(np.concatenate([audio.samples, pause]), audio.rate)
+            self.sink.play(audio, volume)
+
+    def interrupt(self) -> None:
+        """No further sentence of the text being spoken (the one playing ends first)."""
+        self._interrupted.set()
+
+    def close(self) -> None:
+        self.sink.close()
+
+
 class QueuedSpeaker:
     """A Speaker (kiosk.devices.base) that speaks from its own thread in priority order."""
 
-    def __init__(self, engine_factory=Pyttsx3Engine, rate: int = 130, volume: float = 0.9) -> None:  # noqa: ANN001
+    def __init__(  # noqa: ANN001
+        self, engine_factory=Pyttsx3Engine, rate: int = DEFAULT_RATE_WPM, volume: float = 0.9, note: str = "pyttsx3"
+    ) -> None:
         self.rate = rate
         self.volume = volume
+        self.note = note  # which voice speaks, for the status screen
         self.speaking = threading.Event()
         self.last_instruction = ""
         self.spoken: list[tuple[int, str]] = []
@@ -78,6 +164,8 @@ class QueuedSpeaker:
         self._factory = engine_factory
         self._ready = threading.Event()
         self._error: Exception | None = None
+        self._engine: SpeechEngine | None = None
+        self._current = PRIORITY_COACHING  # priority of the text being spoken
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
         self._thread.start()
         _SPEAKERS.add(self)
@@ -112,14 +200,20 @@ class QueuedSpeaker:
         return self.volume
 
     def drop_coaching(self) -> int:
-        """Forget queued coaching (after "stop"); safety and reminder speech stays. Returns how many."""
+        """Forget queued coaching (after "stop") and end coaching being spoken after its sentence.
+
+        Safety and reminder speech stays. Returns how many queued texts were dropped.
+        """
+        engine = self._engine
+        if engine is not None and self.speaking.is_set() and self._current <= PRIORITY_COACHING:
+            engine.interrupt()
         kept, dropped = [], 0
         while True:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if item[2] is None or -item[0] > PRIORITY_COACHING:
+            if not isinstance(item[2], str) or -item[0] > PRIORITY_COACHING:  # wait_idle markers stay
                 kept.append(item)
             else:
                 dropped += 1
@@ -140,6 +234,7 @@ class QueuedSpeaker:
             self._error = RuntimeError(f"speech output could not start: {exc}")
             self._ready.set()
             return
+        self._engine = engine
         self._ready.set()
         while True:
             neg_priority, _, text = self._queue.get()
@@ -148,6 +243,7 @@ class QueuedSpeaker:
             if isinstance(text, threading.Event):
                 text.set()
                 continue
+            self._current = -neg_priority
             self.speaking.set()
             try:
                 engine.speak(text, self.rate, self.volume)

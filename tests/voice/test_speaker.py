@@ -16,12 +16,16 @@ class GatedEngine:
         self.started = threading.Event()
         self.said: list[tuple[str, int, float]] = []
         self.closed = False
+        self.interrupted = 0
 
     def speak(self, text: str, rate: int, volume: float) -> None:
         if not self.said:
             self.started.set()
             self.gate.wait(5)
         self.said.append((text, rate, volume))
+
+    def interrupt(self) -> None:
+        self.interrupted += 1
 
     def close(self) -> None:
         self.closed = True
@@ -103,9 +107,55 @@ def test_stop_drops_queued_coaching_but_keeps_reminders():
     speaker.say("Third.")
     speaker.say("Eye drops now.", PRIORITY_REMINDER)
     assert speaker.drop_coaching() == 2
+    assert engine.interrupted == 1, "the coaching being spoken is ended too"
     engine.gate.set()
     assert speaker.wait_idle()
     assert [t for t, _, _ in engine.said] == ["First.", "Eye drops now."]
+    speaker.close()
+
+
+def test_stop_during_a_reminder_does_not_cut_the_reminder():
+    speaker, engine = make()
+    speaker.say("Time for your eye drops.", PRIORITY_REMINDER)
+    assert engine.started.wait(5)
+    speaker.drop_coaching()
+    engine.gate.set()
+    assert speaker.wait_idle()
+    assert engine.interrupted == 0
+    speaker.close()
+
+
+def test_stop_ends_rendered_coaching_after_the_sentence_being_played():
+    import numpy as np
+
+    from kiosk.voice.speaker import RenderedEngine
+    from kiosk.voice.tts_engines import Audio
+    from kiosk.voice.tts_sink import RecordingSink
+
+    class SlowSink(RecordingSink):
+        def __init__(self) -> None:
+            super().__init__()
+            self.playing, self.go_on = threading.Event(), threading.Event()
+
+        def play(self, audio, volume):  # noqa: ANN001
+            super().play(audio, volume)
+            self.playing.set()
+            self.go_on.wait(5)
+
+    class Tone:
+        voice = "tone"
+
+        def synthesize(self, sentence, rate_wpm):  # noqa: ANN001
+            return Audio(np.ones(160, dtype=np.int16), 16000)
+
+    sink = SlowSink()
+    speaker = QueuedSpeaker(lambda: RenderedEngine(Tone(), sink), 150, 0.9)
+    speaker.say("Lift your brows. Hold. Hold a little more. Relax.")
+    assert sink.playing.wait(5)
+    speaker.drop_coaching()
+    sink.go_on.set()
+    assert speaker.wait_idle()
+    assert len(sink.played) == 1, "no further sentence after stop"
     speaker.close()
 
 
