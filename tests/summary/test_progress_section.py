@@ -37,7 +37,7 @@ def test_pain_and_eye_problems_flag_the_summary_with_baseline_to_now(fresh_store
         ("pain", "painful", sid),
         ("eye_problem", "gritty", sid),
     ]
-    assert progress["feel_counts"] == {"comfortable": 0, "tiring": 0, "painful": 1}
+    assert progress["feel_counts"] == {"comfortable": 0, "tiring": 0, "painful": 1, "not_answered": 0}
     assert progress["eye_counts"]["gritty"] == 1 and progress["eye_counts"]["none"] == 0
     assert progress["weekly"] == [{"week_start": "2026-11-23", "answers": {"eye_gritty": 1, "feel_painful": 1}}]
     assert [b["reason"] for b in progress["baselines"]] == ["first"]
