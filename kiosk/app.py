@@ -20,6 +20,8 @@ from pathlib import Path
 import pygame
 
 from content.i18n import phrase
+from kiosk.baseline import BaselineMark
+from kiosk.baseline_store import baseline_marks
 from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
@@ -138,6 +140,7 @@ class Kiosk:
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
         self.baseline_lines: tuple[str, ...] = ()  # progress against the baseline, in sentences (issue 23)
+        self.baseline_marks: dict[str, BaselineMark] = {}  # and as thin lines on the charts
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
         self.screenshot_dir: Path | None = None
@@ -516,8 +519,10 @@ class Kiosk:
         """The sentences comparing now with the baseline (issue 23); none when they cannot be read."""
         try:
             lines = progress_lines(self.store, self.wall_clock(), self.exercise_names, self.settings.display.language)
+            self.baseline_marks = baseline_marks(self.store, self.wall_clock())
         except (sqlite3.Error, ValueError) as exc:  # the charts still show; the log says why the sentences do not
             log.error("progress against the baseline not shown: %s", exc)
+            self.baseline_marks = {}
             return ()
         return tuple(lines)
 
@@ -700,7 +705,9 @@ class Kiosk:
             self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
             lang = self.settings.display.language
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names, lang, self.baseline_lines)
+            self.progress_screen.draw(
+                p, self.progress_data, self.exercise_names, lang, self.baseline_lines, self.baseline_marks
+            )
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         elif self.mode == "checkin" and self.checkin is not None:
