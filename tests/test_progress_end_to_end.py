@@ -72,17 +72,22 @@ def of(bundle: dict, kind: str) -> list[dict]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
-def test_the_baseline_a_session_stores_is_what_a_later_session_is_compared_with(fresh_store, tmp_path):
-    wall = [datetime(2026, 11, 3, 10, 0, tzinfo=LONDON)]
+def level_kiosk(store, wall: list[datetime], every_weeks: int | None) -> tuple[Kiosk, LevelMovement]:
+    """The real Kiosk on the fakes with the loop's baseline step (as kiosk/run.py adds it)."""
     movement = LevelMovement()
     pygame.init()
     surface = pygame.display.set_mode((800, 480))
     devices = build_devices(Settings(), "fake")
-    k = Kiosk(
-        Settings(), None, devices, fresh_store, surface, lambda: PLAN, movement=movement, wall_clock=lambda: wall[0]
-    )
+    k = Kiosk(Settings(), None, devices, store, surface, lambda: PLAN, movement=movement, wall_clock=lambda: wall[0])
     k.loop.clock = Clock()
-    k.loop.add_step("baseline", BaselineStep(fresh_store, lambda: None, k.wall_clock, every_s=1.0))
+    k.loop.add_step("baseline", BaselineStep(store, lambda: every_weeks, k.wall_clock, every_s=1.0))
+    return k, movement
+
+
+def test_the_baseline_a_session_stores_is_what_a_later_session_is_compared_with(fresh_store, tmp_path):
+    wall = [datetime(2026, 11, 3, 10, 0, tzinfo=LONDON)]
+    k, movement = level_kiosk(fresh_store, wall, None)
+    devices = k.devices
     try:
         run_session(k)  # day 0: left 20 %, right 40 %
         advance(k, 2)
@@ -166,3 +171,30 @@ def test_the_pdf_says_where_the_photos_are(kiosk, tmp_path, attached):
     summary = summary_of(kiosk.store, NOW.date(), NOW + timedelta(hours=1), attached=attached)
     where = "sent beside this summary as sealed attachments" if attached else "kept sealed on the kiosk"
     assert f"Standard photos (3), {where}" in pdf_text(summary, tmp_path)
+
+
+def test_when_the_plan_asks_for_a_new_baseline_later_sessions_are_compared_with_it(fresh_store):
+    wall = [datetime(2026, 11, 3, 10, 0, tzinfo=LONDON)]
+    k, movement = level_kiosk(fresh_store, wall, 2)  # the plan: a new baseline every 2 weeks
+    try:
+        run_session(k)
+        advance(k, 2)
+        wall[0] = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+        movement.level = (40.0, 40.0)
+        run_session(k)
+        advance(k, 2)
+        assert [(b.at.date().isoformat(), b.reason) for b in baselines(fresh_store)] == [
+            ("2026-11-03", "first"),
+            ("2026-11-24", "every_weeks"),
+        ]
+        wall[0] = datetime(2026, 11, 26, 10, 0, tzinfo=LONDON)
+        movement.level = (60.0, 40.0)
+        run_session(k)
+        k.events.put(KeyPressed(at=k.loop.clock.t, key="p"))
+        advance(k, 0.2)
+        # against 24 November (40 %), not 3 November: the mean of the last two weeks is (40 + 60) / 2
+        assert "Closed smile: your left side moves a little further than on 24 November." in k.baseline_lines
+        assert k.baseline_marks["closed_smile"].day.isoformat() == "2026-11-24"
+    finally:
+        k.devices.close()
+        pygame.quit()
