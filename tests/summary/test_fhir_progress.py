@@ -145,3 +145,25 @@ def test_every_new_code_is_in_the_shipped_codesystem(fresh_store, tmp_path):
         for comp in res.get("component", []):
             used |= {c["code"] for c in comp["code"]["coding"] if c["system"] == SYSTEM}
     assert used and used <= known
+
+
+def test_a_side_that_hardly_moved_at_the_baseline_has_no_ratio_but_a_reason(fresh_store, tmp_path):
+    from fhir.resources.R4B.bundle import Bundle
+
+    add_session(fresh_store, NOV3, {"open_smile": (0.2, 8.0, 2.0, 80.0)})  # the left side hardly moved
+    record_due(fresh_store, None, NOV3 + timedelta(hours=1))
+    add_session(fresh_store, DAY, {"open_smile": (3.0, 8.0, 30.0, 80.0)})
+    _, bundle = bundle_of(fresh_store)
+    Bundle.model_validate(bundle)
+    changes = [o for o in of(bundle, "Observation") if coded(o, "open_smile.baseline-change")]
+    left = next(o for o in changes if o["bodySite"]["coding"][0]["code"] == "7771000")
+    assert "valueQuantity" not in left and left["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
+    assert "on 3 November it hardly moved" in left["note"][-1]["text"]
+
+
+def test_times_without_an_offset_become_dates():
+    from kiosk.summary.fhir_progress import fhir_time
+
+    assert fhir_time("2026-11-28T10:05:00+00:00") == "2026-11-28T10:05:00+00:00"
+    assert fhir_time("2026-11-28T10:05:00") == "2026-11-28"  # FHIR needs an offset with a time
+    assert fhir_time("2026-11-28") == "2026-11-28"
