@@ -5,8 +5,9 @@ questions. They come when the patient leaves the end-of-session summary (Home or
 themselves once the summary has been on screen ``SUMMARY_SHOWN_S`` seconds, but never over a
 safety state: not while a reminder is on screen or the emergency stop is latched (they wait).
 A question that is not answered (left with Stop, Home or "Not now", skipped by Stop on the
-summary, or the kiosk shut down first) is stored as ``not_answered``, so the therapist's summary
-says so instead of losing it. ``t`` is the loop's monotonic time, passed in.
+summary, or the kiosk shut down first; after a power cut, at the next start-up) is stored as
+``not_answered``, so the therapist's summary says so instead of losing it. ``t`` is the loop's
+monotonic time, passed in.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kiosk.checkin import NOT_ANSWERED, ORDER
 from kiosk.checkin_store import save_answer
@@ -22,6 +23,8 @@ from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
+RESTART_LOOKBACK = timedelta(hours=24)  # at start-up: sessions this recent without answers were cut off
+ENDED = ("done", "partial", "stopped")  # sessions that ran (kiosk/home_sessions.DONE_STATUSES)
 SUMMARY_SHOWN_S = 30.0  # time to read and hear the end-of-session summary before the questions come
 LEFT = "left"  # the questions were on screen and the patient left them
 NOT_SHOWN = "not_shown"  # the questions never came (Stop on the summary, or the kiosk shut down first)
@@ -69,3 +72,22 @@ def record_unanswered(store: Store, session_id: int | None, questions: tuple[str
 
 
 ALL_QUESTIONS = ORDER  # both questions, in asking order
+
+
+def record_cut_off(store: Store, now: datetime, lookback: timedelta = RESTART_LOOKBACK) -> list[int]:
+    """At start-up: sessions that ended in the last ``lookback`` with no stored answer at all (a power cut or
+    crash before the questions) get ``not_answered`` / ``not_shown``; returns their ids. Older sessions are
+    left alone (they may predate the questions)."""
+    marks = ",".join("?" * len(ENDED))
+    query = (
+        f"select id from sessions where ended_at >= ? and status in ({marks}) and id not in "
+        "(select session_id from checkin_answers where session_id is not null) order by id"
+    )
+    try:
+        ids = [r["id"] for r in store.db.query(query, [(now - lookback).isoformat(), *ENDED])]
+    except sqlite3.Error as exc:
+        log.error("sessions cut off before their questions not checked: %s", exc)
+        return []
+    for session_id in ids:
+        record_unanswered(store, session_id, ALL_QUESTIONS, NOT_SHOWN, now)
+    return ids

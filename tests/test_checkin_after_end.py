@@ -104,3 +104,19 @@ def test_the_summary_says_how_often_the_questions_were_not_answered(kiosk):
     assert progress["flagged"] is False
     text = " ".join(p.getPlainText() for p in progress_pdf(summary))
     assert "not answered 1" in text
+
+
+def test_after_a_power_cut_the_last_days_sessions_without_answers_are_kept_as_not_shown(fresh_store):
+    from kiosk.checkin_prompt import record_cut_off
+    from kiosk.checkin_store import save_answer
+    from tests.test_baseline import add_session
+
+    old = add_session(fresh_store, NOW - timedelta(days=3), {"open_smile": (2.0, 8.0, 20.0, 80.0)})
+    answered = add_session(fresh_store, NOW - timedelta(hours=5), {"open_smile": (2.0, 8.0, 20.0, 80.0)})
+    save_answer(fresh_store, answered, "feel", "tiring", "touch", NOW - timedelta(hours=5))
+    cut = add_session(fresh_store, NOW - timedelta(hours=1), {"open_smile": (2.0, 8.0, 20.0, 80.0)})
+    assert record_cut_off(fresh_store, NOW) == [cut]
+    rows = [(r["session_id"], r["question"], r["answer"], r["via"]) for r in fresh_store.db["checkin_answers"].rows]
+    assert (cut, "feel", "not_answered", "not_shown") in rows and (cut, "eye", "not_answered", "not_shown") in rows
+    assert all(r[0] != old for r in rows)  # older sessions may predate the questions: left alone
+    assert record_cut_off(fresh_store, NOW) == []  # a second start-up adds nothing
