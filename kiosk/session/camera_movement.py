@@ -21,6 +21,7 @@ from content.i18n import phrase
 from kiosk.devices.base import Camera, Frame
 from kiosk.session.flow import Phase
 from kiosk.session.steps import Measurement
+from kiosk.vision.analyse import Observation
 from kiosk.vision.worker import LandmarkWorker
 
 log = logging.getLogger(__name__)
@@ -107,12 +108,13 @@ class CameraMovement:
         return measurement
 
     def preview(self) -> tuple[object, object] | None:
-        """The picture the newest landmarks were found in, and those landmarks (the newest picture until
-        landmarks come). So the landmarks are drawn on their own picture, and a standard photo kept at a
-        measured peak (kiosk/photo_capture.py) is the frame that peak was measured in."""
+        """The picture the landmarks of the last measurement were found in, and those landmarks (the newest
+        picture until landmarks come). So the landmarks are drawn on their own picture, and a standard photo
+        kept at a measured peak (kiosk/photo_capture.py) is the frame that peak was measured in."""
         if self.last_frame_image is None:
             return None
-        obs = self.worker.latest
+        # The observation the last measurement was made from (the worker may have a newer one by now).
+        obs = self._seen if isinstance(self._seen, Observation) else self.worker.latest
         if obs is None:
             return self.last_frame_image, None
         image = next((f.image for f in reversed(self._recent) if f.t == obs.t), self.last_frame_image)
