@@ -20,10 +20,13 @@ from pathlib import Path
 import pygame
 
 from content.i18n import phrase
+from kiosk.baseline import BaselineMark
+from kiosk.baseline_store import baseline_marks
 from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
 from kiosk.checkin_control import CheckinControl
+from kiosk.checkin_prompt import ALL_QUESTIONS, NOT_SHOWN, CheckinOwed, record_unanswered
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
 from kiosk.events import (
@@ -130,6 +133,7 @@ class Kiosk:
         self.caregiver: CaregiverState | None = None
         self.checkin: CheckinControl | None = None  # the two questions after a session (issue 23)
         self.checkin_screen = CheckinScreen()
+        self.checkin_owed = CheckinOwed()  # the ended session whose questions have not come yet
         self.photo_dir: Path | None = None  # sealed standard photos (None: <data_dir>/photos)
         self.estop_announced = False  # the latched emergency stop has been said and shown
         self._asked_raise = False  # "one step stronger?" is on screen (the listener was told)
@@ -137,6 +141,7 @@ class Kiosk:
         self.home_sessions, self.home_sessions_at = SessionStatus(None, False), None
         self.progress_data: dict[str, list[WeekPoint]] = {}
         self.baseline_lines: tuple[str, ...] = ()  # progress against the baseline, in sentences (issue 23)
+        self.baseline_marks: dict[str, BaselineMark] = {}  # and as thin lines on the charts
         self.actions: list[str] = []
         self.screens_seen: list[str] = []
         self.screenshot_dir: Path | None = None
@@ -147,6 +152,7 @@ class Kiosk:
         self.loop.add_step("estop", self.step_estop)
         self.loop.add_step("reminders", self.step_reminders)
         self.loop.add_step("session", self.step_session)
+        self.loop.add_step("checkin", self.step_checkin)
         self.loop.add_step("draw", self.step_draw)
         if devices.listener is not None:
             devices.listener.start(self.events)
@@ -248,6 +254,16 @@ class Kiosk:
             if self.session.ended:
                 self.mode = "summary"
                 self.home_sessions_at = None  # a finished session may end the Home prompt
+                self.checkin_owed.owe(self.session.session_id, t)  # done, stopped or run out: the questions follow
+
+    def step_checkin(self, t: float) -> None:
+        """The questions come by themselves after the summary has been shown a while, never over a safety state."""
+        if self.mode == "summary" and self.checkin_owed.due(t, self._safe_for_questions()):
+            self.open_checkin()
+
+    def _safe_for_questions(self) -> bool:
+        """No reminder on screen and no latched emergency stop: the questions wait for those."""
+        return self.reminder is None and not (self.stim is not None and self.stim.estop_latched)
 
     def _tell_listener_what_was_asked(self) -> None:
         """Spoken yes/no count only right after a question (kiosk/voice): say when one is on screen."""
@@ -276,6 +292,7 @@ class Kiosk:
     def handle(self, event: Event) -> None:
         if isinstance(event, QuitRequested):
             log.info("quitting: %s", event.reason)
+            self.settle_checkin()
             self.loop.stop()
         elif isinstance(event, KeyPressed):
             if event.key == "escape" and self._idle_home() and not self.settings.display.fullscreen:
@@ -456,22 +473,40 @@ class Kiosk:
         self.mode, self.caregiver = "home", None
 
     def act_checkin(self, action: str, via: str) -> bool:
-        """Leaving the summary opens the two questions; on them, an answer or leaving. True: taken."""
+        """Leaving the summary opens the two questions; on them, an answer or leaving. True: taken.
+
+        Stop on the summary (or leaving it while the emergency stop is latched) skips them: they are
+        stored as not answered. Leaving the questions stores the unanswered ones the same way."""
         if self.mode == "summary":
-            if action not in ("home", "primary") or self.session is None or self.session.session_id is None:
+            if action not in ("home", "primary", "stop") or not self.checkin_owed.owed:
                 return False
-            lang = self.settings.display.language
-            self.checkin = CheckinControl(
-                self.session.session_id, self.store, self.devices.speaker, lang, self.wall_clock
-            )
-            self.mode = "checkin"
-            self.checkin.begin()
+            if action == "stop" or not self._safe_for_questions():
+                self.settle_checkin()
+                return False
+            self.open_checkin()
             return True
         if self.checkin is not None and self.checkin.act(action, via):
             return True
         if action in ("home", "stop") or (action == "primary" and self.checkin is not None and self.checkin.finished):
-            self.mode, self.checkin = "home", None
+            self.settle_checkin()
+            self.mode = "home"
         return True
+
+    def open_checkin(self) -> None:
+        """Ask the owed session's two questions (kiosk/checkin_control.py)."""
+        lang = self.settings.display.language
+        session_id = self.checkin_owed.take()
+        self.checkin = CheckinControl(session_id, self.store, self.devices.speaker, lang, self.wall_clock)
+        self.mode = "checkin"
+        self.checkin.begin()
+
+    def settle_checkin(self) -> None:
+        """Questions left or never shown are kept as not answered (kiosk/checkin_prompt.py)."""
+        if self.checkin is not None:
+            self.checkin.leave()
+            self.checkin = None
+        if self.checkin_owed.owed:
+            record_unanswered(self.store, self.checkin_owed.take(), ALL_QUESTIONS, NOT_SHOWN, self.wall_clock())
 
     def open_progress(self) -> None:
         self.progress_screen.index = 0
@@ -485,8 +520,10 @@ class Kiosk:
         """The sentences comparing now with the baseline (issue 23); none when they cannot be read."""
         try:
             lines = progress_lines(self.store, self.wall_clock(), self.exercise_names, self.settings.display.language)
+            self.baseline_marks = baseline_marks(self.store, self.wall_clock())
         except (sqlite3.Error, ValueError) as exc:  # the charts still show; the log says why the sentences do not
             log.error("progress against the baseline not shown: %s", exc)
+            self.baseline_marks = {}
             return ()
         return tuple(lines)
 
@@ -671,7 +708,9 @@ class Kiosk:
             self.summary_screen.draw(p, self.session.summary, int(t // NOTICE_PAGE_S))
         elif self.mode == "progress":
             lang = self.settings.display.language
-            self.progress_screen.draw(p, self.progress_data, self.exercise_names, lang, self.baseline_lines)
+            self.progress_screen.draw(
+                p, self.progress_data, self.exercise_names, lang, self.baseline_lines, self.baseline_marks
+            )
         elif self.mode == "caregiver" and self.caregiver is not None:
             self.caregiver_screen.draw(p, self.caregiver)
         elif self.mode == "checkin" and self.checkin is not None:

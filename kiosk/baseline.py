@@ -74,6 +74,24 @@ class ExerciseChange:
     evenness_now: float | None
 
 
+@dataclass(frozen=True)
+class BaselineMark:
+    """Where each side stood at the baseline, in % (the unit of the progress charts)."""
+
+    day: date
+    left_pct: float
+    right_pct: float
+
+
+def chart_marks(results: dict[str, Values], day: date) -> dict[str, BaselineMark]:
+    """Per exercise measured at the baseline, its two sides in %, for the progress charts' thin lines."""
+    return {
+        ex: BaselineMark(day, v.left_pct, v.right_pct)
+        for ex, v in results.items()
+        if v.left_pct is not None and v.right_pct is not None
+    }
+
+
 def baseline_due(last_baseline: datetime | None, every_weeks: int | None, at: datetime) -> bool:
     """Whether a session at ``at`` becomes the baseline: the first one, or the plan's interval has passed."""
     if last_baseline is None:

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from kiosk.baseline import RECENT_DAYS, ExerciseChange, Values, baseline_due, compare, mean_values
+from kiosk.baseline import (
+    RECENT_DAYS,
+    BaselineMark,
+    ExerciseChange,
+    Values,
+    baseline_due,
+    chart_marks,
+    compare,
+    mean_values,
+)
 from kiosk.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -124,6 +133,12 @@ def changes_now(store: Store, now: datetime) -> list[ExerciseChange]:
         return []
     recent = recent_results(store, now - timedelta(days=RECENT_DAYS + 1), now)
     return compare(base.results, base.at.date(), recent, now)
+
+
+def baseline_marks(store: Store, now: datetime) -> dict[str, BaselineMark]:
+    """The baseline in force at ``now`` per exercise, in %, for the progress charts (empty without one)."""
+    base = baseline_at(store, now)
+    return {} if base is None else chart_marks(base.results, base.at.date())
 
 
 class BaselineStep:

@@ -40,6 +40,7 @@ class CheckinRow:
     question: str
     answer: str
     flags: tuple[str, ...]
+    via: str = ""  # touch | voice | key | button; for NOT_ANSWERED: how it was left (left | not_shown)
 
 
 def action(question: str, answer: str) -> str:
@@ -59,7 +60,7 @@ def flags_of(question: str, answer: str) -> tuple[str, ...]:
     """What an answer flags for the therapist: pain, an eye problem (named), or nothing."""
     if question == "feel" and answer == "painful":
         return ("pain",)
-    if question == "eye" and answer != "none":
+    if question == "eye" and answer not in ("none", NOT_ANSWERED):
         return ("eye_problem", f"eye_{answer}")
     return ()
 
@@ -102,3 +103,14 @@ class CheckIn:
     def eye_problem(self) -> bool:
         """The patient reported an eye problem: tell them to contact the doctor."""
         return "eye_problem" in self.flags
+
+
+# A question the patient left (or that never came, e.g. a new session started first) is stored with
+# this answer, so the summary says "not answered" instead of losing it. It never flags anything.
+NOT_ANSWERED = "not_answered"
+
+
+def unanswered(state: CheckIn) -> tuple[str, ...]:
+    """The questions of ``state`` still without an answer, in asking order."""
+    asked = {q for q, _ in state.answers}
+    return tuple(q for q in ORDER if q not in asked)

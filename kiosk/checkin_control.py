@@ -14,7 +14,8 @@ from datetime import datetime
 
 from content.i18n import phrase
 from content.loader import load_education
-from kiosk.checkin import CheckIn, parse_action
+from kiosk.checkin import CheckIn, parse_action, unanswered
+from kiosk.checkin_prompt import LEFT, record_unanswered
 from kiosk.checkin_store import save_answer
 from kiosk.devices.base import PRIORITY_REMINDER, Speaker
 from kiosk.screens.checkin import CheckinModel
@@ -63,6 +64,10 @@ class CheckinControl:
         """A spoken answer; True when the intent answered the question on screen."""
         answer = self.state.answer_by_voice(intent)
         return answer is not None and self._take(*answer, "voice")
+
+    def leave(self) -> None:
+        """The patient left: each question not answered yet is stored as not answered."""
+        record_unanswered(self.store, self.state.session_id, unanswered(self.state), LEFT, self.wall_clock())
 
     def model(self) -> CheckinModel:
         return self.closing or CheckinModel(self.state.question, self.lang)

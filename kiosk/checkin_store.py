@@ -27,10 +27,13 @@ def save_answer(store: Store, session_id: int | None, question: str, answer: str
 def answers_between(store: Store, start: str, end: str) -> list[CheckinRow]:
     """Every answer with ``start <= at < end`` (ISO strings), oldest first."""
     rows = store.db.query(
-        "select session_id, at, question, answer, flags from checkin_answers where at >= ? and at < ? order by at, id",
+        "select session_id, at, question, answer, flags, via from checkin_answers "
+        "where at >= ? and at < ? order by at, id",
         [start, end],
     )
     return [
-        CheckinRow(r["session_id"], r["at"], r["question"], r["answer"], tuple(json.loads(r["flags"] or "[]")))
+        CheckinRow(
+            r["session_id"], r["at"], r["question"], r["answer"], tuple(json.loads(r["flags"] or "[]")), r["via"] or ""
+        )
         for r in rows
     ]

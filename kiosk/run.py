@@ -153,6 +153,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return every_weeks_of(plan.raw if plan is not None else None)
 
     kiosk.loop.add_step("baseline", BaselineStep(store, baseline_every_weeks, kiosk.wall_clock))  # issue 23
+    from kiosk.checkin_prompt import record_cut_off
+
+    record_cut_off(store, kiosk.wall_clock())  # issue 23: questions a power cut or crash kept from coming
     from kiosk.photo_capture import PhotoStep, therapist_key_or_none
 
     kiosk.loop.add_step(

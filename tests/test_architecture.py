@@ -53,6 +53,7 @@ PURE_IF_PRESENT = [
     "kiosk/checkin.py",
     "kiosk/baseline.py",
     "kiosk/summary/progress_section.py",
+    "kiosk/summary/fhir_progress.py",
 ]
 
 

@@ -51,3 +51,36 @@ def test_many_sentences_go_on_more_pages_and_none_is_cut(screen):
     assert pages > 1
     for n in range(8):
         assert sum(f"Exercise {n}:" in words for words in seen[:pages]) == 1
+
+
+def test_each_chart_shows_where_each_side_stood_at_the_baseline_as_thin_lines(kiosk):
+    from kiosk.screens.progress import SERIES
+
+    store = kiosk.store
+    add_session(store, NOV3, {"closed_smile": (2.0, 8.0, 20.0, 80.0)})
+    add_session(store, NOW - timedelta(days=1), {"closed_smile": (4.0, 8.0, 40.0, 80.0)})
+    kiosk.loop.add_step("baseline", BaselineStep(store, lambda: None, kiosk.wall_clock))
+    advance(kiosk, 0.2)
+    press(kiosk, "p")
+    assert kiosk.baseline_marks["closed_smile"].left_pct == 20.0
+    assert "Thin lines: your first assessment, 3 November." in kiosk.painter.all_words()
+    surface = kiosk.painter.surface
+    scale = surface.get_width() / 800
+
+    def row_has(colour, y):  # a thin line spans the chart: look for its colour across a row
+        return sum(surface.get_at((x, y))[:3] == colour for x in range(int(150 * scale), int(700 * scale))) > 100
+
+    top = 100.0
+    chart_top, chart_h = int(124 * scale), int((480 - 334 - 32) * scale)  # the chart leaves room for the words
+    right_y = int(chart_top + chart_h - chart_h * 80.0 / top)  # right side at the baseline: 80 %
+    left_y = int(chart_top + chart_h - chart_h * 20.0 / top)
+    assert any(row_has(tuple(SERIES[0].colour), y) for y in range(right_y - 1, right_y + 2))
+    assert any(row_has(tuple(SERIES[1].colour), y) for y in range(left_y - 1, left_y + 2))
+    press(kiosk, "n")  # the sentence page has no chart and no thin-line words
+    assert "Thin lines" not in kiosk.painter.all_words()
+
+
+def test_without_a_baseline_the_chart_has_no_thin_lines(kiosk):
+    add_session(kiosk.store, NOW - timedelta(days=1), {"closed_smile": (4.0, 8.0, 40.0, 80.0)}, plan_version=None)
+    press(kiosk, "p")
+    assert kiosk.baseline_marks == {} and "Thin lines" not in kiosk.painter.all_words()

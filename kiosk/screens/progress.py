@@ -2,7 +2,9 @@
 
 Each line differs by pattern and marker as well as colour (solid with dots, dashed with squares,
 dotted with triangles) and is named in the legend, so no one needs to tell colours apart. The
-axes have their unit (% of a typical movement) and the week each point stands for.
+axes have their unit (% of a typical movement) and the week each point stands for. With a
+baseline (issue 23), each side's level at the first assessment is a thin line across the chart in
+that side's colour and pattern, named above the chart with its date.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 import pygame
 
 from content.i18n import DEFAULT_LANGUAGE, phrase
+from kiosk.baseline import BaselineMark, day_words
+from kiosk.baseline_text import baseline_words
 from kiosk.progress import WeekPoint
 from kiosk.screens.baseline_page import baseline_pages, draw_baseline_page
 from kiosk.ui import theme
@@ -62,8 +66,10 @@ class ProgressScreen:
         names: dict[str, str],
         lang: str = DEFAULT_LANGUAGE,
         baseline: tuple[str, ...] = (),
+        marks: dict[str, BaselineMark] | None = None,
     ) -> None:
-        """One chart per exercise; with ``baseline`` sentences, a page of them after the last chart."""
+        """One chart per exercise; with ``baseline`` sentences, a page of them after the last chart;
+        ``marks``: where each side stood at the baseline (thin lines on that exercise's chart)."""
         p.clear()
         w, h = p.size
         m = p.px(16)
@@ -88,9 +94,15 @@ class ProgressScreen:
         p.label(name, "heading", pygame.Rect(m, m, w - 3 * m - which_w, p.px(64)))
         p.label(which, "small", pygame.Rect(w - m - which_w, m + p.px(12), which_w, p.px(40)), ink=theme.MUTED)
         # The chart, its axes' words and the legend all end above the bottom buttons.
-        chart = pygame.Rect(m + p.px(70), p.px(124), w - p.px(120), h - p.px(334))
-        self._axes(p, data[exercise], chart, lang)
-        self._chart(p, data[exercise], chart)
+        mark = (marks or {}).get(exercise)
+        room = p.px(32) if mark is not None else 0  # a line of words under the legend names the thin lines
+        chart = pygame.Rect(m + p.px(70), p.px(124), w - p.px(120), h - p.px(334) - room)
+        top = self.top(data[exercise], mark)
+        self._axes(p, data[exercise], chart, lang, top)
+        if mark is not None:
+            under_legend = pygame.Rect(m, chart.bottom + p.px(86), w - 2 * m, room)
+            self._baseline_lines(p, mark, chart, top, under_legend, lang)
+        self._chart(p, data[exercise], chart, top)
         self._legend(p, pygame.Rect(m, chart.bottom + p.px(44), w - 2 * m, p.px(40)), lang)
         note = pygame.Rect(m, h - bh - m, w - 2 * bw - 4 * m, bh)
         p.paragraph(phrase("progress.estimates", lang), "small", note, theme.MUTED)
@@ -111,11 +123,23 @@ class ProgressScreen:
         )
 
     @staticmethod
-    def top(points: list[WeekPoint]) -> float:
-        """The value at the top of the chart: 100 %, or more when a week went above it."""
-        return max([100.0] + [max(pt.left_pct, pt.right_pct) for pt in points])
+    def top(points: list[WeekPoint], mark: BaselineMark | None = None) -> float:
+        """The value at the top of the chart: 100 %, or more when a week (or the baseline) went above it."""
+        levels = [mark.left_pct, mark.right_pct] if mark is not None else []
+        return max([100.0, *levels] + [max(pt.left_pct, pt.right_pct) for pt in points])
 
-    def _axes(self, p: Painter, points: list[WeekPoint], box: pygame.Rect, lang: str) -> None:
+    @staticmethod
+    def _baseline_lines(
+        p: Painter, mark: BaselineMark, box: pygame.Rect, top: float, words_at: pygame.Rect, lang: str
+    ) -> None:
+        """Each side's level at the baseline: a thin line across the chart, in that side's colour and pattern."""
+        for series, value in ((SERIES[0], mark.right_pct), (SERIES[1], mark.left_pct)):
+            y = int(box.bottom - box.height * value / top)
+            dashed_line(p.surface, series.colour, (box.x, y), (box.right, y), p.px(series.dash), 2)
+        words = phrase("baseline.chart_lines", lang, date=day_words(mark.day, baseline_words(lang)))
+        p.label(words, "small", words_at, ink=theme.MUTED)
+
+    def _axes(self, p: Painter, points: list[WeekPoint], box: pygame.Rect, lang: str, top: float) -> None:
         pygame.draw.line(p.surface, theme.MUTED, box.bottomleft, box.bottomright, 2)
         pygame.draw.line(p.surface, theme.MUTED, box.bottomleft, box.topleft, 2)
         p.label(
@@ -124,7 +148,6 @@ class ProgressScreen:
             pygame.Rect(box.x + p.px(8), p.px(84), box.width - p.px(8), p.px(36)),
             ink=theme.MUTED,
         )
-        top = self.top(points)
         for value in (0, 50, 100):
             y = int(box.bottom - box.height * value / top)
             pygame.draw.line(p.surface, theme.MUTED, (box.x - p.px(6), y), (box.x, y), 2)
@@ -138,9 +161,7 @@ class ProgressScreen:
             under = pygame.Rect(x + p.px(4), box.bottom + p.px(4), slot - p.px(8), p.px(36))
             p.label(when, "small", under, ink=theme.MUTED, centred=True)  # under its point, mid-slot
 
-    def _chart(self, p: Painter, points: list[WeekPoint], box: pygame.Rect) -> None:
-        top = self.top(points)
-
+    def _chart(self, p: Painter, points: list[WeekPoint], box: pygame.Rect, top: float) -> None:
         def xy(i: int, value: float) -> Point:
             x = box.x + (box.width * (i + 0.5) / max(1, len(points)))
             return int(x), int(box.bottom - box.height * value / top)

@@ -8,6 +8,7 @@ session flow. Calibration collects relaxed faces while the flow asks for it.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import replace
 
 from coach.calibration import Calibration, CalibrationError, calibrate
@@ -17,14 +18,16 @@ from coach.metrics import score
 from coach.sunnybrook import resting_estimate
 from coach.synkinesis import assess_synkinesis
 from content.i18n import phrase
-from kiosk.devices.base import Camera
+from kiosk.devices.base import Camera, Frame
 from kiosk.session.flow import Phase
 from kiosk.session.steps import Measurement
+from kiosk.vision.analyse import Observation
 from kiosk.vision.worker import LandmarkWorker
 
 log = logging.getLogger(__name__)
 
 MAX_CALIBRATION_FACES = 60
+RECENT_FRAMES = 8  # pictures kept to find the one the newest landmarks came from (the worker lags a few frames)
 FEEDBACK_PHASES = {Phase.MOVE: "move", Phase.HOLD: "hold", Phase.RELAX: "rest"}
 # Co-movement indicators that count as synkinesis for the stimulation rule (mass movement is
 # coaching feedback, "gentle and isolated", not synkinesis).
@@ -44,6 +47,7 @@ class CameraMovement:
         self.relaxed: list[FaceLandmarks] = []
         self.calibration: Calibration | None = None
         self.last_frame_image = None
+        self._recent: deque[Frame] = deque(maxlen=RECENT_FRAMES)
         self._seen: object | None = None
         self._scored: tuple[tuple, Measurement] | None = None  # the last measurement and what it was made of
 
@@ -67,6 +71,7 @@ class CameraMovement:
         frame = self.camera.read()
         if frame is not None:
             self.last_frame_image = frame.image
+            self._recent.append(frame)
             self.worker.submit(frame)
         obs = self.worker.latest
         if obs is None:
@@ -103,11 +108,17 @@ class CameraMovement:
         return measurement
 
     def preview(self) -> tuple[object, object] | None:
-        """The newest picture and its landmarks, for the optional camera view."""
+        """The picture the landmarks of the last measurement were found in, and those landmarks (the newest
+        picture until landmarks come). So the landmarks are drawn on their own picture, and a standard photo
+        kept at a measured peak (kiosk/photo_capture.py) is the frame that peak was measured in."""
         if self.last_frame_image is None:
             return None
-        obs = self.worker.latest
-        return self.last_frame_image, (obs.face.points if obs is not None and obs.face is not None else None)
+        # The observation the last measurement was made from (the worker may have a newer one by now).
+        obs = self._seen if isinstance(self._seen, Observation) else self.worker.latest
+        if obs is None:
+            return self.last_frame_image, None
+        image = next((f.image for f in reversed(self._recent) if f.t == obs.t), self.last_frame_image)
+        return image, (obs.face.points if obs.face is not None else None)
 
     def close(self) -> None:
         self.worker.close()

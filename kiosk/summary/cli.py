@@ -102,7 +102,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(str(exc), file=sys.stderr)
             return 3
-        summary, packed = service.build_from_store(store, start, end, now, key, therapist, service.canonical(settings))
+        summary, packed = service.build_from_store(
+            store, start, end, now, key, therapist, service.canonical(settings), photos_attached=args.photos
+        )
         if args.photos:  # issue 23: the period's standard photos, sealed; never without a therapist key
             folder = service.data_dir(settings) / PHOTO_DIR
             photos = photo_attachments(store, folder, Period(start, end), now, key, therapist)

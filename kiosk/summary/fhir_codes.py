@@ -15,7 +15,7 @@ from coach.metrics import METRIC_IDS
 
 DEFAULT_CANONICAL = "urn:uuid:5b0e7c1e-4f64-5d2a-9a3e-7c3a1f0d2b6e"
 CODE_SYSTEM_ID = "facecoach-measures"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: progress against the baseline, after-session answers, standard photos (issue 23)
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -33,6 +33,7 @@ EXERCISE_MEASURES: dict[str, tuple[str, str]] = {
     "pct-reference": ("movement as % of the patient's own reference", "%"),
     "symmetry-ratio": ("symmetry ratio, weaker side over stronger side", "1"),
     "co-movement": ("results in which the camera flagged co-movement (synkinesis indicator)", "{results}"),
+    "baseline-change": ("movement now over movement at the baseline assessment (last 14 days' mean)", "1"),
 }
 # Summary-level codes: code -> display.
 SUMMARY_CODES: dict[str, str] = {
@@ -54,7 +55,32 @@ SUMMARY_CODES: dict[str, str] = {
     "sunnybrook-resting": "Sunnybrook-style resting symmetry score (estimate)",
     "sunnybrook-composite": "Sunnybrook-style composite score (estimate)",
     "stimulation-block": "Transcutaneous electrical stimulation of facial muscles (home device)",
+    # Progress against the baseline assessment (issue 23): components of <exercise>.baseline-change.
+    "baseline-value": "Movement at the baseline assessment",
+    "current-value": "Movement now (mean of the last 14 days' measured results)",
+    "baseline-date": "Date of the baseline assessment",
+    "evenness-baseline": "Weaker side as % of the other side at the baseline assessment",
+    "evenness-now": "Weaker side as % of the other side now",
+    # The after-session questions (issue 23): one Observation per answer, the answer as a code.
+    "checkin-feel": "After-session question: how did the exercises feel",
+    "checkin-eye": "After-session question: any eye problem today",
+    "feel-comfortable": "Comfortable",
+    "feel-tiring": "Tiring",
+    "feel-painful": "Painful",
+    "eye-none": "No eye problem",
+    "eye-gritty": "Eye feels gritty",
+    "eye-red": "Eye is red",
+    "eye-painful": "Eye is painful",
+    "eye-blurred": "Blurred vision",
+    "flag-pain": "Flag: the patient reported pain during the exercises",
+    "flag-eye-problem": "Flag: the patient reported an eye problem and was told to contact the doctor",
+    "standard-photo": "Standard facial photo of one view, sealed to the therapist",
 }
+
+
+def qty(value: float | int, unit: str) -> dict[str, Any]:
+    """A UCUM Quantity."""
+    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
 def system_url(canonical: str) -> str:

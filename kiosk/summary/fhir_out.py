@@ -6,8 +6,9 @@ the same summary again changes nothing. Observations carry one code per measurem
 measure) from the project's CodeSystem (included, under the canonical URL the deployment sets),
 laterality as SNOMED CT in ``bodySite``, and LOINC where a code exists (exercise duration 55411-3).
 Camera scores are ``exam`` Observations noted as self-tracking estimates; the Sunnybrook-style
-estimates point at the measurements they came from (``derivedFrom``). Synthetic data is tagged
-HTEST. Plain dicts; the tests validate every bundle with ``fhir.resources.R4B``.
+estimates point at the measurements they came from (``derivedFrom``). The progress section (issue 23:
+baseline-to-now, after-session answers and flags, standard photos' dates) is in fhir_progress.py.
+Synthetic data is tagged HTEST. Plain dicts; the tests validate every bundle with ``fhir.resources.R4B``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from kiosk.summary.fhir_codes import (
     LOINC,
     LOINC_EXERCISE_DURATION,
     TEST_DATA_TAG,
-    UCUM,
     code_system,
     display,
     exercise_code,
@@ -31,15 +31,13 @@ from kiosk.summary.fhir_codes import (
     side_concept,
     system_url,
 )
+from kiosk.summary.fhir_codes import qty as _qty
 from kiosk.summary.fhir_procedures import procedure
+from kiosk.summary.fhir_progress import progress_resources
 
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
 ESTIMATE_NOTE = "Self-tracking estimate from camera landmarks; not a clinical grade."
 ROOT = uuid.uuid5(uuid.NAMESPACE_URL, "facecoach-kiosk/fhir")
-
-
-def _qty(value: float | int, unit: str) -> dict[str, Any]:
-    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
 def _flagside_concept(flag: str) -> str | None:
@@ -61,6 +59,11 @@ class _BundleMaker:
 
     def id(self, *parts: Any) -> str:
         return str(uuid.uuid5(self.ns, "/".join(str(p) for p in parts)))
+
+    def stable_id(self, *parts: Any) -> str:
+        """An id of something that happened once (an answer, a baseline): the same in every period's bundle."""
+        who = f"{self.s['patient']}|{self.s['device']['id']}"
+        return str(uuid.uuid5(ROOT, "/".join([who, *(str(p) for p in parts)])))
 
     def add(self, resource: dict[str, Any]) -> None:
         if self.s["synthetic"]:
@@ -86,8 +89,11 @@ class _BundleMaker:
         body_site: dict[str, Any] | None = None,
         also: list[dict[str, Any]] | None = None,
         derived_from: list[str] | None = None,
+        effective: dict[str, Any] | None = None,
+        rid: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        rid = self.id("Observation", key)
+        rid = rid or self.id("Observation", key)
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": rid,
@@ -96,8 +102,9 @@ class _BundleMaker:
             "code": {"coding": [*(also or []), self.coding(code)], "text": display(code)},
             "subject": {"reference": f"Patient/{self.patient_id}"},
             "device": {"reference": f"Device/{self.device_id}"},
-            "effectivePeriod": self.period,
+            **(effective or {"effectivePeriod": self.period}),
             **value,
+            **(extra or {}),
         }
         if body_site:
             obs["bodySite"] = body_site
@@ -287,6 +294,7 @@ def to_fhir_bundle(summary: dict[str, Any], canonical: str = DEFAULT_CANONICAL) 
     maker.movement()
     maker.estimates()
     maker.procedures()
+    progress_resources(maker)
     bundle_id = maker.id("Bundle")
     return {
         "resourceType": "Bundle",

@@ -13,6 +13,8 @@ from kiosk.summary.progress_section import flag_lines
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("progress_body", parent=STYLES["BodyText"], fontSize=10, leading=13)
 MAX_FLAGS = 20
+MAX_WEEKS = 26
+NO_PHOTOS = "No standard photos were taken in this period."
 NO_COMPARISON = "No baseline comparison yet (no baseline, or nothing measured in the last two weeks)."
 
 
@@ -26,8 +28,8 @@ def progress_pdf(summary: dict[str, Any]) -> list[Any]:
     if flags:
         shown = flags[-MAX_FLAGS:]
         out.append(Paragraph("<b>Flagged:</b> " + escape("; ".join(shown)) + ".", BODY))
-    feel = ", ".join(f"{k} {v}" for k, v in section["feel_counts"].items())
-    eye = ", ".join(f"{k} {v}" for k, v in section["eye_counts"].items())
+    feel = _counts(section["feel_counts"])
+    eye = _counts(section["eye_counts"])
     answered = len({a["session_id"] for a in section["answers"]})
     out.append(
         Paragraph(
@@ -35,9 +37,28 @@ def progress_pdf(summary: dict[str, Any]) -> list[Any]:
             BODY,
         )
     )
+    weeks = [f"week of {w['week_start']}: {_counts(w['answers'])}" for w in section["weekly"][-MAX_WEEKS:]]
+    if weeks:
+        out.append(Paragraph("<b>Answers per week:</b> " + escape("; ".join(weeks)) + ".", BODY))
+    out.append(Paragraph(escape(photo_line(section.get("photos", []))), BODY))
     lines = [line for change in section["baseline_to_now"] for line in change["sentences"]]
     if lines:
         out.append(Paragraph(escape(" ".join(lines)) + " <i>(camera estimates, not a diagnosis)</i>", BODY))
     else:
         out.append(Paragraph(NO_COMPARISON, BODY))
     return out
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``{"not_answered": 1, "eye_red": 2}`` as "not answered 1, eye red 2"."""
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
+
+
+def photo_line(photos: list[dict[str, Any]]) -> str:
+    """The standard photos' dates and views (never the pictures), or that there are none."""
+    if not photos:
+        return NO_PHOTOS
+    taken = "; ".join(f"{p['taken_at'][:16].replace('T', ' ')} {p['view'].replace('_', ' ')}" for p in photos)
+    sent = any(p.get("attached") for p in photos)
+    where = "sent beside this summary as sealed attachments" if sent else "kept sealed on the kiosk"
+    return f"Standard photos ({len(photos)}), {where}: {taken}."

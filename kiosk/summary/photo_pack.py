@@ -16,6 +16,7 @@ from kiosk.store import Store
 from kiosk.summary.crypto import seal
 from kiosk.summary.model import Period
 from kiosk.summary.progress_rows import period_bounds
+from kiosk.summary.progress_section import photo_attachment_name
 from kiosk.summary.service import Packed
 
 PHOTO_KIND = "photo"
@@ -30,7 +31,7 @@ def photo_attachments(
     start, end = period_bounds(period, now)
     out = []
     for photo in stored_photos(store, folder, start.isoformat(), end.isoformat()):
-        name = f"facecoach_photo_{photo.taken_at[:10]}_{photo.session_id}_{photo.view}.fcsum"
+        name = photo_attachment_name(photo.taken_at, photo.session_id, photo.view)
         meta = {"name": name, "kind": PHOTO_KIND, "created_at": photo.taken_at, "view": photo.view}
         out.append(Packed(name, PHOTO_KIND, seal(photo.path.read_bytes(), meta, key, therapist)))
     return out

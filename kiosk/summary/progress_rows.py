@@ -13,7 +13,7 @@ from kiosk.checkin_store import answers_between
 from kiosk.photos import stored_photos
 from kiosk.store import Store
 from kiosk.summary.model import Period
-from kiosk.summary.progress_section import progress_section
+from kiosk.summary.progress_section import photo_attachment_name, progress_section
 
 LANG = "en"  # the therapist's summary is in English, like the rest of it
 
@@ -24,9 +24,10 @@ def period_bounds(period: Period, now: datetime) -> tuple[datetime, datetime]:
     return datetime.combine(period.start, time(0), tz), datetime.combine(period.end + timedelta(days=1), time(0), tz)
 
 
-def progress_from_store(store: Store, period: Period, now: datetime) -> dict[str, Any]:
+def progress_from_store(store: Store, period: Period, now: datetime, photos_attached: bool = False) -> dict[str, Any]:
     """The progress section of ``period``: answers in it, the baseline against the period's last two weeks,
-    and the dates of the standard photos taken in it (the photos themselves only as sealed attachments)."""
+    and the dates of the standard photos taken in it (the photos themselves only as sealed attachments;
+    ``photos_attached``: they travel beside this summary)."""
     start, end = period_bounds(period, now)
     at = min(now, end)
     checkins = answers_between(store, start.isoformat(), end.isoformat())
@@ -34,5 +35,14 @@ def progress_from_store(store: Store, period: Period, now: datetime) -> dict[str
     names = {ex_id: ex.name for ex_id, ex in load_exercises(LANG).items()}
     section = progress_section(checkins, known, changes_now(store, at), names, baseline_words(LANG))
     photos = stored_photos(store, Path(), start.isoformat(), end.isoformat())
-    section["photos"] = [{"taken_at": p.taken_at, "view": p.view, "session_id": p.session_id} for p in photos]
+    section["photos"] = [
+        {
+            "taken_at": p.taken_at,
+            "view": p.view,
+            "session_id": p.session_id,
+            "attachment": photo_attachment_name(p.taken_at, p.session_id, p.view),
+            "attached": photos_attached,
+        }
+        for p in photos
+    ]
     return section

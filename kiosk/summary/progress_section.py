@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from kiosk.baseline import ExerciseChange, sentences
-from kiosk.checkin import FEEL, QUESTIONS, CheckinRow
+from kiosk.checkin import FEEL, NOT_ANSWERED, QUESTIONS, CheckinRow
 
 FLAG_WORDS = {"pain": "pain during the exercises", "eye_problem": "an eye problem (told to contact the doctor)"}
 
@@ -35,10 +35,19 @@ def _weekly(rows: list[CheckinRow]) -> list[dict[str, Any]]:
     return [{"week_start": week, "answers": dict(sorted(counts.items()))} for week, counts in sorted(weeks.items())]
 
 
-def _change(change: ExerciseChange, name: str, words: dict[str, str]) -> dict[str, Any]:
+def photo_attachment_name(taken_at: str, session_id: int | None, view: str) -> str:
+    """The file name a standard photo travels under beside the summary (kiosk/summary/photo_pack.py)."""
+    return f"facecoach_photo_{taken_at[:10]}_{session_id}_{view}.fcsum"
+
+
+def _change(
+    change: ExerciseChange, name: str, words: dict[str, str], base: tuple[int, datetime, str] | None
+) -> dict[str, Any]:
+    same = base is not None and base[1].date() == change.baseline_day  # the baseline in force, named
     return {
         "exercise": change.exercise,
         "baseline_date": change.baseline_day.isoformat(),
+        **({"baseline_session_id": base[0], "baseline_at": base[1].isoformat()} if same and base else {}),
         "sides": [
             {
                 "side": s.side,
@@ -64,8 +73,8 @@ def progress_section(
 ) -> dict[str, Any]:
     """The section: answers and flags of the period, the baselines, and baseline-to-now per exercise and side.
 
-    ``baselines`` are (session id, when, reason); ``words`` are the [baseline] phrases (and months) of the
-    summary's language; ``names`` the exercises' names in it.
+    ``baselines`` are (session id, when, reason), oldest first, the last one in force; ``words`` are the
+    [baseline] phrases (and months) of the summary's language; ``names`` the exercises' names in it.
     """
     flags = _flags(checkins)
     feel = Counter(r.answer for r in checkins if r.question == "feel")
@@ -75,13 +84,16 @@ def progress_section(
         "flagged": bool(flags),
         "flags": flags,
         "answers": [
-            {"at": r.at, "session_id": r.session_id, "question": r.question, "answer": r.answer} for r in checkins
+            {"at": r.at, "session_id": r.session_id, "question": r.question, "answer": r.answer, "via": r.via}
+            for r in checkins
         ],
-        "feel_counts": {a: feel[a] for a in FEEL},
-        "eye_counts": {a: eye[a] for a in QUESTIONS["eye"]},
+        "feel_counts": {a: feel[a] for a in (*FEEL, NOT_ANSWERED)},
+        "eye_counts": {a: eye[a] for a in (*QUESTIONS["eye"], NOT_ANSWERED)},
         "weekly": _weekly(checkins),
         "baselines": [{"session_id": sid, "at": at.isoformat(), "reason": reason} for sid, at, reason in baselines],
-        "baseline_to_now": [_change(c, names.get(c.exercise, c.exercise), words) for c in changes],
+        "baseline_to_now": [
+            _change(c, names.get(c.exercise, c.exercise), words, baselines[-1] if baselines else None) for c in changes
+        ],
     }
 
 

@@ -144,8 +144,11 @@ def build_from_store(
     key: SigningKey,
     therapist: VerifyKey | None,
     canonical_url: str = DEFAULT_CANONICAL,
+    photos_attached: bool = False,
 ) -> tuple[dict[str, Any], list[Packed]]:
-    """The summary of the days ``start`` to ``end`` (inclusive) and its signed (sealed) files."""
+    """The summary of the days ``start`` to ``end`` (inclusive) and its signed (sealed) files.
+
+    ``photos_attached``: the caller sends the period's standard photos beside it (``summary build --photos``)."""
     rows, period = read_rows(store, start, end, now.tzinfo)
     summary = build_summary(
         rows,
@@ -156,7 +159,8 @@ def build_from_store(
         software_version=software_version(),
         synthetic=False,
     )
-    summary["progress"] = progress_from_store(store, period, now)  # issue 23: comfort, eye checks, baseline
+    attached = photos_attached and therapist is not None  # a photo never travels unsealed
+    summary["progress"] = progress_from_store(store, period, now, attached)  # issue 23: comfort, eye checks, baseline
     return summary, pack(summary, key, therapist, canonical=canonical_url)
 
 

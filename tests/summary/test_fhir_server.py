@@ -77,6 +77,12 @@ def _search(base: str, query: str) -> list[dict]:
         return [e["resource"] for e in json.loads(answer.read()).get("entry", [])]
 
 
+def _get(base: str, reference: str) -> dict:
+    req = urllib.request.Request(f"{base}/{reference}", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
 def _of(bundle: dict, kind: str) -> list[dict]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
@@ -132,3 +138,36 @@ def test_sync_delivers_the_summary_to_the_fhir_url_and_retries(fhir_server, kios
     patients = _search(fhir_server, "Patient?identifier=P-4B1C")
     assert len(patients) == 1
     assert _search(fhir_server, f"Observation?subject=Patient/{patients[0]['id']}&_count=10")
+
+
+def test_the_progress_section_loads_and_a_clinic_finds_it(fhir_server, fresh_store, tmp_path):
+    """Issue 23: baseline-to-now, the after-session answers and flags, and the photos' dates, searched back."""
+    from kiosk.photos import photo_folder
+    from kiosk.plan.signing import PUBLIC_NAME, keygen, read_public_key
+    from tests.summary.test_fhir_progress import bundle_of, progress_store
+
+    keygen(tmp_path / "therapist")
+    pub = read_public_key(tmp_path / "therapist" / PUBLIC_NAME)
+    progress_store(fresh_store, photo_folder(tmp_path / "data"), pub)
+    summary, bundle = bundle_of(fresh_store, pub, attached=True)
+    FhirTarget(fhir_server, TOKEN).put("summary", json.dumps(bundle).encode())
+    (patient,) = _of(bundle, "Patient")
+    who = f"subject=Patient/{patient['id']}"
+    system = DEFAULT_CANONICAL
+    changes = _search(fhir_server, f"Observation?{who}&code={system}|open_smile.baseline-change")
+    assert len(changes) == 2
+    base_ref = changes[0]["derivedFrom"][0]["reference"]
+    derived = _search(fhir_server, f"Observation?derived-from={base_ref}")
+    assert [o["id"] for o in derived] == [changes[0]["id"]]
+    base = _get(fhir_server, base_ref)
+    assert base["effectiveDateTime"].startswith("2026-11-03")
+    at_baseline = _search(fhir_server, f"Observation?{who}&code={system}|open_smile.excursion-mm&date=lt2026-11-24")
+    assert {o["id"] for o in at_baseline} == {c["derivedFrom"][0]["reference"].split("/")[1] for c in changes}
+    red = _search(fhir_server, f"Observation?{who}&code={system}|checkin-eye&value-concept={system}|eye-red")
+    assert len(red) == 1 and red[0]["valueCodeableConcept"]["text"] == "red"
+    assert len(_search(fhir_server, f"Observation?{who}&code={system}|checkin-feel")) == 2
+    flags = _search(fhir_server, f"Flag?{who}&date=ge2026-11-28&date=lt2026-11-29")  # R4 Flag has no code search
+    assert sorted(f["code"]["coding"][0]["code"] for f in flags) == ["flag-eye-problem", "flag-pain"]
+    (photo,) = _search(fhir_server, f"DocumentReference?{who}&type={system}|standard-photo")
+    assert photo["content"][0]["attachment"]["url"] == summary["progress"]["photos"][0]["attachment"]
+    assert len(_search(fhir_server, f"DocumentReference?{who}&date=ge2026-11-28&date=lt2026-11-29")) == 1

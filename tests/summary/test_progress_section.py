@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from nacl.signing import SigningKey
@@ -37,7 +38,7 @@ def test_pain_and_eye_problems_flag_the_summary_with_baseline_to_now(fresh_store
         ("pain", "painful", sid),
         ("eye_problem", "gritty", sid),
     ]
-    assert progress["feel_counts"] == {"comfortable": 0, "tiring": 0, "painful": 1}
+    assert progress["feel_counts"] == {"comfortable": 0, "tiring": 0, "painful": 1, "not_answered": 0}
     assert progress["eye_counts"]["gritty"] == 1 and progress["eye_counts"]["none"] == 0
     assert progress["weekly"] == [{"week_start": "2026-11-23", "answers": {"eye_gritty": 1, "feel_painful": 1}}]
     assert [b["reason"] for b in progress["baselines"]] == ["first"]
@@ -48,6 +49,8 @@ def test_pain_and_eye_problems_flag_the_summary_with_baseline_to_now(fresh_store
     text = " ".join(p.getPlainText() for p in progress_pdf(summary))
     assert "Flagged:" in text and "an eye problem (told to contact the doctor) (gritty)" in text
     assert "about twice as far as on 3 November" in text and "not a diagnosis" in text
+    assert "Answers per week: week of 2026-11-23: eye gritty 1, feel painful 1." in text  # over time
+    assert "No standard photos were taken in this period." in text
 
 
 def test_a_quiet_period_is_not_flagged_and_says_there_is_no_comparison(fresh_store):
@@ -82,12 +85,27 @@ def test_summary_build_attaches_the_sealed_photos_only_when_asked(setup, capsys)
     keep_photo(store, folder, therapist_pub, None, "neutral", b"\x89PNG picture", today)
     store.close()
     out = tmp_path / "out"
-    assert main(["summary", "build", "--out", str(out), "--config", str(config)]) == 0
+    assert main(["summary", "build", "--out", str(out), "--plain", "--config", str(config)]) == 0
     assert len(list(out.glob("facecoach_photo_*"))) == 0
+    (fhir,) = out.glob("*fhir*.json")
+    (doc,) = [
+        e["resource"]
+        for e in json.loads(fhir.read_text())["entry"]
+        if e["resource"]["resourceType"] == "DocumentReference"
+    ]
+    assert "url" not in doc["content"][0]["attachment"]  # the photo's date is there; the file was not sent
+    fhir.unlink()
     capsys.readouterr()
-    assert main(["summary", "build", "--out", str(out), "--photos", "--config", str(config)]) == 0
+    assert main(["summary", "build", "--out", str(out), "--plain", "--photos", "--config", str(config)]) == 0
     assert "attached 1 standard photos, sealed" in capsys.readouterr().out
     (attachment,) = out.glob("facecoach_photo_*")
+    (fhir,) = out.glob("*fhir*.json")
+    (doc,) = [
+        e["resource"]
+        for e in json.loads(fhir.read_text())["entry"]
+        if e["resource"]["resourceType"] == "DocumentReference"
+    ]
+    assert doc["content"][0]["attachment"]["url"] == attachment.name  # the DocumentReference names the sealed file
     key = str(tmp_path / "therapist" / PRIVATE_NAME)
     assert main(["summary", "open", str(attachment), "--key", key, "--extract", str(tmp_path / "x")]) == 0
     from nacl.public import PrivateKey, SealedBox
