@@ -86,13 +86,13 @@ def part_latency(pipeline: Pipeline, clean: list[corpus.Sample]) -> None:
         print(f"  end of last word -> decision, clean, {group}: {pct(values)}")
 
 
-def part_pink(pipeline: Pipeline, kind: str, clean: list[corpus.Sample]) -> None:
+def part_pink(pipeline: Pipeline, kind: str, role: str, clean: list[corpus.Sample]) -> None:
     ends, decisions, ok, never = [], [], 0, 0
     for i, s in enumerate(clean):
         speech = corpus.read_pcm(s.path)
         audio = broadcast.in_pink_noise(speech, 10.0, PINK_LEAD_S, PINK_TAIL_S, seed=i)
         word_end = PINK_LEAD_S + speech_end_s(speech)
-        ep = new_endpointer(900, kind)
+        ep = new_endpointer(900, kind, role)
         ended = None
         for n, frame in enumerate(frames_of(audio)):
             event, _ = ep.push(frame)
@@ -139,11 +139,11 @@ def part_tv(pipeline: Pipeline, commands: list[tuple[str, np.ndarray, str]]) -> 
     print(f"  TV speech alone (40 x 8 s): {fired}/{n} gave a command")
 
 
-def part_cpu(kind: str, clean: list[corpus.Sample]) -> None:
+def part_cpu(kind: str, role: str, clean: list[corpus.Sample]) -> None:
     audio = broadcast.in_pink_noise(corpus.read_pcm(clean[0].path), 10.0, 2.0, 7.0, seed=3)
     frames = frames_of(audio)
     det = detector(kind)
-    ep = new_endpointer(900, kind)
+    ep = new_endpointer(900, kind, role)
     t0 = time.perf_counter()
     for f in frames:
         if det is not None:
@@ -162,6 +162,7 @@ def main() -> int:
     parser.add_argument("--vad", default="energy,silero,webrtc")
     parser.add_argument("--audio", help="folder for the synthesized speech (kept between runs)")
     parser.add_argument("--parts", default="corpus,real,latency,pink,tv,cpu")
+    parser.add_argument("--role", default="confirms", help="confirms (energy starts, the model must agree) or decides")
     parser.add_argument("--limit", type=int, default=0, help="only every Nth clean command (quick look)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -175,10 +176,11 @@ def main() -> int:
     tv_commands = [(s.intent, corpus.read_pcm(s.path), s.text) for s in clean if s.voice == "en-us"]
     pause = [r for r in realspeech.recordings() if r.intent == "pause"][0]
     tv_commands += [("pause", read_wav(pause.path), "real pause")] * 1
+    role = args.role
     for kind in args.vad.split(","):
         pipeline = Pipeline(rec, table)
-        pipeline.endpointer = new_endpointer(900, kind)
-        print(f"== {kind}", flush=True)
+        pipeline.endpointer = new_endpointer(900, kind, role)
+        print(f"== {kind} ({role})", flush=True)
         t0 = time.perf_counter()
         if "corpus" in parts:
             part_corpus(pipeline, samples)
@@ -187,11 +189,11 @@ def main() -> int:
         if "latency" in parts:
             part_latency(pipeline, clean)
         if "pink" in parts:
-            part_pink(pipeline, kind, clean)
+            part_pink(pipeline, kind, role, clean)
         if "tv" in parts:
             part_tv(pipeline, tv_commands)
         if "cpu" in parts:
-            part_cpu(kind, clean)
+            part_cpu(kind, role, clean)
         print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
     return 0
 

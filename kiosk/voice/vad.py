@@ -69,8 +69,10 @@ class Endpointer:
     speech_ms: int = 0
     max_utterance_ms: int = 10000
     resume_ms: int = 40  # loud time that ends a pause: one loud frame of noise does not restart the count
-    detector: SpeechDetector | None = None  # None: the energy detector below
+    detector: SpeechDetector | None = None  # None: the energy detector alone
+    detector_role: str = "confirms"  # or "decides": the detector alone says what is speech
     _loud_ms: int = 0
+    _confirmed_ms: int = 0  # speech in this utterance that the detector agreed with
     _loud_run_ms: int = 0
     _preroll: deque = field(default_factory=deque)
     _recent: deque = field(default_factory=deque)
@@ -93,13 +95,19 @@ class Endpointer:
         On 'start' the frames are the pre-roll plus this frame; while in speech, this frame.
         """
         level = frame_energy(frame)
+        calibrating = len(self._recent) < CALIBRATION_FRAMES
+        loud = not calibrating and level > self.threshold()
+        if not self.in_speech and not loud:
+            self._track_floor(level)
         if self.detector is not None:
-            loud = self.detector.is_speech(frame, self.in_speech)
-        else:
-            calibrating = len(self._recent) < CALIBRATION_FRAMES
-            loud = not calibrating and level > self.threshold()
-            if not self.in_speech and not loud:
-                self._track_floor(level)
+            says = self.detector.is_speech(frame, self.in_speech)  # every frame: the model follows the stream
+            if self.detector_role == "decides":
+                loud = says
+            elif self.in_speech:
+                # "confirms": energy finds the start (the model's is later and costs accuracy, docs/voice.md);
+                # inside an utterance steady noise above the floor does not hold it open.
+                self._confirmed_ms += FRAME_MS if loud and says else 0
+                loud = loud and says
         if not self.in_speech:
             self._preroll.append(frame)
             while len(self._preroll) * FRAME_MS > self.preroll_ms:
@@ -115,15 +123,20 @@ class Endpointer:
         self.speech_ms += FRAME_MS
         if self.speech_ms >= self.max_utterance_ms:
             # Ten seconds of "speech" is a new, louder room (a television): it becomes the floor.
-            self._recent.clear()
-            self._recent.append(level)
-            self.floor = max(1.0, level)
-            self.in_speech, self._loud_ms = False, 0
+            self._new_room(level)
+            self.in_speech, self._loud_ms, self._confirmed_ms = False, 0, 0
             return "end", [frame]
         if self.silence_ms >= self.end_silence_ms:
-            self.in_speech, self._loud_ms = False, 0
+            if self.detector is not None and self._confirmed_ms < self.start_ms:
+                self._new_room(level)  # the model heard no speech in it: a louder room, not a voice
+            self.in_speech, self._loud_ms, self._confirmed_ms = False, 0, 0
             return "end", [frame]
         return "", [frame]
+
+    def _new_room(self, level: float) -> None:
+        self._recent.clear()
+        self._recent.append(level)
+        self.floor = max(1.0, level)
 
     def _count_silence(self, loud: bool) -> None:
         # Steady noise throws up single loud frames; only ``resume_ms`` of loud frames in a row
@@ -139,6 +152,7 @@ class Endpointer:
     def reset(self, floor: bool = False) -> None:
         """Forget the current utterance (and the room's noise floor too when ``floor``)."""
         self.in_speech, self.silence_ms, self.speech_ms, self._loud_ms, self._loud_run_ms = False, 0, 0, 0, 0
+        self._confirmed_ms = 0
         self._preroll.clear()
         if floor:
             self._recent.clear()

@@ -36,6 +36,10 @@ def detector(kind: str) -> SpeechDetector | None:
     return None
 
 
-def new_endpointer(end_silence_ms: int = 900, kind: str = "auto") -> Endpointer:
-    """An endpointer with the detector ``kind`` stands for on this machine."""
-    return Endpointer(end_silence_ms=end_silence_ms, detector=detector(choose(kind)[0]))
+def new_endpointer(end_silence_ms: int = 900, kind: str = "auto", role: str = "confirms") -> Endpointer:
+    """An endpointer with the detector ``kind`` stands for on this machine.
+
+    ``role`` "confirms" (the kiosk's): the energy detector finds speech and the model must agree
+    that it goes on; "decides": the model alone (measured for comparison, docs/voice.md).
+    """
+    return Endpointer(end_silence_ms=end_silence_ms, detector=detector(choose(kind)[0]), detector_role=role)

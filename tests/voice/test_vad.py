@@ -31,15 +31,36 @@ def loud_frame() -> np.ndarray:
     return np.full(FRAME, 20000, dtype=np.int16)
 
 
-def test_the_detector_not_the_level_decides_what_is_speech():
+def test_a_deciding_detector_not_the_level_says_what_is_speech():
     # Loud frames the detector calls noise never start an utterance; quiet frames it calls speech do.
     det = ScriptedDetector([False] * 50 + [True] * 30 + [False] * 100)
-    ep = Endpointer(end_silence_ms=900, detector=det)
+    ep = Endpointer(end_silence_ms=900, detector=det, detector_role="decides")
     frames = [loud_frame()] * 50 + [np.zeros(FRAME, dtype=np.int16)] * 130
     events = [(i, ep.push(f)[0]) for i, f in enumerate(frames)]
     marks = [(i, e) for i, e in events if e]
     assert marks == [(55, "start"), (79 + 90, "end")]  # 60 ms to start; 900 ms after the last speech frame
     assert det.asked[54] is False and det.asked[56] is True  # told whether it is inside speech (hysteresis)
+
+
+def test_a_confirming_detector_ends_an_utterance_that_steady_noise_would_hold_open():
+    # Energy finds the start; inside the utterance a loud frame counts only if the detector agrees.
+    # Noise that starts with the speech (a vacuum cleaner) is louder than the floor: one utterance
+    # of it alone is heard, then it becomes the room's floor.
+    words, noise = 40, 400
+    frames = [np.zeros(FRAME, dtype=np.int16)] * 20 + [loud_frame()] * (words + noise)
+    det = ScriptedDetector([False] * 20 + [True] * words + [False] * noise)
+    ep = Endpointer(end_silence_ms=900, detector=det)
+    marks = [(i, e) for i, f in enumerate(frames) if (e := ep.push(f)[0])]
+    assert marks[:2] == [(25, "start"), (20 + words - 1 + 90, "end")]
+    assert [e for _, e in marks[2:]] == ["start", "end"] and marks[-1][0] < 20 + words + 200
+    energy_alone = Endpointer(end_silence_ms=900)
+    assert [e for f in frames if (e := energy_alone.push(f)[0])] == ["start"]  # held open by the noise
+
+
+def test_a_confirming_detector_does_not_start_an_utterance_in_quiet():
+    det = ScriptedDetector([True] * 100)
+    ep = Endpointer(detector=det)
+    assert not any(ep.push(np.zeros(FRAME, dtype=np.int16))[0] for _ in range(100))
 
 
 def test_a_full_reset_resets_the_detector_but_ending_an_utterance_does_not():
