@@ -142,7 +142,7 @@ def part_tv(pipeline: Pipeline, commands: list[tuple[str, np.ndarray, str]]) -> 
 def part_cpu(kind: str, role: str, clean: list[corpus.Sample]) -> None:
     audio = broadcast.in_pink_noise(corpus.read_pcm(clean[0].path), 10.0, 2.0, 7.0, seed=3)
     frames = frames_of(audio)
-    det = detector(kind)
+    det = detector(kind, role)
     ep = new_endpointer(900, kind, role)
     t0 = time.perf_counter()
     for f in frames:

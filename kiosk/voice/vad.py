@@ -99,15 +99,15 @@ class Endpointer:
         loud = not calibrating and level > self.threshold()
         if not self.in_speech and not loud:
             self._track_floor(level)
-        if self.detector is not None:
-            says = self.detector.is_speech(frame, self.in_speech)  # every frame: the model follows the stream
-            if self.detector_role == "decides":
-                loud = says
-            elif self.in_speech:
-                # "confirms": energy finds the start (the model's is later and costs accuracy, docs/voice.md);
-                # inside an utterance steady noise above the floor does not hold it open.
-                self._confirmed_ms += FRAME_MS if loud and says else 0
-                loud = loud and says
+        if self.detector is not None and self.detector_role == "decides":
+            loud = self.detector.is_speech(frame, self.in_speech)  # every frame: the model follows the stream
+        elif self.detector is not None and self.in_speech:
+            # "confirms": energy finds the start (the model's is later and costs accuracy, docs/voice.md);
+            # inside an utterance steady noise above the floor does not hold it open. The model runs
+            # only inside utterances, so a quiet room costs nothing.
+            says = self.detector.is_speech(frame, True)
+            self._confirmed_ms += FRAME_MS if loud and says else 0
+            loud = loud and says
         if not self.in_speech:
             self._preroll.append(frame)
             while len(self._preroll) * FRAME_MS > self.preroll_ms:
@@ -117,6 +117,7 @@ class Endpointer:
                 self.in_speech, self.silence_ms, self.speech_ms = True, 0, 0
                 frames = list(self._preroll)
                 self._preroll.clear()
+                self._warm_up(frames)
                 return "start", frames
             return "", []
         self._count_silence(loud)
@@ -132,6 +133,14 @@ class Endpointer:
             self.in_speech, self._loud_ms, self._confirmed_ms = False, 0, 0
             return "end", [frame]
         return "", [frame]
+
+    def _warm_up(self, frames: list[np.ndarray]) -> None:
+        # A confirming model starts fresh on each utterance's pre-roll: it has context, and what it
+        # says depends only on this utterance.
+        if self.detector is not None and self.detector_role == "confirms":
+            self.detector.reset()
+            for f in frames:
+                self.detector.is_speech(f, False)
 
     def _new_room(self, level: float) -> None:
         self._recent.clear()

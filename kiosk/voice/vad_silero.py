@@ -14,6 +14,7 @@ import numpy as np
 WINDOW = 512  # samples the model reads at once (32 ms at 16 kHz)
 THRESHOLD = 0.5
 HYSTERESIS = 0.15
+CONFIRM_HYSTERESIS = 0.4  # confirming an utterance the energy detector found: not speech below 0.1
 
 
 def available() -> bool:

@@ -61,6 +61,16 @@ def test_a_confirming_detector_does_not_start_an_utterance_in_quiet():
     det = ScriptedDetector([True] * 100)
     ep = Endpointer(detector=det)
     assert not any(ep.push(np.zeros(FRAME, dtype=np.int16))[0] for _ in range(100))
+    assert det.asked == []  # and the model is not even run: a quiet room costs no CPU
+
+
+def test_a_confirming_detector_starts_fresh_on_each_utterance_with_its_pre_roll():
+    det = ScriptedDetector([True] * 200)
+    ep = Endpointer(detector=det)
+    frames = [np.zeros(FRAME, dtype=np.int16)] * 50 + [loud_frame()] * 10
+    events = [ep.push(f)[0] for f in frames]
+    assert events.index("start") == 55
+    assert det.resets == 1 and len(det.asked) == 30 + 4  # 300 ms of pre-roll, then the frames after the start
 
 
 def test_a_full_reset_resets_the_detector_but_ending_an_utterance_does_not():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kiosk.voice import vad_silero
+from kiosk.voice import vad_select, vad_silero
 from kiosk.voice.vad import FRAME, Endpointer, active_frames, frames_of
 from tests.voice import broadcast
 
@@ -60,7 +60,7 @@ def test_speech_is_speech_and_reset_forgets_it(speech):
 def test_in_steady_pink_noise_the_end_of_speech_is_found_on_time(speech):
     # Issue 21: with the energy detector the end came late in 10 dB pink noise (p90 2.4 s, 1.8 s
     # after the one-loud-frame fix); Silero ends every utterance within 300 ms of the 900 ms wait.
-    silero = end_delays_ms(speech, vad_silero.SileroDetector)
+    silero = end_delays_ms(speech, lambda: vad_select.detector("silero"))
     assert None not in silero and max(silero) <= 300, silero
 
 
