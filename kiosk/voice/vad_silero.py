@@ -2,9 +2,10 @@
 
 The model reads 32 ms windows (512 samples at 16 kHz) and gives a speech probability; the
 endpointer works in 10 ms frames, so frames are gathered into windows and each frame takes the
-probability of the latest whole window (at most 22 ms late). Hysteresis as in Silero's own
-utterance splitter: speech begins at ``threshold`` and goes on while the probability stays above
-``threshold - 0.15``, so a word's soft end is not cut off.
+probability of the latest whole window (at most 22 ms late). Speech begins at ``threshold`` and
+goes on while the probability stays above ``threshold - hysteresis``: 0.15 as in Silero's own
+utterance splitter when the model decides alone; 0.4 when it only confirms what the energy
+detector found (kiosk/voice/vad_select.py), so only frames it is sure of are taken away.
 """
 
 from __future__ import annotations
