@@ -26,7 +26,8 @@ import numpy as np
 
 from kiosk.voice.intents import IntentTable
 from kiosk.voice.recognizer import Decision, Hypothesis, Recognizer, decide
-from kiosk.voice.vad import FRAME_MS, Endpointer
+from kiosk.voice.vad import FRAME_MS
+from kiosk.voice.vad_select import new_endpointer
 
 STOP_GAP_MS = 100
 SPOT_CONFIDENCE = 0.8  # share-based coverage of the live result; higher than the final gate
@@ -58,7 +59,7 @@ class Pipeline:
         self.recognizer = recognizer
         self.table = table
         self.min_confidence = min_confidence
-        self.endpointer = Endpointer(end_silence_ms=end_silence_ms)
+        self.endpointer = new_endpointer(end_silence_ms)
         self.muted = muted
         self.quick_end_ms = quick_end_ms
         self.quick_phrases = table.unambiguous_phrases()
