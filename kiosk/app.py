@@ -23,6 +23,7 @@ from content.i18n import phrase
 from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
+from kiosk.checkin import VOICE_ANSWERS
 from kiosk.checkin_control import CheckinControl
 from kiosk.devices.base import PRIORITY_REMINDER
 from kiosk.devices.factory import Devices
@@ -72,6 +73,7 @@ from schedules import policy as pol
 log = logging.getLogger(__name__)
 
 NOTICE_PAGE_S = 5.0  # a Home notice longer than its two lines shows its next lines every 5 s
+CHECKIN_ANSWER_S = 30.0  # a spoken after-session answer counts this long after its question (spoken itself, ~6 s)
 
 
 def local_now() -> datetime:
@@ -333,6 +335,7 @@ class Kiosk:
                 self.apply_reminder_decisions(decisions, at)
                 return
         if self.mode == "checkin" and self.checkin is not None and self.checkin.voice(intent):
+            self._listen_for_checkin_answers()
             return
         if intent in REMINDER_INTENTS and self.reminder is not None:
             self.act("acknowledge", at, via="voice")
@@ -465,12 +468,20 @@ class Kiosk:
             )
             self.mode = "checkin"
             self.checkin.begin()
+            self._listen_for_checkin_answers()
             return True
         if self.checkin is not None and self.checkin.act(action, via):
+            self._listen_for_checkin_answers()
             return True
         if action in ("home", "stop") or (action == "primary" and self.checkin is not None and self.checkin.finished):
             self.mode, self.checkin = "home", None
         return True
+
+    def _listen_for_checkin_answers(self) -> None:
+        """The question just asked aloud: its spoken answers ("tiring", "my eye is red") count while it stands."""
+        question = self.checkin.state.question if self.checkin is not None else None
+        if question is not None and self.devices.listener is not None:
+            self.devices.listener.expect(VOICE_ANSWERS[question], CHECKIN_ANSWER_S)
 
     def open_progress(self) -> None:
         self.progress_screen.index = 0

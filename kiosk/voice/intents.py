@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,19 @@ class IntentTable:
     def phrases(self) -> dict[str, str]:
         """Every phrase mapped to its intent id."""
         return {p: i.id for i in self.intents for p in i.phrases}
+
+    def listening_for(self, asked: Iterable[str] = ()) -> dict[str, str]:
+        """The phrases the recognizer listens for: every command, plus the answers the kiosk has just asked for.
+
+        ``only_when_asked`` intents (yes, no, the after-session answers) are left out of the
+        grammar at other times, so everyday speech cannot be forced onto "no" or "tiring".
+        """
+        wanted = set(asked)
+        return {p: i.id for i in self.intents if not i.only_when_asked or i.id in wanted for p in i.phrases}
+
+    def answers(self) -> frozenset[str]:
+        """The ids of the intents that count only when asked."""
+        return frozenset(i.id for i in self.intents if i.only_when_asked)
 
     def words(self) -> set[str]:
         """Every word the recognizer must know."""

@@ -88,14 +88,21 @@ def test_normalize():
     assert normalize("  What\u2019s   NEXT?! ") == "what's next"
 
 
-def test_grammars_hold_every_phrase(table):
-    grammar = jsgf(table)
+def test_grammars_hold_every_command_and_the_answers_only_when_asked(table):
+    def phrases_in(grammar: str) -> str:
+        return grammar.replace("|", " ").replace(";", " ")
+
+    grammar, asked = jsgf(table), jsgf(table, asked={"yes", "no"})
     assert grammar.startswith("#JSGF V1.0;")
-    for phrase in table.phrases():
-        assert f" {phrase} " in grammar.replace("|", " ").replace(";", " ")
-    words = vosk_grammar(table)
-    assert words[-1] == "[unk]"
-    assert set(table.phrases()) <= set(words)
+    for phrase, intent_id in table.phrases().items():
+        in_main = f" {phrase} " in phrases_in(grammar)
+        assert in_main == (not table.get(intent_id).only_when_asked), phrase
+        assert (f" {phrase} " in phrases_in(asked)) == (in_main or intent_id in ("yes", "no")), phrase
+    assert table.answers() >= {"yes", "no", "tiring", "gritty"}
+    words, asked_words = vosk_grammar(table), vosk_grammar(table, {"yes", "no"})
+    assert words[-1] == "[unk]" == asked_words[-1]
+    assert set(table.listening_for()) <= set(words) and "yes" not in words
+    assert {"yes", "no thanks"} <= set(asked_words) and "tiring" not in asked_words
 
 
 def test_every_word_is_in_the_pocketsphinx_dictionary(table, sphinx):
