@@ -1,4 +1,4 @@
-"""Acoustic fit of recognised words against a free phone loop: the rejection model of the grammar decoder (pure).
+"""Acoustic fit of a recognised phrase against a free phone loop: the rejection model of the grammar decoder (pure).
 
 A grammar decoder forces any speech onto some phrase: a real "old" comes out as "louder" and
 covers every frame. To tell a word that was said from a word that was merely the closest, each
@@ -56,11 +56,17 @@ def score_over(phones: list[Span], first: int, last: int) -> float:
     return total
 
 
-def word_fit(words: list[Span], phones: list[Span]) -> float | None:
-    """The worst recognised word's score minus the phone loop's over its frames, per frame (None: no words).
+def phrase_fit(words: list[Span], phones: list[Span]) -> float | None:
+    """The recognised words' score minus the phone loop's over the same frames, per frame (None: no words).
 
-    Near 0 or above: the word fits as well as any phone sequence. Far below 0: the word is the
-    grammar's nearest guess for some other sound.
+    Near 0 or above: the phrase fits as well as any phone sequence. Far below 0: it is the
+    grammar's nearest guess for some other sound. Summed over the whole phrase, not the worst
+    word: measured, short words ("the", "me") of a phrase that was said fit poorly on their own,
+    and taking the worst word lost multi-word commands for no gain in rejection.
     """
-    fits = [(w.score - score_over(phones, w.first, w.last)) / w.frames for w in words if w.frames > 0]
-    return min(fits) if fits else None
+    frames = sum(w.frames for w in words if w.frames > 0)
+    if frames == 0:
+        return None
+    said = sum(w.score for w in words if w.frames > 0)
+    free = sum(score_over(phones, w.first, w.last) for w in words if w.frames > 0)
+    return (said - free) / frames

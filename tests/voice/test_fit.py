@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kiosk.voice.fit import UNDERFLOW, Span, log_units, score_over, word_fit
+from kiosk.voice.fit import UNDERFLOW, Span, log_units, phrase_fit, score_over
 from tests.voice import realspeech
 
 
@@ -25,13 +25,13 @@ def test_the_phone_loop_score_over_a_word_counts_cut_phones_pro_rata():
     assert score_over(phones, 40, 50) == 0.0
 
 
-def test_the_worst_word_decides_and_a_forced_word_fits_far_worse_than_free_phones():
-    phones = [Span("AH", 0, 9, -200), Span("L", 10, 19, -200)]
-    said = [Span("all", 0, 19, -380)]  # fits better than free phones: +1 per frame
-    forced = [Span("all", 0, 9, -190), Span("louder", 10, 19, -900)]  # -70 per frame on "louder"
-    assert word_fit(said, phones) == pytest.approx(1.0)
-    assert word_fit(forced, phones) == pytest.approx(-70.0)
-    assert word_fit([], phones) is None
+def test_a_forced_phrase_fits_far_worse_than_free_phones_over_the_same_frames():
+    phones = [Span("SIL", 0, 9, -50), Span("AH", 10, 19, -200), Span("L", 20, 29, -200)]
+    said = [Span("all", 10, 29, -380)]  # fits better than free phones: +1 per frame
+    forced = [Span("all", 10, 19, -190), Span("louder", 20, 29, -900)]  # (-1090 + 400) / 20 frames
+    assert phrase_fit(said, phones) == pytest.approx(1.0)  # the silence before it does not count
+    assert phrase_fit(forced, phones) == pytest.approx(-34.5)
+    assert phrase_fit([], phones) is None
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +51,13 @@ def hear(pipeline, path, asked=()):
 def test_a_real_prompt_forced_onto_a_command_is_rejected_and_real_commands_are_not(pipeline, sphinx):
     if not realspeech.available():
         pytest.skip(f"real speech recordings are missing: apt-get install {realspeech.PACKAGES}")
-    # dev part: "press 6 for the next message" came out as "repeat that", covering every frame
-    prompt = hear(pipeline, realspeech.ENGLISH / "vm-next.wav")
+    from kiosk.voice.sphinx import FIT_FLOOR
+
+    # dev part: this prompt came out as "what time is it" with every frame covered
+    prompt = hear(pipeline, realspeech.ENGLISH / "conf-extended.wav")
     assert prompt.intent_id is None and prompt.counted.decision.reason == "low confidence"
-    assert sphinx.last_fit is not None and sphinx.last_fit < -40
+    assert prompt.counted.decision.transcript == "what time is it"
+    assert sphinx.last_fit is not None and sphinx.last_fit < FIT_FLOOR
     pause = hear(pipeline, realspeech.ENGLISH / "dictate" / "pause.wav")
     assert pause.intent_id == "pause" and sphinx.last_fit > -30
 
