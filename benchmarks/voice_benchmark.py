@@ -44,7 +44,7 @@ def latency(pipeline, samples) -> dict[str, list[float]]:
     """
     out: dict[str, list[float]] = {"stop": [], "single word": [], "multi-word": []}
     for s in samples:
-        outcome = hear_utterance(pipeline, corpus.read_pcm(s.path), ("yes", "no"))
+        outcome = hear_utterance(pipeline, corpus.read_pcm(s.path), corpus.asked_for(s.intent))
         if outcome.intent_id != s.intent or outcome.latency_ms is None:
             continue  # misses are counted by accuracy, not timed
         group = (

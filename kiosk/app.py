@@ -25,6 +25,7 @@ from kiosk.baseline_store import baseline_marks
 from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
 from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
+from kiosk.checkin import VOICE_ANSWERS
 from kiosk.checkin_control import CheckinControl
 from kiosk.checkin_prompt import ALL_QUESTIONS, NOT_SHOWN, CheckinOwed, record_unanswered
 from kiosk.devices.base import PRIORITY_REMINDER
@@ -76,6 +77,7 @@ from schedules import policy as pol
 log = logging.getLogger(__name__)
 
 NOTICE_PAGE_S = 5.0  # a Home notice longer than its two lines shows its next lines every 5 s
+CHECKIN_ANSWER_S = 30.0  # a spoken after-session answer counts this long after its question (spoken itself, ~6 s)
 
 
 def local_now() -> datetime:
@@ -351,6 +353,7 @@ class Kiosk:
                 self.apply_reminder_decisions(decisions, at)
                 return
         if self.mode == "checkin" and self.checkin is not None and self.checkin.voice(intent):
+            self._listen_for_checkin_answers()
             return
         if intent in REMINDER_INTENTS and self.reminder is not None:
             self.act("acknowledge", at, via="voice")
@@ -486,6 +489,7 @@ class Kiosk:
             self.open_checkin()
             return True
         if self.checkin is not None and self.checkin.act(action, via):
+            self._listen_for_checkin_answers()
             return True
         if action in ("home", "stop") or (action == "primary" and self.checkin is not None and self.checkin.finished):
             self.settle_checkin()
@@ -493,12 +497,13 @@ class Kiosk:
         return True
 
     def open_checkin(self) -> None:
-        """Ask the owed session's two questions (kiosk/checkin_control.py)."""
+        """Ask the owed session's two questions (kiosk/checkin_control.py), by voice as well as touch."""
         lang = self.settings.display.language
         session_id = self.checkin_owed.take()
         self.checkin = CheckinControl(session_id, self.store, self.devices.speaker, lang, self.wall_clock)
         self.mode = "checkin"
         self.checkin.begin()
+        self._listen_for_checkin_answers()
 
     def settle_checkin(self) -> None:
         """Questions left or never shown are kept as not answered (kiosk/checkin_prompt.py)."""
@@ -507,6 +512,12 @@ class Kiosk:
             self.checkin = None
         if self.checkin_owed.owed:
             record_unanswered(self.store, self.checkin_owed.take(), ALL_QUESTIONS, NOT_SHOWN, self.wall_clock())
+
+    def _listen_for_checkin_answers(self) -> None:
+        """The question just asked aloud: its spoken answers ("tiring", "my eye is red") count while it stands."""
+        question = self.checkin.state.question if self.checkin is not None else None
+        if question is not None and self.devices.listener is not None:
+            self.devices.listener.expect(VOICE_ANSWERS[question], CHECKIN_ANSWER_S)
 
     def open_progress(self) -> None:
         self.progress_screen.index = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ class Intent:
     safety: bool = False
     requires_touch_confirmation: bool = False
     only_when_asked: bool = False  # yes/no: counts only right after the kiosk asked a question
+    always_in_grammar: bool = False  # an only_when_asked intent listened for at all times (absorbs everyday "no")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,26 @@ class IntentTable:
     def phrases(self) -> dict[str, str]:
         """Every phrase mapped to its intent id."""
         return {p: i.id for i in self.intents for p in i.phrases}
+
+    def listening_for(self, asked: Iterable[str] = ()) -> dict[str, str]:
+        """The phrases the recognizer listens for: every command, plus the answers the kiosk has just asked for.
+
+        ``only_when_asked`` intents (the after-session answers) are left out of the grammar at
+        other times, so a real "pause" cannot be taken for "tiring". Those marked
+        ``always_in_grammar`` (yes, no) stay in: everyday "no" then lands on "no" (not asked, no
+        command) instead of being forced onto a command (measured: a real "no" became "what now").
+        """
+        wanted = set(asked)
+        return {
+            p: i.id
+            for i in self.intents
+            if not i.only_when_asked or i.always_in_grammar or i.id in wanted
+            for p in i.phrases
+        }
+
+    def answers(self) -> frozenset[str]:
+        """The ids of the intents in the grammar only while asked for (the after-session answers)."""
+        return frozenset(i.id for i in self.intents if i.only_when_asked and not i.always_in_grammar)
 
     def words(self) -> set[str]:
         """Every word the recognizer must know."""
@@ -85,7 +107,7 @@ class IntentTable:
         return None
 
 
-FLAGS = ("safety", "requires_touch_confirmation", "only_when_asked")
+FLAGS = ("safety", "requires_touch_confirmation", "only_when_asked", "always_in_grammar")
 
 
 def normalize(text: str) -> str:

@@ -13,8 +13,9 @@ Three ways an utterance is decided:
 The final decision always comes from the second, whole-utterance pass and its coverage check.
 
 While the kiosk is speaking (``muted``), only safety phrases count, so the kiosk never obeys its
-own voice; intents marked ``only_when_asked`` (yes, no) count only within ``ASKED_S`` seconds of
-``expect()`` naming them (the kiosk has just asked a question).
+own voice; intents marked ``only_when_asked`` (yes, no, the after-session answers) count only
+within ``ASKED_S`` seconds of ``expect()`` naming them (the kiosk has just asked a question): an
+utterance that starts then is decoded with a grammar that holds them, others without them.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class Pipeline:
         self.frames_seen += 1
         event, frames = self.endpointer.push(frame)
         if event == "start":
-            self.recognizer.start()
+            # The answers asked for are in the grammar only while the question stands.
+            self.recognizer.start(self._asked_now())
             self._spotted, self._partial, self._checked = None, "", ("", -1)
         if not self.endpointer.in_speech and event != "end":
             return []
@@ -146,6 +148,9 @@ class Pipeline:
             decision = Decision(decision.transcript, None, decision.confidence, decision.engine, "not asked")
         return [Heard(decision, self.audio_s, early=False)]
 
-    def _was_asked(self, intent_id: str) -> bool:
+    def _asked_now(self) -> frozenset[str]:
         ids, until = self._asked
-        return intent_id in ids and self.audio_s <= until
+        return ids if self.audio_s <= until else frozenset()
+
+    def _was_asked(self, intent_id: str) -> bool:
+        return intent_id in self._asked_now()

@@ -1,6 +1,7 @@
 """The one interface in front of every speech engine, and the decision that verifies its output.
 
-An engine hears one utterance at a time: ``start()``, ``feed(samples)`` (returns the partial
+An engine hears one utterance at a time: ``start(asked)`` (``asked``: the answers the kiosk has
+just asked for, such as yes/no, which the engine listens for only then), ``feed(samples)`` (returns the partial
 transcript so far), ``so_far()`` (a checked transcript of the speech so far, unfinished phrases
 allowed, with a confidence; used before trusting an early "stop"), ``finish()`` (the final
 transcript with a confidence from 0 to 1).
@@ -10,6 +11,7 @@ and the confidence is high enough.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,7 +37,7 @@ class Recognizer(Protocol):
 
     engine: str
 
-    def start(self) -> None: ...
+    def start(self, asked: Iterable[str] = ()) -> None: ...
 
     def feed(self, samples: np.ndarray) -> str: ...
 

@@ -8,6 +8,7 @@ chooser falls back to pocketsphinx.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,7 @@ class VoskRecognizer:
 
     def __init__(self, table: IntentTable, model_dir: str | Path) -> None:
         self.model_dir = check_model_dir(model_dir)
+        self.table = table
         self.grammar = vosk_grammar_json(table)
         self._model = _load_model(self.model_dir)
         unknown = unknown_words(self._model, table)
@@ -70,10 +72,11 @@ class VoskRecognizer:
         self._rec = None
         self._partial_words: list[dict] = []
 
-    def start(self) -> None:
-        """Begin an utterance."""
+    def start(self, asked: Iterable[str] = ()) -> None:
+        """Begin an utterance; ``asked``: the answers (yes, no, "tiring") the kiosk has just asked for."""
         import vosk
 
+        self.grammar = vosk_grammar_json(self.table, asked)
         self._rec = vosk.KaldiRecognizer(self._model, 16000, self.grammar)
         self._rec.SetWords(True)
         self._rec.SetPartialWords(True)

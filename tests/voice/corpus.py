@@ -177,11 +177,25 @@ def build_corpus(folder: Path, commands: dict[str, list[str]], noisy: bool = Tru
     return samples
 
 
-def score(samples: list[Sample], pipeline, asked: tuple[str, ...] = ("yes", "no")) -> tuple[dict, dict, list[str]]:
+def asked_for(intent: str | None) -> tuple[str, ...]:
+    """The answers the kiosk has asked for when ``intent`` is said: its own question's, else none.
+
+    Commands are heard as most of the time in the kiosk (nothing asked); an answer (yes, no,
+    "tiring", "my eye is red") right after its question, when its grammar is in force.
+    """
+    from kiosk.checkin import VOICE_ANSWERS
+
+    for answers in ({"yes": "", "no": ""}, *VOICE_ANSWERS.values()):
+        if intent in answers:
+            return tuple(sorted(answers))
+    return ()
+
+
+def score(samples: list[Sample], pipeline) -> tuple[dict, dict, list[str]]:
     """Stream each sample through the pipeline on its own; share correct per kind, counts and misses.
 
-    Commands are heard as if the kiosk had just asked for yes/no (so those answers count);
-    everyday speech is heard without a question, as in the kiosk most of the time.
+    Each command is heard with the question asked that it answers (``asked_for``); everyday
+    speech with nothing asked, as in the kiosk most of the time.
     """
     from kiosk.voice.audio import read_wav
     from kiosk.voice.evaluate import hear_utterance
@@ -189,7 +203,7 @@ def score(samples: list[Sample], pipeline, asked: tuple[str, ...] = ("yes", "no"
     results: dict[str, list[bool]] = {}
     misses = []
     for s in samples:
-        outcome = hear_utterance(pipeline, read_wav(s.path), asked if s.intent else ())
+        outcome = hear_utterance(pipeline, read_wav(s.path), asked_for(s.intent))
         ok = outcome.intent_id == s.intent
         results.setdefault(s.kind, []).append(ok)
         if not ok:

@@ -15,17 +15,24 @@ import pytest
 from tests.voice import corpus
 
 # kind: (asserted floor, the target)
+# Measured over commands and after-session answers (243 samples a kind): clean 84.0%, noisy 63.0%,
+# far 78.6%, elderly 87.2%, everyday 98.6%. The phone-loop rejection (kiosk/voice/fit.py) costs
+# espeak-ng's voices most (clean commands 93.3% -> 84.6%); it was chosen for real speech.
 FLOORS = {
-    "clean": (0.90, 0.95),
-    "noisy": (0.62, 0.85),  # target not met: see docs/voice.md
-    "far": (0.80, 0.70),
-    "elderly": (0.86, 0.90),  # target not met
+    "clean": (0.81, 0.95),  # target NOT met: see docs/voice.md
+    "noisy": (0.60, 0.85),  # target NOT met
+    "far": (0.75, 0.70),
+    "elderly": (0.84, 0.90),  # target NOT met
     "everyday": (0.95, 0.95),
 }
 
 
 def check_floors(rates, counts, misses):
-    report = f"{rates} over {counts}; misses:\n" + "\n".join(misses)
+    targets = {
+        kind: f"target {target:.0%} {'met' if rates[kind] >= target else 'NOT met'}"
+        for kind, (_, target) in FLOORS.items()
+    }
+    report = f"{rates} over {counts}; {targets}; misses:\n" + "\n".join(misses)
     assert counts["clean"] >= 3 * 40 and counts["everyday"] >= 3 * 20, report
     for kind, (floor, _target) in FLOORS.items():
         assert rates[kind] >= floor, f"{kind}: {rates[kind]:.3f} < {floor}\n{report}"

@@ -88,14 +88,22 @@ def test_normalize():
     assert normalize("  What\u2019s   NEXT?! ") == "what's next"
 
 
-def test_grammars_hold_every_phrase(table):
-    grammar = jsgf(table)
+def test_grammars_hold_every_command_and_the_answers_only_when_asked(table):
+    def phrases_in(grammar: str) -> str:
+        return grammar.replace("|", " ").replace(";", " ")
+
+    grammar, asked = jsgf(table), jsgf(table, asked={"tiring", "painful"})
     assert grammar.startswith("#JSGF V1.0;")
-    for phrase in table.phrases():
-        assert f" {phrase} " in grammar.replace("|", " ").replace(";", " ")
-    words = vosk_grammar(table)
-    assert words[-1] == "[unk]"
-    assert set(table.phrases()) <= set(words)
+    for phrase, intent_id in table.phrases().items():
+        intent = table.get(intent_id)
+        in_main = f" {phrase} " in phrases_in(grammar)
+        assert in_main == (not intent.only_when_asked or intent.always_in_grammar), phrase
+        assert (f" {phrase} " in phrases_in(asked)) == (in_main or intent_id in ("tiring", "painful")), phrase
+    assert {"tiring", "gritty", "no_problem"} <= table.answers() and not {"yes", "no"} & table.answers()
+    words, asked_words = vosk_grammar(table), vosk_grammar(table, {"tiring"})
+    assert words[-1] == "[unk]" == asked_words[-1]
+    assert set(table.listening_for()) <= set(words) and "tiring" not in words and "no thanks" in words
+    assert "tiring" in asked_words and "gritty" not in asked_words
 
 
 def test_every_word_is_in_the_pocketsphinx_dictionary(table, sphinx):

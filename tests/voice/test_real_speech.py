@@ -1,8 +1,9 @@
 """Real human recordings (Debian's Asterisk prompts) through the streaming pipeline.
 
 The issue's target: at most 5% of everyday real speech gives a command other than stop. With
-pocketsphinx's grammar-only decoding it is NOT met (docs/voice.md has the figures): the asserted
-ceilings catch regressions and are named next to the target.
+pocketsphinx's grammar decoding and its phone-loop rejection it is NOT met (about 12%, from about
+30% without the rejection; docs/voice.md has the figures): the asserted ceilings catch
+regressions and are named next to the target.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pytest
 from tests.voice import realspeech
 
 TARGET = 0.05
-CEILINGS = {"dev": 0.35, "held-out": 0.32, "french": 0.32}  # measured 31.5%, 27.3%, 28.1%: target NOT met
+# measured 10.7%, 11.9%, 10.7% (31.5%, 27.3%, 28.1% before the phone-loop rejection): target NOT met
+CEILINGS = {"dev": 0.14, "held-out": 0.14, "french": 0.14}
 
 
 @pytest.fixture(scope="module")
