@@ -8,6 +8,7 @@ from kiosk.session.controller import SessionController
 from kiosk.session.exercise_record import ExerciseTally, hold_on_target
 from kiosk.session.flow import ExerciseDone, Phase, SessionFlow
 from kiosk.session.steps import ExerciseStep, Measurement, RepRecord, SessionPlan, StimOffer
+from stim_hat.reasons import Reason
 
 SMILE = ExerciseStep("open_smile", "Open smile", "open_smile", ("Smile.",), "Smile gently.", reps=3, hold_seconds=5)
 
@@ -80,7 +81,10 @@ def test_the_flow_reports_mm_percent_holds_frames_and_co_movement():
 class RefusingStim:
     """The board refuses the start as the safety rules do when co-movement is flagged."""
 
-    reason = "The camera saw unwanted co-movement. Stimulation waits until your therapist has checked it."
+    # The reason exactly as stim_hat.safety's synkinesis rule gives it (a keyed Reason, not just words).
+    reason = Reason(
+        "co_movement", "The camera saw unwanted co-movement. Stimulation waits until your therapist has checked it."
+    )
 
     def start(self, source):
         return False, self.reason
