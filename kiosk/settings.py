@@ -53,6 +53,10 @@ class VoiceSettings:
     vosk_model: str = setting("", "Folder of an installed vosk model; empty uses pocketsphinx.")
     min_confidence: float = setting(0.6, "Commands heard with lower confidence are ignored (0 to 1).")
     end_silence_ms: int = setting(900, "Silence that ends a spoken command, in ms (long enough for slow speech).")
+    vad: str = setting(
+        "auto",
+        "Voice-activity detector: 'auto' (Silero if installed, else energy), 'energy', 'silero' or 'webrtc'.",
+    )
     push_to_talk_pin: int = setting(0, "GPIO pin of an optional push-to-talk button; 0 means none.")
     speech_rate_wpm: int = setting(
         150, "Speaking rate in words per minute (150: the slow end of what older listeners find comfortable)."
@@ -145,6 +149,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "camera.source.named": ("auto", "usb", "picamera"),
     "voice.engine": ("auto", "vosk", "pocketsphinx"),
     "voice.tts": ("auto", "piper", "espeak"),
+    "voice.vad": ("auto", "energy", "silero", "webrtc"),
     "sync.target": ("none", "folder", "webdav"),
 }
 _RANGES: dict[str, tuple[float, float]] = {

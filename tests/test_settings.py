@@ -105,3 +105,12 @@ def test_no_file_means_defaults_without_notice(isolated_home):
     loaded = load_settings()
     assert loaded.notice is None and loaded.settings == Settings()
     assert not os.path.exists(isolated_home / "state" / "facecoach")
+
+
+def test_the_voice_activity_detector_is_one_of_the_known_ones():
+    settings, problems = parse_settings('[voice]\nvad = "silero"\n', "s.toml")
+    assert not problems and settings.voice.vad == "silero"
+    _, problems = parse_settings('[voice]\nvad = "loud"\n', "s.toml")
+    assert [str(p) for p in problems] == [
+        "s.toml:2: voice.vad: must be one of auto, energy, silero, webrtc, got 'loud'"
+    ]

