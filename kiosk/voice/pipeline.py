@@ -8,7 +8,10 @@ Three ways an utterance is decided:
   so it is not a stop;
 - **quick end**: when the partial is a whole command and no longer command starts with it
   ("i took my drops", but not "next", which may become "next exercise"), the utterance ends
-  after ``quick_end_ms`` of quiet instead of the long ``end_silence_ms``;
+  after ``quick_end_ms`` of quiet instead of the long ``end_silence_ms``. The final pass is
+  taken ``AHEAD_MS`` into that quiet (``Recognizer.ahead``), so the decision is ready the moment
+  the quiet has lasted ``quick_end_ms``; it stands only if no loud frame came in between (else
+  the whole utterance is decided at its end as usual);
 - otherwise the long wait, so the pauses of a slow speaker do not cut a command in two.
 The final decision always comes from the second, whole-utterance pass and its coverage check.
 
@@ -33,6 +36,7 @@ from kiosk.voice.vad_select import new_endpointer
 STOP_GAP_MS = 100
 SPOT_CONFIDENCE = 0.8  # share-based coverage of the live result; higher than the final gate
 QUICK_END_MS = 250
+AHEAD_MS = 150  # into the quiet after a complete command: the final pass runs then, not at its end
 ASKED_S = 10.0
 
 
@@ -70,6 +74,7 @@ class Pipeline:
         self._partial = ""
         self._checked: tuple[str, int] = ("", -1)  # (partial, end of speech) last checked for spotting
         self._asked: tuple[frozenset[str], float] = (frozenset(), -1.0)
+        self._ahead: tuple[Hypothesis, int, int] | None = None  # (final pass, frames seen, quiet ms) then
 
     @property
     def audio_s(self) -> float:
@@ -84,6 +89,7 @@ class Pipeline:
         """Forget everything heard (utterance, noise floor, spotting): the next audio stands alone."""
         self.endpointer.reset(floor=True)
         self._spotted, self._partial, self._checked = None, "", ("", -1)
+        self._ahead = None
 
     def push(self, frame: np.ndarray) -> list[Heard]:
         """Feed one 10 ms frame."""
@@ -93,6 +99,7 @@ class Pipeline:
             # The answers asked for are in the grammar only while the question stands.
             self.recognizer.start(self._asked_now())
             self._spotted, self._partial, self._checked = None, "", ("", -1)
+            self._ahead = None
         if not self.endpointer.in_speech and event != "end":
             return []
         for f in frames:
@@ -102,12 +109,31 @@ class Pipeline:
             early = self._spot()
             if early is not None:
                 out.append(early)
-        if event != "end" and self._quick_end():
+        ahead_ms = min(AHEAD_MS, self.quick_end_ms)
+        if event != "end" and self._ahead is None and self._quick_end(ahead_ms):
+            hyp = self.recognizer.ahead(self.quick_end_ms - ahead_ms)
+            if hyp is not None:
+                self._ahead = (hyp, self.frames_seen, self.endpointer.silence_ms)
+        if event != "end" and self._quick_end(self.quick_end_ms):
+            ahead = self._ahead_stands()
             self.endpointer.reset()
+            if ahead is not None:
+                self.recognizer.drop()
+                out.extend(self._final(ahead))
+                return out
             event = "end"
         if event == "end":
             out.extend(self._final(self.recognizer.finish()))
         return out
+
+    def _ahead_stands(self) -> Hypothesis | None:
+        """The final pass taken ahead, if the quiet after it has gone on unbroken since."""
+        if self._ahead is None:
+            return None
+        hyp, frames, silence_ms = self._ahead
+        self._ahead = None
+        unbroken = self.endpointer.silence_ms - silence_ms == (self.frames_seen - frames) * FRAME_MS
+        return hyp if unbroken else None
 
     def flush(self) -> list[Heard]:
         """End of the stream: decide on the utterance in progress, if any."""
@@ -133,9 +159,10 @@ class Pipeline:
         decision = Decision(hyp.text, intent, hyp.confidence, self.recognizer.engine, "command")
         return Heard(decision, self.audio_s, early=True)
 
-    def _quick_end(self) -> bool:
+    def _quick_end(self, quiet_ms: int) -> bool:
+        """A complete command that nothing longer starts with, followed by ``quiet_ms`` of quiet."""
         silence = self.endpointer.silence_ms
-        return silence >= self.quick_end_ms and self.table.core(self._partial) in self.quick_phrases
+        return silence >= quiet_ms and self.table.core(self._partial) in self.quick_phrases
 
     def _final(self, hyp: Hypothesis) -> list[Heard]:
         decision = decide(self.table, hyp, self.recognizer.engine, self.min_confidence)

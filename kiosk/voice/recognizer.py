@@ -4,7 +4,10 @@ An engine hears one utterance at a time: ``start(asked)`` (``asked``: the answer
 just asked for, such as yes/no, which the engine listens for only then), ``feed(samples)`` (returns the partial
 transcript so far), ``so_far()`` (a checked transcript of the speech so far, unfinished phrases
 allowed, with a confidence; used before trusting an early "stop"), ``finish()`` (the final
-transcript with a confidence from 0 to 1).
+transcript with a confidence from 0 to 1), ``ahead(quiet_to_come_ms)`` (the final pass over the
+speech so far, taken while a complete command is followed by quiet, with the quiet still to come
+stood in for; None when the engine cannot) and ``drop()``
+(end the utterance without decoding it again, when the decision taken ahead stands).
 ``decide`` then turns that into a command only when the transcript is exactly a known phrase
 and the confidence is high enough.
 """
@@ -44,6 +47,10 @@ class Recognizer(Protocol):
     def so_far(self) -> Hypothesis: ...
 
     def finish(self) -> Hypothesis: ...
+
+    def ahead(self, quiet_to_come_ms: int = 0) -> Hypothesis | None: ...
+
+    def drop(self) -> None: ...
 
 
 @dataclass(frozen=True)

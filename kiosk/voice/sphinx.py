@@ -148,6 +148,38 @@ class SphinxRecognizer:
         self._resume = True  # live decoding restarts with the next audio, after the decision is out
         return hyp
 
+    def ahead(self, quiet_to_come_ms: int = 0) -> Hypothesis:
+        """The final pass (batch CMN, coverage, acoustic fit) over the speech so far, before the end.
+
+        The pipeline runs it while a complete command is followed by quiet, so the decision is
+        ready when the quiet has lasted long enough. The quiet still to come is stood in for by
+        the quiet just heard, repeated (``quiet_to_come_ms``): the grammar search needs its
+        trailing silence (measured: cut 100 ms short, a real "pause" ended as an unfinished
+        "not"). Live decoding resumes with the next audio in case the speaker goes on (then
+        ``finish`` decides on the whole utterance as usual).
+        """
+        if not self._audio:
+            return Hypothesis("", 0.0)
+        audio = np.concatenate(self._audio)
+        pad = min(len(audio), quiet_to_come_ms * FRAME // 10)
+        if pad:
+            audio = np.concatenate([audio, audio[len(audio) - pad :]])
+        if self._open:
+            self._decoder.end_utt()
+            self._open = False
+        if len(audio) < FRAME * 10:
+            hyp = Hypothesis("", 0.0)
+        else:
+            hyp = self._batch(audio, check_fit=True)
+        self._resume = True
+        return hyp
+
+    def drop(self) -> None:
+        """End the utterance without decoding it again (its decision was made ``ahead``)."""
+        self.close()
+        self._audio = []
+        self._resume = False
+
     def _restart(self) -> None:
         self._decoder.reinit_feat()
         self._decoder.set_cmn(self._initial_cmn)

@@ -99,6 +99,14 @@ class VoskRecognizer:
         text = " ".join(w.get("word", "") for w in self._partial_words)
         return Hypothesis(text, word_confidence(self._partial_words))
 
+    def ahead(self, quiet_to_come_ms: int = 0) -> Hypothesis | None:
+        """vosk's final result ends its utterance, so it cannot be taken ahead: None (the pipeline waits)."""
+        return None
+
+    def drop(self) -> None:
+        """End the utterance without a result."""
+        self._rec = None
+
     def finish(self) -> Hypothesis:
         """End the utterance; confidence is the lowest word confidence ("[unk]" counts as 0)."""
         if self._rec is None:

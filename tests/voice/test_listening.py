@@ -204,3 +204,49 @@ def test_a_complete_unambiguous_command_ends_quickly_and_the_stopwatch_is_not_a_
         for text in ("the stopwatch is broken", "start session"):
             outcome = hear_utterance(pipeline, read_wav(speech(text, voice, rate)))
             assert "stop" not in [h.decision.intent_id for h in outcome.heard], (text, voice)
+
+
+class CountingRecognizer:
+    """The real pocketsphinx recognizer, counting which passes the pipeline asks for."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.engine, self.calls = inner, inner.engine, []
+
+    def __getattr__(self, name):
+        attr = getattr(self.inner, name)
+        if name in ("ahead", "finish", "drop", "so_far"):
+
+            def counted(*args, **kwargs):
+                self.calls.append(name)
+                return attr(*args, **kwargs)
+
+            return counted
+        return attr
+
+
+def test_the_final_pass_of_a_complete_command_is_taken_ahead_in_its_quiet(speech, sphinx, table):
+    from kiosk.voice.evaluate import hear_utterance
+
+    spy = CountingRecognizer(sphinx)
+    outcome = hear_utterance(Pipeline(spy, table), read_wav(speech("i took my drops")))
+    assert outcome.intent_id == "drops_taken"
+    assert spy.calls == ["ahead", "drop"]  # decided by the pass taken ahead; no second final pass
+    (heard,) = [h for h in outcome.heard if h.decision.intent_id]
+    quiet_waited_ms = (heard.at_audio_s - outcome.speech_end_s) * 1000
+    assert 250 <= quiet_waited_ms < 400  # still waits QUICK_END_MS of quiet before acting
+
+
+def test_speech_going_on_after_the_pass_taken_ahead_is_decided_whole(speech, sphinx, table):
+    from kiosk.voice.evaluate import hear_utterance
+    from kiosk.voice.pipeline import AHEAD_MS
+
+    def trimmed(samples: np.ndarray) -> np.ndarray:
+        loud = np.nonzero(active_frames(samples))[0]
+        return samples[loud[0] * FRAME : (loud[-1] + 1) * FRAME]
+
+    gap_ms = AHEAD_MS + 20  # the pass is taken, then speech comes back before QUICK_END_MS of quiet
+    first, then = trimmed(read_wav(speech("i took my drops"))), trimmed(read_wav(speech("yesterday at the old house")))
+    spy = CountingRecognizer(sphinx)
+    outcome = hear_utterance(Pipeline(spy, table), np.concatenate([first, quiet(gap_ms), then]))
+    assert spy.calls[0] == "ahead" and "finish" in spy.calls and spy.calls[1] != "drop", spy.calls
+    assert outcome.intent_id != "drops_taken", outcome.heard
