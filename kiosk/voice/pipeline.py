@@ -111,7 +111,7 @@ class Pipeline:
                 out.append(early)
         ahead_ms = min(AHEAD_MS, self.quick_end_ms)
         if event != "end" and self._ahead is None and self._quick_end(ahead_ms):
-            hyp = self.recognizer.ahead(self.quick_end_ms - ahead_ms)
+            hyp = self.recognizer.ahead(self.endpointer.silence_ms, self.quick_end_ms - ahead_ms)
             if hyp is not None:
                 self._ahead = (hyp, self.frames_seen, self.endpointer.silence_ms)
         if event != "end" and self._quick_end(self.quick_end_ms):

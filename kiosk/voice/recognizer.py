@@ -4,9 +4,9 @@ An engine hears one utterance at a time: ``start(asked)`` (``asked``: the answer
 just asked for, such as yes/no, which the engine listens for only then), ``feed(samples)`` (returns the partial
 transcript so far), ``so_far()`` (a checked transcript of the speech so far, unfinished phrases
 allowed, with a confidence; used before trusting an early "stop"), ``finish()`` (the final
-transcript with a confidence from 0 to 1), ``ahead(quiet_to_come_ms)`` (the final pass over the
-speech so far, taken while a complete command is followed by quiet, with the quiet still to come
-stood in for; None when the engine cannot) and ``drop()``
+transcript with a confidence from 0 to 1), ``ahead(quiet_heard_ms, quiet_to_come_ms)`` (the
+final pass over the speech so far, taken while a complete command is followed by quiet, with the
+quiet still to come stood in for; None when the engine cannot) and ``drop()``
 (end the utterance without decoding it again, when the decision taken ahead stands).
 ``decide`` then turns that into a command only when the transcript is exactly a known phrase
 and the confidence is high enough.
@@ -48,7 +48,7 @@ class Recognizer(Protocol):
 
     def finish(self) -> Hypothesis: ...
 
-    def ahead(self, quiet_to_come_ms: int = 0) -> Hypothesis | None: ...
+    def ahead(self, quiet_heard_ms: int, quiet_to_come_ms: int) -> Hypothesis | None: ...
 
     def drop(self) -> None: ...
 

@@ -148,22 +148,29 @@ class SphinxRecognizer:
         self._resume = True  # live decoding restarts with the next audio, after the decision is out
         return hyp
 
-    def ahead(self, quiet_to_come_ms: int = 0) -> Hypothesis:
+    def ahead(self, quiet_heard_ms: int, quiet_to_come_ms: int) -> Hypothesis:
         """The final pass (batch CMN, coverage, acoustic fit) over the speech so far, before the end.
 
-        The pipeline runs it while a complete command is followed by quiet, so the decision is
-        ready when the quiet has lasted long enough. The quiet still to come is stood in for by
-        the quiet just heard, repeated (``quiet_to_come_ms``): the grammar search needs its
-        trailing silence (measured: cut 100 ms short, a real "pause" ended as an unfinished
-        "not"). Live decoding resumes with the next audio in case the speaker goes on (then
-        ``finish`` decides on the whole utterance as usual).
+        The pipeline runs it while a complete command is followed by ``quiet_heard_ms`` of quiet,
+        so the decision is ready when the quiet has lasted long enough. The quiet still to come
+        (``quiet_to_come_ms``) is stood in for by noise at the level of the quietest frame just
+        heard: the grammar search needs its trailing silence (measured: cut 100 ms short, a real
+        "pause" ended as an unfinished "not"). Measured against deciding at the end, on 984
+        synthetic commands (clean, noisy, far, elderly): repeating the quiet just heard got 13
+        fewer right (a room's echo then seems to rise again), the quietest frame repeated 16
+        fewer (most in noise), this noise 2 fewer.
+        Live decoding resumes with the next audio in case the speaker goes on (then ``finish``
+        decides on the whole utterance as usual).
         """
         if not self._audio:
             return Hypothesis("", 0.0)
         audio = np.concatenate(self._audio)
-        pad = min(len(audio), quiet_to_come_ms * FRAME // 10)
-        if pad:
-            audio = np.concatenate([audio, audio[len(audio) - pad :]])
+        heard = min(len(audio) // FRAME, quiet_heard_ms // 10)
+        pad = quiet_to_come_ms * FRAME // 10
+        if heard and pad:
+            level = float(frame_levels(audio[len(audio) - heard * FRAME :]).min())
+            quiet = np.random.default_rng(11).normal(0.0, level, pad)
+            audio = np.concatenate([audio, np.clip(quiet, -32768, 32767).astype(np.int16)])
         if self._open:
             self._decoder.end_utt()
             self._open = False

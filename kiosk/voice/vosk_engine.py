@@ -99,7 +99,7 @@ class VoskRecognizer:
         text = " ".join(w.get("word", "") for w in self._partial_words)
         return Hypothesis(text, word_confidence(self._partial_words))
 
-    def ahead(self, quiet_to_come_ms: int = 0) -> Hypothesis | None:
+    def ahead(self, quiet_heard_ms: int, quiet_to_come_ms: int) -> Hypothesis | None:
         """vosk's final result ends its utterance, so it cannot be taken ahead: None (the pipeline waits)."""
         return None
 
