@@ -158,7 +158,7 @@ class SphinxRecognizer:
         "pause" ended as an unfinished "not"). Measured against deciding at the end, on 984
         synthetic commands (clean, noisy, far, elderly): repeating the quiet just heard got 13
         fewer right (a room's echo then seems to rise again), the quietest frame repeated 16
-        fewer (most in noise), this noise 2 fewer.
+        fewer (most in noise), this noise 4 fewer.
         Live decoding resumes with the next audio in case the speaker goes on (then ``finish``
         decides on the whole utterance as usual).
         """
