@@ -10,8 +10,8 @@ Three ways an utterance is decided:
   ("i took my drops", but not "next", which may become "next exercise"), the utterance ends
   after ``quick_end_ms`` of quiet instead of the long ``end_silence_ms``. The final pass is
   taken ``AHEAD_MS`` into that quiet (``Recognizer.ahead``), so the decision is ready the moment
-  the quiet has lasted ``quick_end_ms``; it stands only if no loud frame came in between (else
-  the whole utterance is decided at its end as usual);
+  the quiet has lasted ``quick_end_ms``; it stands only if the quiet went on unbroken, as the
+  endpointer counts quiet (else the whole utterance is decided at its end as usual);
 - otherwise the long wait, so the pauses of a slow speaker do not cut a command in two.
 The final decision always comes from the second, whole-utterance pass and its coverage check.
 
