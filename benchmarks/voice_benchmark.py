@@ -19,10 +19,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.voice import pipeline as pipeline_module  # noqa: E402
 from kiosk.voice.evaluate import hear_utterance  # noqa: E402
 from kiosk.voice.intents import load_intents  # noqa: E402
-from kiosk.voice.pipeline import AHEAD_MS, Pipeline  # noqa: E402
+from kiosk.voice.pipeline import Pipeline  # noqa: E402
 from kiosk.voice.recognizer import decode  # noqa: E402
 from kiosk.voice.vad import FRAME, frames_of  # noqa: E402
 from tests.voice import corpus  # noqa: E402
@@ -111,15 +110,11 @@ def main() -> int:
         pipeline = Pipeline(rec, table)
         print(f"\n== {rec.engine} ({os.cpu_count()} CPUs, {len(clean_cmds)} clean commands)")
         print(f"real-time factor: {real_time_factor(rec, clean_cmds):.3f}")
-        for label, ahead_ms in (("", pipeline_module.AHEAD_MS), (" (final pass not taken ahead)", None)):
+        at_the_end = Pipeline(rec, table, ahead_ms=pipeline.quick_end_ms)
+        for label, timed in (("", pipeline), (" (final pass not taken ahead)", at_the_end)):
             # The same run, once as the kiosk does it and once with the final pass taken only when
             # the quick end is reached (as before): the difference is what taking it ahead saves.
-            pipeline_module.AHEAD_MS = ahead_ms if ahead_ms is not None else pipeline.quick_end_ms
-            try:
-                groups = latency(pipeline, clean_cmds)
-            finally:
-                pipeline_module.AHEAD_MS = AHEAD_MS
-            for group, values in groups.items():
+            for group, values in latency(timed, clean_cmds).items():
                 if values:
                     print(
                         f"end of last word -> intent, {group}{label}: median {statistics.median(values):.0f} ms, "

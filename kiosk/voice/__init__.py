@@ -36,13 +36,11 @@ def open_listener(settings: Settings, mode: str) -> tuple[Listener | None, Devic
         return FakeListener(), DeviceState("microphone", "fake", "demo voice")
     if not settings.voice.enabled:
         return None, DeviceState("microphone", "missing", "voice commands are turned off", "Set voice.enabled.")
-    from kiosk.voice.engines import language_problem, open_recognizer
+    from kiosk.voice.engines import language_problem, open_recognizer, settings_pipeline
     from kiosk.voice.intents import VoiceDataError
     from kiosk.voice.listener import PushToTalk, VoiceListener
-    from kiosk.voice.pipeline import Pipeline
     from kiosk.voice.recognizer import VoiceError
     from kiosk.voice.speaker import speaking_now
-    from kiosk.voice.vad_select import note as vad_note
 
     mic = _input_device()
     if mic is None and mode == "auto":
@@ -55,15 +53,7 @@ def open_listener(settings: Settings, mode: str) -> tuple[Listener | None, Devic
     except (VoiceError, VoiceDataError) as exc:
         return None, DeviceState("microphone", "error", str(exc), "Reinstall FaceCoach; touch still works.")
     voice = settings.voice
-    pipeline = Pipeline(
-        recognizer,
-        recognizer_table(settings),
-        voice.min_confidence,
-        voice.end_silence_ms,
-        speaking_now,
-        vad=voice.vad,
-    )
-    note = "; ".join(n for n in (note, vad_note(voice.vad)) if n)
+    pipeline, note = settings_pipeline(settings, recognizer, recognizer_table(settings), note, speaking_now)
     ptt = PushToTalk(voice.push_to_talk_pin) if voice.push_to_talk_pin else None
     listener = VoiceListener(pipeline, push_to_talk=ptt)
     detail = f"{mic or 'no microphone yet'}; {recognizer.engine}"

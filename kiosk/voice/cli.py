@@ -17,7 +17,6 @@ from kiosk.voice.evaluate import hear_utterance
 from kiosk.voice.intents import VoiceDataError, load_intents
 from kiosk.voice.pipeline import Pipeline
 from kiosk.voice.recognizer import VoiceError
-from kiosk.voice.vad_select import note as vad_note
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_hear(args: argparse.Namespace) -> int:
-    from kiosk.voice.engines import open_recognizer
+    from kiosk.voice.engines import open_recognizer, settings_pipeline
 
     settings = load_settings(args.config).settings
     try:
@@ -98,11 +97,9 @@ def cmd_hear(args: argparse.Namespace) -> int:
     except (VoiceError, VoiceDataError) as exc:
         print(f"Speech recognition could not start: {exc}", file=sys.stderr)
         return 2
-    voice = settings.voice
-    note = "; ".join(n for n in (note, vad_note(voice.vad)) if n)
+    pipeline, note = settings_pipeline(settings, recognizer, table, note)
     if note and not args.json:
         print(note)
-    pipeline = Pipeline(recognizer, table, voice.min_confidence, voice.end_silence_ms, vad=voice.vad)
     asked = tuple(a.strip() for a in args.asked.split(",") if a.strip())
     results: list[FileResult] = []
     problems = 0

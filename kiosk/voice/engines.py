@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from kiosk.settings import Settings
 from kiosk.voice.intents import IntentTable, load_intents
+from kiosk.voice.pipeline import Pipeline
 from kiosk.voice.recognizer import Recognizer, VoiceError
+from kiosk.voice.vad_select import note as vad_note
 from kiosk.voice.vosk_engine import check_model_dir
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,10 @@ def active_engine(settings: Settings) -> str:
     return "vosk"
 
 
+def _never() -> bool:
+    return False
+
+
 def open_recognizer(settings: Settings, table: IntentTable | None = None) -> tuple[Recognizer, str]:
     """A ready recognizer and a plain note ('' when the wanted engine is the one used)."""
     table = table or load_intents(settings.display.language)
@@ -82,3 +89,12 @@ def open_recognizer(settings: Settings, table: IntentTable | None = None) -> tup
     from kiosk.voice.sphinx import SphinxRecognizer
 
     return SphinxRecognizer(table), note
+
+
+def settings_pipeline(
+    settings: Settings, recognizer: Recognizer, table: IntentTable, note: str = "", muted: Callable[[], bool] = _never
+) -> tuple[Pipeline, str]:
+    """The listening pipeline the voice settings ask for, and ``note`` with the detector's own note added."""
+    voice = settings.voice
+    pipeline = Pipeline(recognizer, table, voice.min_confidence, voice.end_silence_ms, muted, vad=voice.vad)
+    return pipeline, "; ".join(n for n in (note, vad_note(voice.vad)) if n)

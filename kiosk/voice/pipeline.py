@@ -61,6 +61,7 @@ class Pipeline:
         muted: Callable[[], bool] = lambda: False,
         quick_end_ms: int = QUICK_END_MS,
         vad: str = "auto",
+        ahead_ms: int = AHEAD_MS,
     ) -> None:
         self.recognizer = recognizer
         self.table = table
@@ -68,6 +69,7 @@ class Pipeline:
         self.endpointer = new_endpointer(end_silence_ms, vad)
         self.muted = muted
         self.quick_end_ms = quick_end_ms
+        self.ahead_ms = min(ahead_ms, quick_end_ms)  # = quick_end_ms: the pass is taken at the end
         self.quick_phrases = table.unambiguous_phrases()
         self.frames_seen = 0
         self._spotted: str | None = None
@@ -109,12 +111,12 @@ class Pipeline:
             early = self._spot()
             if early is not None:
                 out.append(early)
-        ahead_ms = min(AHEAD_MS, self.quick_end_ms)
-        if event != "end" and self._ahead is None and self._quick_end(ahead_ms):
-            hyp = self.recognizer.ahead(self.endpointer.silence_ms, self.quick_end_ms - ahead_ms)
+        quiet = self._quiet_after_command() if event != "end" else -1
+        if self._ahead is None and quiet >= self.ahead_ms:
+            hyp = self.recognizer.ahead(quiet, self.quick_end_ms - self.ahead_ms)
             if hyp is not None:
-                self._ahead = (hyp, self.frames_seen, self.endpointer.silence_ms)
-        if event != "end" and self._quick_end(self.quick_end_ms):
+                self._ahead = (hyp, self.frames_seen, quiet)
+        if quiet >= self.quick_end_ms:
             ahead = self._ahead_stands()
             self.endpointer.reset()
             if ahead is not None:
@@ -159,10 +161,15 @@ class Pipeline:
         decision = Decision(hyp.text, intent, hyp.confidence, self.recognizer.engine, "command")
         return Heard(decision, self.audio_s, early=True)
 
-    def _quick_end(self, quiet_ms: int) -> bool:
-        """A complete command that nothing longer starts with, followed by ``quiet_ms`` of quiet."""
+    def _quiet_after_command(self) -> int:
+        """Quiet (ms) after a complete command that nothing longer starts with, else -1.
+
+        -1 also while the quiet is under ``ahead_ms``: the partial is looked at only once it can matter.
+        """
         silence = self.endpointer.silence_ms
-        return silence >= quiet_ms and self.table.core(self._partial) in self.quick_phrases
+        if silence < self.ahead_ms or self.table.core(self._partial) not in self.quick_phrases:
+            return -1
+        return silence
 
     def _final(self, hyp: Hypothesis) -> list[Heard]:
         decision = decide(self.table, hyp, self.recognizer.engine, self.min_confidence)

@@ -171,9 +171,7 @@ class SphinxRecognizer:
             level = float(frame_levels(audio[len(audio) - heard * FRAME :]).min())
             quiet = np.random.default_rng(11).normal(0.0, level, pad)
             audio = np.concatenate([audio, np.clip(quiet, -32768, 32767).astype(np.int16)])
-        if self._open:
-            self._decoder.end_utt()
-            self._open = False
+        self.close()
         if len(audio) < FRAME * 10:
             hyp = Hypothesis("", 0.0)
         else:
