@@ -16,8 +16,8 @@ import logging
 import queue
 import threading
 import weakref
-from collections.abc import Collection
-from typing import Protocol
+from collections.abc import Collection, Iterable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -53,13 +53,28 @@ class SpeechEngine(Protocol):
     def close(self) -> None: ...
 
 
-class Pyttsx3Engine:
-    """pyttsx3 (espeak-ng on Linux); created inside the worker thread that uses it."""
+def voice_for(language: str, voices: Iterable[Any]) -> str | None:
+    """The id of the first pyttsx3 voice that speaks ``language`` ("de" -> "gmw/de"), else None."""
+    for voice in voices:
+        if language in (getattr(voice, "languages", None) or ()) or str(voice.id).split("/")[-1] == language:
+            return str(voice.id)
+    return None
 
-    def __init__(self) -> None:
+
+class Pyttsx3Engine:
+    """pyttsx3 (espeak-ng on Linux) in the patient's language; created inside the worker thread that uses it."""
+
+    def __init__(self, language: str = "en") -> None:
         import pyttsx3
 
         self._engine = pyttsx3.init()
+        # espeak-ng keeps its default (English) voice when told an unknown name, silently: choose
+        # from the voices it has, and say so when none speaks the language.
+        self.voice = voice_for(language, self._engine.getProperty("voices") or ())
+        if self.voice is None:
+            log.warning("speech out: pyttsx3 has no voice for %r; speaking with its default voice", language)
+        else:
+            self._engine.setProperty("voice", self.voice)
 
     def speak(self, text: str, rate: int, volume: float) -> None:
         """Say ``text`` and wait until it has been said."""

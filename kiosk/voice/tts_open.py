@@ -44,7 +44,8 @@ def engine_factory(
         sink = sink_factory()
     except TtsError as exc:
         log.warning("speech out: %s; speaking through pyttsx3", exc)
-        return Pyttsx3Engine, f"pyttsx3 ({exc})"
+        language = settings.display.language
+        return (lambda: Pyttsx3Engine(language)), f"pyttsx3 ({exc})"
     lang = settings.display.language
     fallback = None if isinstance(choice.synth, EspeakSynth) else EspeakSynth(lang)
     engine = RenderedEngine(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from kiosk.devices.base import PRIORITY_COACHING, PRIORITY_REMINDER, PRIORITY_SAFETY
-from kiosk.voice.speaker import MIN_RATE, Pyttsx3Engine, QueuedSpeaker, speaking_now
+from kiosk.voice.speaker import MIN_RATE, Pyttsx3Engine, QueuedSpeaker, speaking_now, voice_for
 
 
 class GatedEngine:
@@ -181,3 +181,20 @@ def test_the_real_engine_speaks_words_the_recognizer_understands(tmp_path, table
     engine.close()
     heard = decode(sphinx, read_wav(out))
     assert decide(table, heard, sphinx.engine, 0.6).intent_id == "drops_taken"
+
+
+def test_the_pyttsx3_fallback_chooses_the_voice_of_the_language(tmp_path):
+    from types import SimpleNamespace as Voice
+
+    voices = [Voice(id="gmw/en", languages=["en"]), Voice(id="gmw/de", languages=["de"]), Voice(id="roa/fr")]
+    assert voice_for("de", voices) == "gmw/de" and voice_for("fr", voices) == "roa/fr"
+    assert voice_for("xx", voices) is None  # then espeak-ng's default voice, with a warning in the log
+    # the real engine: German words in the German voice sound different from the English voice's
+    said = {}
+    for language in ("en", "de"):
+        engine = Pyttsx3Engine(language)
+        said[language] = tmp_path / f"{language}.wav"
+        engine.save("Bitte schließen Sie jetzt die Augen.", str(said[language]), 150, 0.9)
+        engine.close()
+        assert engine.voice is not None and engine.voice.endswith(language)
+    assert said["en"].read_bytes() != said["de"].read_bytes()

@@ -216,9 +216,14 @@ def test_without_a_sound_output_the_old_pyttsx3_path_stays(tmp_path):
     def no_sound():
         raise TtsError("no sound output: no default device")
 
-    settings = with_overrides(Settings(), storage={"data_dir": str(tmp_path)})
+    settings = with_overrides(Settings(), storage={"data_dir": str(tmp_path)}, display={"language": "de"})
     factory, note = engine_factory(settings, sink_factory=no_sound, folder=str(tmp_path))
-    assert factory is Pyttsx3Engine and note == "pyttsx3 (no sound output: no default device)"
+    assert note == "pyttsx3 (no sound output: no default device)"
+    engine = factory()
+    try:
+        assert isinstance(engine, Pyttsx3Engine) and engine.voice is not None and engine.voice.endswith("de")
+    finally:
+        engine.close()
 
 
 @needs_espeak
