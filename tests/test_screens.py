@@ -187,7 +187,7 @@ def draw_caregiver_settings(p):
     return [
         "Caregiver settings",
         "Volume 90%",
-        "Speech: 130 words a minute",
+        "Speech: 150 words a minute",
         "Language: English",
         "Camera view: off",
         "therapist's plan sets",
