@@ -39,14 +39,13 @@ def engine_factory(
     folder: str = PIPER_VOICE_DIR,
 ) -> tuple[Callable[[], SpeechEngine], str]:
     """A factory for the speaker's worker thread and a note for the status screen."""
+    lang = settings.display.language
     try:
         choice = choose(settings, folder)
         sink = sink_factory()
     except TtsError as exc:
         log.warning("speech out: %s; speaking through pyttsx3", exc)
-        language = settings.display.language
-        return (lambda: Pyttsx3Engine(language)), f"pyttsx3 ({exc})"
-    lang = settings.display.language
+        return (lambda: Pyttsx3Engine(lang)), f"pyttsx3 ({exc})"
     fallback = None if isinstance(choice.synth, EspeakSynth) else EspeakSynth(lang)
     engine = RenderedEngine(
         choice.synth, sink, PhraseCache(cache_dir(settings)), fallback, fixed_sentences(phrases(lang))
