@@ -9,6 +9,7 @@ docs test can name it. This module is pure: parsing and validation take text, no
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import tomllib
 import typing
@@ -221,6 +222,20 @@ def _check_value(name: str, value: Any) -> str | None:
     return None
 
 
+def suggest(word: str, known: typing.Iterable[str]) -> str:
+    """' — did you mean X?' for a near miss among ``known`` ("fullscrean"), else '' (settings and plans)."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" — did you mean {close[0]}?" if close else ""
+
+
+def _setting_hint(section_name: str, key: str, here: typing.Mapping[str, Any]) -> str:
+    """Where an unknown setting probably belongs: another section that has it, or a near spelling here."""
+    elsewhere = [name for name, cls in SECTIONS.items() if name != section_name and key in typing.get_type_hints(cls)]
+    if elsewhere:
+        return f" — {key} belongs in [{'] or ['.join(elsewhere)}]"
+    return suggest(key, here)
+
+
 def parse_settings(text: str, filename: str = "<settings>") -> tuple[Settings, list[Problem]]:
     """Parse settings text; return the settings and every problem found.
 
@@ -239,7 +254,14 @@ def parse_settings(text: str, filename: str = "<settings>") -> tuple[Settings, l
         line = where.get(section_name, 1)
         cls = SECTIONS.get(section_name)
         if cls is None:
-            problems.append(Problem(filename, line, section_name, f"unknown section (known: {', '.join(SECTIONS)})"))
+            problems.append(
+                Problem(
+                    filename,
+                    line,
+                    section_name,
+                    f"unknown section{suggest(section_name, SECTIONS)} (known: {', '.join(SECTIONS)})",
+                )
+            )
             continue
         if not isinstance(section_value, dict):
             problems.append(Problem(filename, line, section_name, "must be a [section] table"))
@@ -250,7 +272,10 @@ def parse_settings(text: str, filename: str = "<settings>") -> tuple[Settings, l
             dotted = f"{section_name}.{key}"
             kline = where.get(dotted, line)
             if key not in field_types:
-                problems.append(Problem(filename, kline, dotted, f"unknown setting (known: {', '.join(field_types)})"))
+                hint = _setting_hint(section_name, key, field_types)
+                problems.append(
+                    Problem(filename, kline, dotted, f"unknown setting{hint} (known here: {', '.join(field_types)})")
+                )
                 continue
             ok, coerced = _coerce(value, field_types[key])
             if not ok:

@@ -53,6 +53,26 @@ def test_unknown_section_and_bool_for_int():
     assert problems[0].line == 1 and problems[1].line == 4
 
 
+def test_an_unknown_setting_says_where_it_belongs_or_what_was_meant():
+    text = '[voice]\nlanguage = "de"\n[display]\nfulscreen = false\n[camra]\nindex = 0\n[hat]\nlanguage = "en"\n'
+    settings, problems = parse_settings(text, "s.toml")
+    assert [str(p) for p in problems] == [
+        "s.toml:2: voice.language: unknown setting — language belongs in [display] (known here: "
+        + ", ".join(f.name for f in dataclasses.fields(SECTIONS["voice"]))
+        + ")",
+        "s.toml:4: display.fulscreen: unknown setting — did you mean fullscreen? (known here: "
+        + ", ".join(f.name for f in dataclasses.fields(SECTIONS["display"]))
+        + ")",
+        "s.toml:5: camra: unknown section — did you mean camera? (known: " + ", ".join(SECTIONS) + ")",
+        "s.toml:8: hat.language: unknown setting — language belongs in [display] (known here: "
+        + ", ".join(f.name for f in dataclasses.fields(SECTIONS["hat"]))
+        + ")",
+    ]
+    assert settings == Settings(), "a half-understood file is still never applied"
+    _, problems = parse_settings("[voice]\nloudness = 1\n", "s.toml")
+    assert "did you mean" not in problems[0].message and "belongs in" not in problems[0].message
+
+
 def test_every_field_has_a_doc_and_appears_in_the_sample():
     sample = content_path("settings.sample.toml").read_text()
     settings, problems = parse_settings(sample, "sample")

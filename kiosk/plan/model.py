@@ -6,7 +6,6 @@ owns ``[plan]``. Problems name file, line and field, in plain words.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kiosk.settings import Problem, key_lines
+from kiosk.settings import Problem, key_lines, suggest
 
 FORMAT = 1
 STAGES = ("flaccid", "paresis", "synkinesis")
@@ -55,12 +54,6 @@ class Plan:
     sha256: str = ""
     signed: bool = False
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
-
-
-def suggest(word: str, known: Any) -> str:
-    """' — did you mean X?' for a near miss among ``known``, else ''."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f" — did you mean {close[0]}?" if close else ""
 
 
 def _decode(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:

@@ -20,8 +20,8 @@ from content.rules import plan_exercise_rules
 from content.schema import PLAN_EXERCISE, Field
 from content.validate import validate
 from kiosk.baseline import progress_problems
-from kiosk.plan.model import Plan, suggest
-from kiosk.settings import Problem
+from kiosk.plan.model import Plan
+from kiosk.settings import Problem, suggest
 from schedules.plan_section import ScheduleSection, parse_schedule
 from stim_hat.prescription import DeviceLimits, Prescription, parse_prescription
 
