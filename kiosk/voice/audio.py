@@ -77,7 +77,8 @@ def load_wav(path: str | Path) -> Recording:
             width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
             data = w.readframes(w.getnframes())
     except (wave.Error, EOFError) as exc:
-        raise AudioFileError(f"{p}: not a WAV sound file ({exc})") from exc
+        why = str(exc) or "it ends before a WAV header is complete"  # EOFError carries no words
+        raise AudioFileError(f"{p}: not a WAV sound file ({why})") from exc
     if width != 2:
         raise AudioFileError(f"{p}: must be 16-bit PCM, this file has {8 * width}-bit samples")
     if rate < 8000:

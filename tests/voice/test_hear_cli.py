@@ -85,12 +85,26 @@ def test_other_rates_and_stereo_are_converted(speech, tmp_path, capsys, isolated
 def test_bad_files_are_explained_with_a_non_zero_exit(speech, tmp_path, capsys, isolated_home):
     text = tmp_path / "notes.wav"
     text.write_text("not a sound")
+    short = tmp_path / "short.wav"
+    short.write_text("hi")
     eight_bit = write_wav(tmp_path / "8bit.wav", np.full(16000, 128, dtype=np.uint8), width=1)
-    code = main(["hear", str(tmp_path / "missing.wav"), str(text), str(eight_bit), str(tmp_path), str(speech("stop"))])
+    code = main(
+        [
+            "hear",
+            str(tmp_path / "missing.wav"),
+            str(text),
+            str(short),
+            str(eight_bit),
+            str(tmp_path),
+            str(speech("stop")),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert "missing.wav: no such file" in captured.err
     assert "notes.wav: not a WAV sound file" in captured.err
+    assert "short.wav: not a WAV sound file (it ends before a WAV header is complete)" in captured.err
+    assert "()" not in captured.err
     assert "must be 16-bit PCM" in captured.err
     assert "is a folder" in captured.err
     assert "Traceback" not in captured.err + captured.out
