@@ -122,7 +122,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  problem: {problem}")
     rows = [(o.local, o.kind, o.item_id, "protected" if o.protected else "") for o in occurrences(section, start, end)]
     rows += [(o.local, "session", o.item_id, "") for o in sessions_between(section, start, end)]
-    print(f"{start.astimezone(tz).date() if day is None else day}:")
+    print(f"{now.astimezone(tz).date()}:")  # not start's: the day begins 1 µs before midnight
     if not rows:
         print("  nothing planned")
     for local, kind, item_id, note in sorted(rows):

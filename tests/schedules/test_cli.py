@@ -2,6 +2,8 @@
 
 import argparse
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -49,6 +51,16 @@ def test_list_shows_a_plan_day_in_order_including_a_dst_day(tmp_path, capsys):
         ("22:00", "ointment"),
     ]
     assert "eye: right" in out and "caregiver after 15 min" in out
+
+
+def test_list_without_a_date_is_headed_with_today_in_the_plan_time_zone(tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN)
+    before = datetime.now(ZoneInfo("Europe/London")).date()
+    assert run(["reminders", "list", "--plan", str(plan)]) == 0
+    after = datetime.now(ZoneInfo("Europe/London")).date()
+    heading = next(line for line in capsys.readouterr().out.splitlines() if line.endswith(":"))
+    assert heading in {f"{before}:", f"{after}:"}  # was the day before: the day's start is 1 µs before midnight
 
 
 def test_list_uses_the_starter_plan_or_the_safe_default(capsys):
