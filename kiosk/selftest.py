@@ -235,7 +235,7 @@ def format_table(rows: list[Check]) -> str:
     width = max(len(r.part) for r in rows)
     lines = [f"{'part':<{width}}  {'state':<8} detail / what to do"]
     for r in rows:
-        words = "; ".join(w for w in (r.detail, r.hint) if w)
+        words = ". ".join(w for w in (r.detail, r.hint) if w)  # two sentences: what was found, what to do
         lines.append(f"{r.part:<{width}}  {r.state:<8} {words}")
     return "\n".join(lines)
 

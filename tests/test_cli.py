@@ -107,9 +107,11 @@ def test_selftest_table_and_modes():
         Check("disk space", "found"),
         Check("face model", "found"),
         Check("camera", "missing", "", "Plug in the camera"),
+        Check("services", "missing", "not installed", "Only needed on the appliance"),
     ]
     table = format_table(rows)
     assert "camera" in table and "Plug in the camera" in table
+    assert "not installed. Only needed on the appliance" in table  # what was found, then what to do
     modes = runnable_modes(rows)
     assert modes["fake"] == []
     assert "camera" in modes["real"]
