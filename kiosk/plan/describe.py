@@ -100,7 +100,7 @@ def changes(old: Outline, new: Outline, names: dict[str, str]) -> list[Change]:
         if dose.id not in before:
             found.append(("exercise_added", {"name": name}))
         elif before[dose.id] != dose:
-            found.append(("dose", {"name": name, "reps": dose.reps, "hold": f"{dose.hold_seconds:g}"}))
+            found.append(("dose", {"name": name, "reps": dose.reps, "hold": float(dose.hold_seconds)}))
     found += [("exercise_removed", {"name": names.get(i, i)}) for i in before if i not in after]
     if old.sessions != new.sessions:
         found.append(("sessions", {"times": ", ".join(at for at, _ in new.sessions)}))
@@ -126,7 +126,7 @@ def day_lines(o: Outline, names: dict[str, str]) -> list[str]:
         "In each session:",
     ]
     for d in o.exercises:
-        dose = f"{d.reps} times, hold {d.hold_seconds:g} s, rest {d.rest_seconds:g} s"
+        dose = f"{d.reps} {'time' if d.reps == 1 else 'times'}, hold {d.hold_seconds:g} s, rest {d.rest_seconds:g} s"
         lines.append(f"  - {names.get(d.id, d.id)} ({d.id}): {dose}")
     if o.eye == "none":
         lines.append("Eye care: none (both eyes close).")

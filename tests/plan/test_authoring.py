@@ -35,7 +35,7 @@ def test_template_round_trip(stage, tmp_path, capsys, isolated_home, passphrase)
     out = capsys.readouterr().out
     assert f"Plan version 1 for patient P-7F3A, stage {stage}, in force from 2026-11-20" in out
     assert "Exercise sessions: 10:00 every day; 18:00 every day." in out
-    assert "  - Face relaxation (face_relaxation): 1 times, hold 60 s" in out
+    assert "  - Face relaxation (face_relaxation): 1 time, hold 60 s" in out
     assert "  - ointment and taping at 22:00" in out and "Stimulation: none." in out
     if stage == "flaccid":
         assert "Brow lift" not in out, "no active exercise before the face moves"
@@ -89,3 +89,38 @@ def test_exercises_lists_ids_names_and_stages(capsys):
     rows = capsys.readouterr().out.splitlines()
     brow = next(r for r in rows if r.startswith("brow_lift "))
     assert "Brow lift" in brow and "paresis, synkinesis" in brow and "flaccid" not in brow
+
+
+@pytest.mark.parametrize(
+    ("lang", "reps", "hold", "words"),
+    [
+        ("en", 1, 1.0, "Brow lift now 1 time, holding 1 second"),
+        ("en", 3, 2.5, "Brow lift now 3 times, holding 2.5 seconds"),
+        ("de", 1, 1.0, "Brow lift jetzt 1 Mal, 1 Sekunde halten"),
+        ("de", 3, 2.5, "Brow lift jetzt 3 Mal, 2,5 Sekunden halten"),
+    ],
+)
+def test_a_new_dose_is_said_with_the_right_plural_and_decimal_mark(lang, reps, hold, words):
+    """Was "1 times, holding 1 seconds" and "2.5 Sekunden" (the hold went in as English text)."""
+    import dataclasses
+    from datetime import date
+
+    from kiosk.plan.describe import Dose, Outline, changes, say_changes
+    from stim_hat.prescription import Prescription
+
+    old = Outline(
+        version=1,
+        signed=True,
+        patient="P-1",
+        stage="paresis",
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2026, 4, 1),
+        sessions=(("10:00", "every day"),),
+        exercises=(Dose("brow_lift", 5, 5.0, 5.0),),
+        eye="none",
+        eye_care=(),
+        stimulation=Prescription(),
+    )
+    new = dataclasses.replace(old, exercises=(Dose("brow_lift", reps, hold, 5.0),))
+    found = changes(old, new, {"brow_lift": "Brow lift"})
+    assert words in say_changes(found, lang)
