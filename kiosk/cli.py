@@ -6,6 +6,8 @@ import argparse
 import importlib
 import logging
 import os
+import select
+import signal
 import sys
 
 from kiosk import __version__
@@ -51,4 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise  # a broken pipe of something else (a socket): not ours to hide
+        # Whoever read our output stopped (`facecoach plan exercises | head`): end quietly, as
+        # command-line tools do, without a traceback or a second error when Python exits.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+
+
+def _stdout_gone() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (poll reports an error on it)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    poll = select.poll()
+    poll.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))

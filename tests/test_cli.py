@@ -123,3 +123,25 @@ def test_selftest_runs_on_this_machine(isolated_home, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "demo (all fakes)" in out and "storage" in out and "clock" in out
     assert code == 0, out
+
+
+def test_output_cut_short_by_a_closed_pipe_ends_quietly():
+    """`facecoach plan exercises | head -1` printed a BrokenPipeError traceback."""
+    code = "import sys; from kiosk.cli import main; sys.exit(main(['plan', 'exercises']))"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `head -1` does
+    _, err = proc.communicate(timeout=60)
+    assert first.startswith(b"id ")
+    assert proc.returncode == 141 and b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+
+
+def test_a_broken_pipe_that_is_not_the_output_is_not_hidden(monkeypatch, capsys):
+    import kiosk.plan.cli_authoring as authoring
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")  # a socket's, say: standard output is fine
+
+    monkeypatch.setattr(authoring, "cmd_exercises", broken)
+    with pytest.raises(BrokenPipeError):
+        main(["plan", "exercises"])
