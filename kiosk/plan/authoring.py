@@ -13,6 +13,7 @@ from content.loader import Exercise, exercises_for_stage, load_exercises
 from kiosk.plan.describe import changes, day_lines
 from kiosk.plan.library import names, outline_of
 from kiosk.plan.model import STAGES, Plan
+from kiosk.settings import Problem
 from stim_hat.prescription import Prescription
 
 _STAGE_NOTES = {
@@ -32,7 +33,32 @@ def _exercise_block(ex: Exercise) -> str:
     )
 
 
-def template(stage: str, today: date, patient: str = "P-CHANGE-ME", device: str = "fc-CHANGE-ME") -> str:
+# What `plan new` writes where only the therapist knows the value; `plan sign` refuses a plan still holding one.
+PLACEHOLDERS = {"patient": "P-CHANGE-ME", "device": "fc-CHANGE-ME", "therapist": "CHANGE ME"}
+_FILL_IN = {
+    "patient": "the patient's pseudonym",
+    "device": "the kiosk id (`facecoach plan identity` on the kiosk)",
+    "therapist": "your name and role",
+}
+
+
+def unfilled(plan: Plan, filename: str) -> list[Problem]:
+    """The header fields that still hold the template's placeholder (pure)."""
+    return [
+        Problem(
+            filename,
+            plan.lines.get(f"plan.{name}", 1),
+            f"plan.{name}",
+            f"is still the template's {placeholder!r}: write {_FILL_IN[name]}",
+        )
+        for name, placeholder in PLACEHOLDERS.items()
+        if getattr(plan, name) == placeholder
+    ]
+
+
+def template(
+    stage: str, today: date, patient: str = PLACEHOLDERS["patient"], device: str = PLACEHOLDERS["device"]
+) -> str:
     """A commented plan for ``stage`` with the library's exercises and doses, stimulation off."""
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(STAGES)}, got {stage!r}")
@@ -50,7 +76,7 @@ format = 1
 version = 1                      # raise it with every new plan (the kiosk refuses an older or equal one)
 patient = "{patient}"{" " * max(1, 20 - len(patient))}# the patient's pseudonym (letters, digits, - _ .), never a name
 device = "{device}"{" " * max(1, 21 - len(device))}# the kiosk id: `facecoach plan identity` on the kiosk, or a summary
-therapist = "CHANGE ME"          # your name and role
+therapist = "{PLACEHOLDERS["therapist"]}"          # your name and role
 issued = {today}
 valid_from = {today}             # the kiosk keeps a plan that starts later and uses it from that day
 valid_until = {until}            # after it the kiosk keeps coaching but asks for a new plan

@@ -9,7 +9,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from kiosk.plan.cli_authoring import PASS_ENV, new_passphrase, passphrase_for, register_authoring
+from kiosk.plan.authoring import unfilled
+from kiosk.plan.cli_authoring import PASS_ENV, new_passphrase, passphrase_for, read_checked, register_authoring
 from kiosk.plan.loader import LastApplied, evaluate
 from kiosk.plan.signing import SIG_SUFFIX, SigningError, is_protected, keygen, read_public_key, sign_file
 from kiosk.settings_files import load_settings
@@ -51,6 +52,18 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    # A plan is signed only when the kiosk would take it: its problems (or placeholders) come
+    # first, before a passphrase is asked for.
+    limits = device_limits(load_settings(getattr(args, "config", None)).settings.hat)
+    checked = read_checked(Path(args.plan), limits)
+    if checked is None:
+        print("Not signed: fix the problems above first.")
+        return 1
+    unready = unfilled(checked[0], args.plan)
+    if unready:
+        print("Not signed: the plan still has the template's placeholders:")
+        print("\n".join(f"  {p}" for p in unready))
+        return 1
     key = Path(args.key)
     try:
         passphrase = passphrase_for(key) if is_protected(key) else None

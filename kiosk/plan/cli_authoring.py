@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from kiosk.plan.authoring import exercise_table, show, template
+from kiosk.plan.authoring import PLACEHOLDERS, exercise_table, show, template, unfilled
 from kiosk.plan.library import library_stages
 from kiosk.plan.model import STAGES, Plan, parse_plan
 from kiosk.plan.signing import SIG_SUFFIX, SigningError
@@ -25,8 +25,10 @@ def register_authoring(cmds: argparse._SubParsersAction) -> None:
     p = cmds.add_parser("new", help="write a commented plan template for a stage, from the exercise library")
     p.add_argument("--stage", required=True, choices=STAGES)
     p.add_argument("--out", required=True, help="the plan file to write (never overwritten)")
-    p.add_argument("--patient", default="P-CHANGE-ME", help="the patient's pseudonym")
-    p.add_argument("--device", default="fc-CHANGE-ME", help="the kiosk id (facecoach plan identity on the kiosk)")
+    p.add_argument("--patient", default=PLACEHOLDERS["patient"], help="the patient's pseudonym")
+    p.add_argument(
+        "--device", default=PLACEHOLDERS["device"], help="the kiosk id (facecoach plan identity on the kiosk)"
+    )
     p.add_argument("--today", type=date.fromisoformat, help="the plan's first day (default: today)")
     p.set_defaults(func=cmd_new)
     p = cmds.add_parser("show", help="say in plain words what the kiosk will do each day under a plan")
@@ -73,7 +75,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(path: Path, limits: DeviceLimits) -> tuple[Plan, Prescription] | None:
+def read_checked(path: Path, limits: DeviceLimits) -> tuple[Plan, Prescription] | None:
     """A plan file checked in full (no signature needed to preview it); None after printing its problems."""
     try:
         data = path.read_bytes()
@@ -94,11 +96,15 @@ def _read(path: Path, limits: DeviceLimits) -> tuple[Plan, Prescription] | None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     limits = device_limits(load_settings(getattr(args, "config", None)).settings.hat)
-    current = _read(Path(args.plan), limits)
-    against = _read(Path(args.against), limits) if args.against else None
+    current = read_checked(Path(args.plan), limits)
+    against = read_checked(Path(args.against), limits) if args.against else None
     if current is None or (args.against and against is None):
         return 1
     print("\n".join(show(*current, against=against)))
+    unready = unfilled(current[0], args.plan)
+    if unready:
+        print("Before you sign it, fill in:")
+        print("\n".join(f"  {p}" for p in unready))
     return 0
 
 

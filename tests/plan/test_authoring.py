@@ -22,6 +22,7 @@ def test_template_round_trip(stage, tmp_path, capsys, isolated_home, passphrase)
     assert main(["plan", "new", "--stage", stage, "--out", str(plan), "--patient", "P-7F3A", "--device", "fc-a1",
                  "--today", TODAY]) == 0  # fmt: skip
     assert f'stage = "{stage}"' in plan.read_text() and "# " in plan.read_text()  # commented
+    plan.write_text(plan.read_text().replace('"CHANGE ME"', '"A. Therapist, PT"'))
     assert main(["plan", "keygen", "--out", str(keys), "--passphrase"]) == 0
     assert "argon2id" in (keys / "therapist.key").read_text(), "the private key is sealed"
     assert main(["plan", "sign", str(plan), "--key", str(keys / "therapist.key")]) == 0
@@ -50,7 +51,8 @@ def test_a_sealed_key_needs_its_passphrase(tmp_path, capsys, isolated_home, pass
     )
     monkeypatch.setenv("FACECOACH_KEY_PASSPHRASE", "not the passphrase")
     plan = tmp_path / "p.toml"
-    plan.write_text("x = 1\n")
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(plan), "--patient", "P-1", "--device", "fc-a1"]) == 0
+    plan.write_text(plan.read_text().replace('"CHANGE ME"', '"A. Therapist, PT"'))
     assert main(["plan", "sign", str(plan), "--key", str(key)]) == 1
     assert "Not signed: The passphrase is not right for this key" in capsys.readouterr().out
     assert not (tmp_path / "p.toml.sig").exists()
@@ -124,3 +126,31 @@ def test_a_new_dose_is_said_with_the_right_plural_and_decimal_mark(lang, reps, h
     new = dataclasses.replace(old, exercises=(Dose("brow_lift", reps, hold, 5.0),))
     found = changes(old, new, {"brow_lift": "Brow lift"})
     assert words in say_changes(found, lang)
+
+
+def test_sign_refuses_a_plan_the_kiosk_would_refuse_or_one_with_placeholders(tmp_path, capsys, isolated_home):
+    """Signing used to put a signature on anything: a plan with a typo, or the template unchanged."""
+    keys, plan = tmp_path / "keys", tmp_path / "p.toml"
+    assert main(["plan", "keygen", "--out", str(keys)]) == 0
+    key = str(keys / "therapist.key")
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(plan), "--today", TODAY]) == 0
+    capsys.readouterr()
+    assert main(["plan", "show", str(plan)]) == 0  # a preview is fine; it says what is missing
+    assert "Before you sign it, fill in:" in capsys.readouterr().out
+    assert main(["plan", "sign", str(plan), "--key", key]) == 1
+    out = capsys.readouterr().out
+    assert "Not signed: the plan still has the template's placeholders:" in out
+    assert f"{plan}:11: plan.patient: is still the template's 'P-CHANGE-ME': write the patient's pseudonym" in out
+    assert f"{plan}:12: plan.device: is still the template's 'fc-CHANGE-ME'" in out
+    assert f"{plan}:13: plan.therapist: is still the template's 'CHANGE ME': write your name and role" in out
+    assert not (tmp_path / "p.toml.sig").exists()
+    filled = plan.read_text().replace("P-CHANGE-ME", "P-7F3A").replace("fc-CHANGE-ME", "fc-a1")
+    filled = filled.replace('"CHANGE ME"', '"A. Therapist, PT"')
+    plan.write_text(filled.replace("reps = 5", "reps = 50", 1))
+    assert main(["plan", "sign", str(plan), "--key", key]) == 1
+    out = capsys.readouterr().out
+    assert "must be between 1 and 30, got 50" in out and "Not signed: fix the problems above first." in out
+    assert not (tmp_path / "p.toml.sig").exists()
+    plan.write_text(filled)
+    assert main(["plan", "sign", str(plan), "--key", key]) == 0
+    assert (tmp_path / "p.toml.sig").exists()
