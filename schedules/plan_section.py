@@ -170,13 +170,24 @@ class _Reader:
         if value is None:
             return tuple(range(7))
         if not isinstance(value, list) or not value or any(str(d).lower() not in _DAY_NAMES for d in value):
-            self.problem(dotted, f"must be a list of days from {', '.join(DAYS)}, got {value!r}")
+            wrong = [str(d) for d in value if str(d).lower() not in _DAY_NAMES] if isinstance(value, list) else []
+            which = "; ".join(f'"{d}" is not a day{_near_day(d)}' for d in wrong)
+            self.problem(
+                dotted,
+                f"must be a list of days from {', '.join(DAYS)}, got {value!r}" + (f": {which}" if which else ""),
+            )
             return None
         return tuple(sorted({DAYS.index(str(d).lower()[:3]) for d in value}))
 
 
 # Day names a plan may use: "mon" or "monday" (any case).
 _DAY_NAMES = {*DAYS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _near_day(word: str) -> str:
+    """' (did you mean "tue"?)' for a near miss of a day's name ("tues", "thurs"), else ''."""
+    near = difflib.get_close_matches(word.lower(), DAYS, n=1, cutoff=0.5)
+    return f' (did you mean "{near[0]}"?)' if near else ""
 
 
 def parse_schedule(

@@ -120,6 +120,14 @@ MISTAKES = [
         'plan.toml:17: reminders.repeat_every_minute: unknown key (did you mean "repeat_every_minutes"?)',
     ),
     (
+        "a misspelt day",
+        'time = "10:00"',
+        'time = "10:00"\ndays = ["mon", "Tues", "thurs", "someday"]',
+        "plan.toml:7: sessions[0].days: must be a list of days from mon, tue, wed, thu, fri, sat, sun, got "
+        "['mon', 'Tues', 'thurs', 'someday']: \"Tues\" is not a day (did you mean \"tue\"?); "
+        '"thurs" is not a day (did you mean "thu"?); "someday" is not a day',
+    ),
+    (
         "unknown key in summary",
         'every = "weekly"',
         'evry = "weekly"',
