@@ -235,7 +235,8 @@ def format_table(rows: list[Check]) -> str:
     width = max(len(r.part) for r in rows)
     lines = [f"{'part':<{width}}  {'state':<8} detail / what to do"]
     for r in rows:
-        words = ". ".join(w for w in (r.detail, r.hint) if w)  # two sentences: what was found, what to do
+        # Two sentences: what was found, what to do (a detail that already ends a sentence keeps one stop).
+        words = ". ".join(w for w in (r.detail.rstrip(". "), r.hint) if w)
         lines.append(f"{r.part:<{width}}  {r.state:<8} {words}")
     return "\n".join(lines)
 

@@ -108,10 +108,12 @@ def test_selftest_table_and_modes():
         Check("face model", "found"),
         Check("camera", "missing", "", "Plug in the camera"),
         Check("services", "missing", "not installed", "Only needed on the appliance"),
+        Check("speech out", "missing", "espeak-ng failed: no such file.", "Install espeak-ng"),
     ]
     table = format_table(rows)
     assert "camera" in table and "Plug in the camera" in table
     assert "not installed. Only needed on the appliance" in table  # what was found, then what to do
+    assert "espeak-ng failed: no such file. Install espeak-ng" in table
     modes = runnable_modes(rows)
     assert modes["fake"] == []
     assert "camera" in modes["real"]
