@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # what is still buffered goes out here, where a closed pipe is handled
+        return code
     except BrokenPipeError:
         if not _stdout_gone():
             raise  # a broken pipe of something else (a socket): not ours to hide
