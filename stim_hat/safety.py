@@ -2,7 +2,8 @@
 
 ``check(request, state, plan, limits, now)`` runs the rules in order and returns the first
 refusal, or an allowance. Each rule is a small function with a plain-words reason. Lowering the
-intensity is always allowed; nothing else is allowed by default.
+intensity is always allowed, and a "lower" that asks for more than the present output is refused
+whatever the other rules say; nothing else is allowed by default.
 """
 
 from __future__ import annotations
@@ -266,8 +267,12 @@ RULES: tuple[tuple[str, Rule], ...] = (
 
 def check(request: Request, state: StimState, plan: StimPlan, device_limits: DeviceLimits, now: datetime) -> Decision:
     """Allow or refuse ``request``; the first rule that fails gives the reason."""
-    if request.action == "lower" and 0.0 <= request.amplitude_ma <= state.amplitude_ma + EPSILON_MA:
-        return Decision(True, "Lowering is always allowed.", "lower")
+    if request.action == "lower":
+        if 0.0 <= request.amplitude_ma <= state.amplitude_ma + EPSILON_MA:
+            return Decision(True, "Lowering is always allowed.", "lower")
+        # A "lower" above the present output (an off phase is 0 mA) would raise the current without
+        # the touch confirmation a raise needs, from any source, voice included: refused.
+        return Decision(False, Reason("lower_not_higher", "Lowering cannot make stimulation stronger."), "lower")
     for name, rule in RULES:
         reason = rule(request, state, plan, device_limits, now)
         if reason is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kiosk.events import EventQueue
@@ -110,6 +110,18 @@ state = st.builds(
 
 @settings(max_examples=400, deadline=None)
 @given(request, state, st.booleans(), st.floats(0.5, 12), st.floats(1, 12))
+@example(  # found by Hypothesis: a "lower" above the 0 mA of an off phase was allowed as a rise
+    Request("lower", "left", ("frontalis", "zygomaticus"), 1.0, 200, 30.0, 2.0, 1.0, 1.0),
+    StimState(
+        contact_ok=True,
+        contraindications_confirmed=True,
+        face_visible=True,
+        amplitude_set_at=NOW - timedelta(seconds=1),
+    ),
+    True,
+    6.0,
+    12.0,
+)
 def test_the_rules_never_allow_more_than_the_plan_or_the_device(req, s, signed, plan_max, ceiling):
     plan = make_plan(make_rx(max_amplitude_ma=plan_max), signed=signed)
     decision = check(req, s, plan, DeviceLimits(ceiling_ma=ceiling), NOW)

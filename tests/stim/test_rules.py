@@ -192,6 +192,20 @@ def test_lowering_is_always_allowed_even_with_everything_wrong():
     assert not check(_ok_request(action="lower", amplitude_ma=3.5), bad, make_plan(), LIMITS, NOW).allowed
 
 
+def test_a_lower_above_the_present_output_is_refused_even_when_every_other_rule_passes():
+    # Off phase of a cycle: the output is 0 mA. A "lower" to 1.0 mA would raise the current without
+    # the touch confirmation a raise needs, and from voice too; found by Hypothesis.
+    off_phase = replace(GOOD_STATE, amplitude_ma=0.0, amplitude_set_at=NOW - timedelta(seconds=1))
+    for source in ("voice", "touch", "runner"):
+        decision = check(
+            _ok_request(action="lower", amplitude_ma=1.0, source=source), off_phase, make_plan(), LIMITS, NOW
+        )
+        assert not decision.allowed
+        assert decision.rule == "lower"
+        assert decision.reason.key == "lower_not_higher"
+    assert check(_ok_request(action="lower", amplitude_ma=0.0), off_phase, make_plan(), LIMITS, NOW).allowed
+
+
 def test_synkinesis_cleared_by_the_therapist_allows():
     state = replace(GOOD_STATE, synkinesis_flagged=True)
     assert check(_ok_request(), state, make_plan(make_rx(synkinesis_cleared=True)), LIMITS, NOW).allowed
