@@ -22,6 +22,7 @@ from schedules.due import day_bounds, local_instant, occurrences, sessions_betwe
 from schedules.plan_section import ScheduleSection, default_section, parse_schedule
 from schedules.scenarios import SCENARIOS, scenario_section
 from schedules.simulate import Totals, simulate
+from schedules.zones import local_zone
 
 STARTER_PLAN = "plans/starter.toml"
 TOTAL_NAMES = ("due", "announced", "acknowledged", "late", "escalated", "missed", "duplicates", "lost")
@@ -63,12 +64,12 @@ def load_section(
     """The schedule from a plan file, the plan in force, the starter plan or the safe default; source; problems."""
     if path is None and in_force is not None:
         raw, text, source = in_force(config)
-        section, problems = parse_schedule(raw, text, source, default_timezone=_local_zone())
+        section, problems = parse_schedule(raw, text, source, default_timezone=local_zone())
         return section, source, [str(p) for p in problems]
     if path is None:
         starter = content_path(STARTER_PLAN)
         if not starter.exists():
-            return default_section(_local_zone()), "the built-in safe default", []
+            return default_section(local_zone()), "the built-in safe default", []
         path = starter
     try:
         text = path.read_text(encoding="utf-8")
@@ -77,23 +78,8 @@ def load_section(
         raise ValueError(f"The plan file {path} cannot be read: {exc.strerror or exc}.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"The plan file {path} is not valid TOML: {exc}.") from exc
-    section, problems = parse_schedule(raw, text, str(path), default_timezone=_local_zone())
+    section, problems = parse_schedule(raw, text, str(path), default_timezone=local_zone())
     return section, str(path), [str(p) for p in problems]
-
-
-def _local_zone() -> str:
-    """The machine's IANA time zone name (UTC when it cannot be found)."""
-    for candidate in (Path("/etc/timezone"),):
-        if candidate.exists() and (name := candidate.read_text().strip()):
-            try:
-                ZoneInfo(name)
-                return name
-            except (ValueError, KeyError):
-                break
-    link = Path("/etc/localtime")
-    if link.is_symlink() and "zoneinfo/" in str(link.resolve()):
-        return str(link.resolve()).split("zoneinfo/", 1)[1]
-    return "UTC"
 
 
 def _day(text: str | None) -> date | None:

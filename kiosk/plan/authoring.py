@@ -57,7 +57,11 @@ def unfilled(plan: Plan, filename: str) -> list[Problem]:
 
 
 def template(
-    stage: str, today: date, patient: str = PLACEHOLDERS["patient"], device: str = PLACEHOLDERS["device"]
+    stage: str,
+    today: date,
+    patient: str = PLACEHOLDERS["patient"],
+    device: str = PLACEHOLDERS["device"],
+    timezone: str = "UTC",
 ) -> str:
     """A commented plan for ``stage`` with the library's exercises and doses, stimulation off."""
     if stage not in STAGES:
@@ -81,7 +85,7 @@ issued = {today}
 valid_from = {today}             # the kiosk keeps a plan that starts later and uses it from that day
 valid_until = {until}            # after it the kiosk keeps coaching but asks for a new plan
 stage = "{stage}"                # flaccid | paresis | synkinesis
-timezone = "Europe/London"
+timezone = "{timezone}"{" " * max(1, 20 - len(timezone))}# the patient's zone: sessions and reminders keep its clock
 
 [[sessions]]
 id = "morning"

@@ -15,6 +15,7 @@ from kiosk.plan.model import STAGES, Plan, parse_plan
 from kiosk.plan.signing import SIG_SUFFIX, SigningError
 from kiosk.plan.validate import check_plan
 from kiosk.settings_files import load_settings
+from schedules.zones import known_zone, local_zone
 from stim_hat.prescription import DeviceLimits, Prescription, device_limits
 
 PASS_ENV = "FACECOACH_KEY_PASSPHRASE"  # for scripts; otherwise the passphrase is asked for
@@ -30,6 +31,7 @@ def register_authoring(cmds: argparse._SubParsersAction) -> None:
         "--device", default=PLACEHOLDERS["device"], help="the kiosk id (facecoach plan identity on the kiosk)"
     )
     p.add_argument("--today", type=date.fromisoformat, help="the plan's first day (default: today)")
+    p.add_argument("--timezone", help="the patient's time zone, e.g. Europe/Berlin (default: this computer's)")
     p.set_defaults(func=cmd_new)
     p = cmds.add_parser("show", help="say in plain words what the kiosk will do each day under a plan")
     p.add_argument("plan", help="the plan TOML file")
@@ -61,7 +63,11 @@ def passphrase_for(key: Path) -> str:
 
 def cmd_new(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    text = template(args.stage, args.today or date.today(), args.patient, args.device)
+    zone = args.timezone or local_zone()
+    if not known_zone(zone):
+        print(f"{zone!r} is not a time zone name this computer knows; use one like Europe/Berlin or America/Chicago.")
+        return 1
+    text = template(args.stage, args.today or date.today(), args.patient, args.device, zone)
     try:
         with open(out, "x", encoding="utf-8") as f:
             f.write(text)
@@ -71,7 +77,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"The plan could not be written: {exc.strerror}")
         return 1
-    print(f"Wrote {out} ({args.stage} stage). Edit it, then: facecoach plan show {out}")
+    print(f"Wrote {out} ({args.stage} stage, time zone {zone}). Edit it, then: facecoach plan show {out}")
     return 0
 
 

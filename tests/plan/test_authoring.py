@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.cli import main
+from kiosk.plan.model import parse_plan
 from kiosk.plan.signing import read_private_key
 
 TODAY = "2026-11-20"
@@ -154,3 +155,19 @@ def test_sign_refuses_a_plan_the_kiosk_would_refuse_or_one_with_placeholders(tmp
     plan.write_text(filled)
     assert main(["plan", "sign", str(plan), "--key", key]) == 0
     assert (tmp_path / "p.toml.sig").exists()
+
+
+def test_a_new_plan_takes_this_computers_time_zone_or_the_one_asked_for(tmp_path, capsys, monkeypatch):
+    import kiosk.plan.cli_authoring as authoring
+
+    monkeypatch.setattr(authoring, "local_zone", lambda: "America/Chicago")
+    here, berlin, mars = tmp_path / "here.toml", tmp_path / "berlin.toml", tmp_path / "mars.toml"
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(here), "--today", TODAY]) == 0
+    assert "time zone America/Chicago" in capsys.readouterr().out
+    assert 'timezone = "America/Chicago"' in here.read_text()
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(berlin), "--timezone", "Europe/Berlin"]) == 0
+    plan, problems = parse_plan(berlin.read_bytes(), str(berlin))
+    assert problems == [] and plan.timezone == "Europe/Berlin"
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(mars), "--timezone", "Mars/Olympus"]) == 1
+    assert "'Mars/Olympus' is not a time zone name this computer knows" in capsys.readouterr().out
+    assert not mars.exists()

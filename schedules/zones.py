@@ -1,0 +1,27 @@
+"""Time zone names: the machine's own, and whether a name is one the system knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def known_zone(name: str) -> bool:
+    """True for an IANA time zone name this system has (``Europe/Berlin``), False otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, KeyError):
+        return False
+    return True
+
+
+def local_zone(etc: Path = Path("/etc")) -> str:
+    """The machine's IANA time zone name (``/etc/timezone``, else the ``/etc/localtime`` link; UTC if neither)."""
+    named = etc / "timezone"
+    if named.exists() and (name := named.read_text().strip()):
+        return name if known_zone(name) else "UTC"
+    link = etc / "localtime"
+    if link.is_symlink() and "zoneinfo/" in str(link.resolve()):
+        name = str(link.resolve()).split("zoneinfo/", 1)[1]
+        return name if known_zone(name) else "UTC"
+    return "UTC"
