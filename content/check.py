@@ -14,7 +14,7 @@ from typing import Any
 from coach.exercises import METRIC_IDS
 from content import content_path
 from content.check_lang import ENGLISH, check_language
-from content.keys import used_phrase_keys
+from content.keys import phrase_fills, used_phrase_keys
 from content.reading import Checked, check_file, read_toml, toml_files
 from content.rules import exercise_rules, plan_exercise_rules
 from content.schema import EXERCISE, KINDS, PLAN_EXERCISE, PLAN_HEADER, Field
@@ -50,9 +50,9 @@ def check_content(root: Path | None = None, code_root: Path | None = None) -> Re
     library, problems = check_library(root)
     report.exercises = len(library)
     report.problems += problems
-    used = used_phrase_keys(code_root)
+    used, fills = used_phrase_keys(code_root), phrase_fills(code_root)
     for folder in sorted(p for p in (root / "lang").iterdir() if p.is_dir()) if (root / "lang").is_dir() else []:
-        problems, counts = check_language(root, folder.name, library, used)
+        problems, counts = check_language(root, folder.name, library, used, fills)
         report.problems += problems
         report.languages[folder.name] = counts
     if ENGLISH not in report.languages:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from content.i18n import PLURAL
-from content.keys import matches
+from content.keys import Fill, matches
 from content.reading import Checked, check_file, read_toml, toml_files
 from content.rules import sentence_rules, text_rules
 from content.schema import DEFAULT_MAX_WORDS, EDUCATION, EXERCISE_TEXT, LANGUAGE, REQUIRED_EDUCATION
@@ -26,7 +26,11 @@ Library = dict[str, dict[str, Any]]
 
 
 def check_language(
-    root: Path, code: str, library: Library, used_keys: dict[str, list[tuple[str, int]]]
+    root: Path,
+    code: str,
+    library: Library,
+    used_keys: dict[str, list[tuple[str, int]]],
+    fills: dict[str, list[Fill]] | None = None,
 ) -> tuple[list[Problem], dict[str, Any]]:
     """Every problem of content/lang/<code>; also returns its counts for the summary line."""
     folder = root / "lang" / code
@@ -36,7 +40,7 @@ def check_language(
     max_words = settings.get("max_words", DEFAULT_MAX_WORDS)
     avoid = settings.get("avoid", [])
     complete = code == ENGLISH or settings.get("complete", False)
-    problems += check_phrases(root, code, used_keys if complete else {}, max_words)
+    problems += check_phrases(root, code, used_keys if complete else {}, max_words, fills or {})
     words, found = _check_exercise_words(root, code, library, max_words, avoid, complete)
     problems += found
     topics, found = _check_education(root, code, max_words, avoid, complete)
@@ -56,8 +60,14 @@ def phrase_leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def check_phrases(root: Path, code: str, required: dict[str, list[tuple[str, int]]], max_words: int) -> list[Problem]:
-    """Types, unknown keys, placeholders, and the keys the code uses (when ``required``)."""
+def check_phrases(
+    root: Path,
+    code: str,
+    required: dict[str, list[tuple[str, int]]],
+    max_words: int,
+    fills: dict[str, list[Fill]] | None = None,
+) -> list[Problem]:
+    """Types, unknown keys, placeholders (as in English, and given by the code), the keys the code uses."""
     checked = read_toml(root / "lang" / code / "phrases.toml")
     if checked.data is None:
         return checked.problems
@@ -70,6 +80,8 @@ def check_phrases(root: Path, code: str, required: dict[str, list[tuple[str, int
             checked.add([(key, "unknown key: not in the English phrases.toml")])
         elif code != ENGLISH and _placeholders(value) != _placeholders(str(english[key])):
             checked.add([(key, f"placeholders must be {sorted(_placeholders(str(english[key])))}, as in English")])
+        elif unfilled := _unfilled(value, (fills or {}).get(key, [])):
+            checked.add([(key, unfilled)])
     checked.add(sentence_rules({k: v for k, v in mine.items() if isinstance(v, str)}, max_words, ()))
     reported = set()
     for key, uses in sorted(required.items()):
@@ -86,6 +98,16 @@ def check_phrases(root: Path, code: str, required: dict[str, list[tuple[str, int
 def _english_phrases(root: Path) -> dict[str, Any]:
     data = read_toml(root / "lang" / ENGLISH / "phrases.toml").data
     return phrase_leaves(data) if data else {}
+
+
+def _unfilled(text: str, fills: list[Fill]) -> str | None:
+    """Why a placeholder of ``text`` is one a call of the code never gives (None: all given)."""
+    for names, file, line in fills:
+        missing = _placeholders(text) - names
+        if missing:
+            never = ", ".join("{" + name + "}" for name in sorted(missing))
+            return f"{never} is not given by the code ({file}:{line} gives {', '.join(sorted(names))})"
+    return None
 
 
 def _placeholders(text: str) -> set[str]:

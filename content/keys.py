@@ -4,6 +4,10 @@ Scanned from the Python sources (never imported), so a language can be checked a
 code without running it. A key built at run time (``phrase(f"reminder.eye_{eye}")``) is reported
 as its literal start with a ``*`` (``reminder.eye_*``): some phrase must start that way. Code that
 needs exact run-time keys checked lists them in a ``PHRASE_KEYS`` tuple.
+
+A call with a literal key and named values (``phrase("plan.change.dose", lang, reps=3)``) also
+tells which ``{placeholders}`` that phrase may have: one the call does not give would stop the
+kiosk with a KeyError the first time the phrase is said (``phrase_fills``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 WILDCARD = "*"
 PACKAGES = ("kiosk", "coach", "stim_hat", "schedules", "content")
 Use = tuple[str, int]  # (file, line)
+Fill = tuple[frozenset[str], str, int]  # (the names a call gives, file, line)
 
 
 def source_root() -> Path:
@@ -45,6 +50,34 @@ def keys_in_source(source: str, filename: str = "<source>") -> list[tuple[str, i
                 found.append((_literal_start(first) + WILDCARD, first.lineno))
         elif isinstance(node, ast.Assign | ast.AnnAssign) and _assigns_phrase_keys(node):
             found.extend(_literal_strings(node.value))
+    return found
+
+
+def phrase_fills(root: Path | None = None, packages: tuple[str, ...] = PACKAGES) -> dict[str, list[Fill]]:
+    """For each literal key called with named values (and no ``**values``): the names given and where."""
+    root = root or source_root()
+    fills: dict[str, list[Fill]] = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            for key, names, line in fills_in_source(path.read_text(encoding="utf-8"), str(path)):
+                fills.setdefault(key, []).append((names, str(path.relative_to(root)), line))
+    return fills
+
+
+def fills_in_source(source: str, filename: str = "<source>") -> list[tuple[str, frozenset[str], int]]:
+    """(key, names given, line) for each ``phrase("a.b", ..., name=value)`` call in one module."""
+    found: list[tuple[str, frozenset[str], int]] = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if not (isinstance(node, ast.Call) and _is_phrase_call(node) and node.args):
+            continue
+        first = node.args[0]
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            continue
+        if any(k.arg is None for k in node.keywords):
+            continue  # **values: the names are known only at run time
+        names = frozenset(k.arg for k in node.keywords if k.arg and k.arg != "lang")
+        if names:  # without values the text comes back unfilled, to be filled by the caller
+            found.append((first.value, names, first.lineno))
     return found
 
 

@@ -136,3 +136,31 @@ def test_cli_prints_file_line_field_and_exits_1(content_copy, capsys):
 def test_cli_refuses_a_missing_folder_plainly(tmp_path, capsys):
     assert main(["check-content", "--root", str(tmp_path / "nowhere")]) == 1
     assert "is not a folder" in capsys.readouterr().out
+
+
+def test_a_placeholder_the_code_never_gives_is_named_in_english_too(content_copy):
+    # English is the reference for the other languages, so a typo there was caught only when the
+    # phrase was first said (a KeyError); the calls in the code say which names each phrase gets.
+    path = content_copy / "lang" / "en" / "phrases.toml"
+    line = edit(path, 'today_at = "today at {time}"', 'today_at = "today at {tme}"')
+    source = (Path(__file__).parents[2] / "kiosk" / "home_sessions.py").read_text(encoding="utf-8").splitlines()
+    call = next(n for n, text in enumerate(source, 1) if 'phrase("home.today_at"' in text)
+    found = problems_in(content_copy, path)
+    why = f"{{tme}} is not given by the code (kiosk/home_sessions.py:{call} gives time)"
+    assert (line, "home.today_at", why) in found
+
+
+def test_the_scan_knows_the_names_each_call_gives():
+    from content.keys import fills_in_source
+
+    source = (
+        "a = phrase('home.today_at', lang, time=at)\n"
+        "b = phrase('plan.change.dose', lang=lang, reps=3, hold=2.5)\n"
+        "c = phrase('stim_reason.rest', lang, **values)\n"  # names known only at run time
+        "d = phrase('home.weekdays', lang=lang)\n"  # no values: the text comes back unfilled
+        "e = phrase(f'screen.{key}', lang, pct=3)\n"  # a run-time key
+    )
+    assert fills_in_source(source) == [
+        ("home.today_at", frozenset({"time"}), 1),
+        ("plan.change.dose", frozenset({"reps", "hold"}), 2),
+    ]
