@@ -68,6 +68,9 @@ lock_file() {
 # checked), then FaceCoach itself without resolving anything again.
 install_locked() {
   local python=$1 lock=$2 target=$3 editable=${4:-}
+  # An older FaceCoach in the venv would make pip print a false "ERROR: ... dependency conflicts"
+  # against its old requirements while the new lock goes in; it is installed again just below.
+  "$python" -m pip uninstall -y -q facecoach >/dev/null 2>&1 || true
   "$python" -m pip install -q --require-hashes -r "$lock"
   # --no-build-isolation: build with the locked setuptools instead of fetching one unchecked.
   "$python" -m pip install -q --no-deps --no-build-isolation $editable "$target"

@@ -67,3 +67,65 @@ def test_debian_names_prefer_what_is_installed_then_what_apt_knows():
     names = shell("debian_runtime_packages").split()
     assert {"espeak-ng", "libportaudio2", "libgl1", "python3-venv"} <= set(names)
     assert any(n.startswith("libglib2.0-0") for n in names)
+
+
+def wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] = ()) -> Path:
+    """A minimal pure-Python wheel, made by hand (no build tools, no network)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    dist = f"{name}-{version}.dist-info"
+    files = {
+        f"{name}/__init__.py": "",
+        f"{dist}/METADATA": "Metadata-Version: 2.1\nName: {}\nVersion: {}\n{}".format(
+            name, version, "".join(f"Requires-Dist: {r}\n" for r in requires)
+        ),
+        f"{dist}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(text.encode())}")
+    files[f"{dist}/RECORD"] = "\n".join([*record, f"{dist}/RECORD,,"]) + "\n"
+    path = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as zf:
+        for member, text in files.items():
+            zf.writestr(member, text)
+    return path
+
+
+def test_updating_a_venv_to_a_new_lock_prints_no_false_dependency_error(tmp_path):
+    # The venv holds FaceCoach built against the old lock (it pinned dep 1.0); the new lock pins
+    # dep 2.0. pip used to print "ERROR: ... facecoach 0.1.0 requires dep==1.0" while the new
+    # lock went in, although FaceCoach was installed again right after.
+    import hashlib
+
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    old_dep, new_dep = wheel(wheels, "dep", "1.0"), wheel(wheels, "dep", "2.0")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old_app = wheel(tmp_path / "old", "facecoach", "0.1.0", ("dep==1.0",))
+    new_app = wheel(tmp_path / "new", "facecoach", "0.1.0", ("dep==2.0",))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    quiet = ["-q", "--no-index", "--disable-pip-version-check"]
+    subprocess.run([python, "-m", "pip", "install", *quiet, str(old_dep), str(old_app)], check=True)
+    lock = tmp_path / "new.lock"
+    digest = hashlib.sha256(new_dep.read_bytes()).hexdigest()
+    lock.write_text(f"--no-index\n--find-links {wheels}\ndep==2.0 --hash=sha256:{digest}\n")
+    result = subprocess.run(
+        ["bash", "-c", f'. scripts/python-env.sh && install_locked "{python}" "{lock}" "{new_app}"'],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INDEX": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ERROR" not in result.stdout + result.stderr, result.stderr
+    shown = subprocess.run([python, "-m", "pip", "show", "dep"], capture_output=True, text=True).stdout
+    assert "Version: 2.0" in shown, shown
+    check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
