@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,21 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+# The tests never touch the FaceCoach files of whoever runs them (a developer, or the kiosk user
+# on a Raspberry Pi): a settings file that loads is kept as the last good copy, and the default
+# data folder holds the patient's database. Every test, and every process a test starts, gets
+# HOME and the XDG folders in a temporary folder of its own run.
+TEST_HOME = Path(tempfile.mkdtemp(prefix="facecoach-tests-home-"))
+atexit.register(shutil.rmtree, TEST_HOME, True)
+for _name, _sub in (
+    ("HOME", ""),
+    ("XDG_CONFIG_HOME", ".config"),
+    ("XDG_DATA_HOME", ".local/share"),
+    ("XDG_STATE_HOME", ".local/state"),
+    ("XDG_CACHE_HOME", ".cache"),
+):
+    os.environ[_name] = str(TEST_HOME / _sub)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
