@@ -20,10 +20,12 @@ def plan_in_force(config: str | None) -> tuple[dict[str, Any], str, str]:
     """The decoded plan the kiosk follows now, its text and a plain description of where it comes from."""
     from kiosk.plan.current import current_plan, starter_plan_path
     from kiosk.plan.loader import last_applied
-    from kiosk.settings_files import load_settings
+    from kiosk.settings_files import settings_for_command
     from kiosk.store import DB_NAME, Store, StoreError
 
-    settings = load_settings(config).settings
+    settings = settings_for_command(config)
+    if settings is None:
+        raise ValueError("The settings file has the problems above.")
     try:
         store = Store.open(Path(settings.storage.data_dir).expanduser() / DB_NAME)
     except StoreError as exc:

@@ -9,6 +9,7 @@ falls back to that copy, or to the safe defaults, and says so (it never crashes 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +83,26 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> LoadedSetti
         _remember_good(text)
         return LoadedSettings(settings, str(path))
     return LoadedSettings(Settings(), "the safe defaults (no settings file)")
+
+
+def settings_for_command(explicit: str | os.PathLike[str] | None = None) -> Settings | None:
+    """The settings a command-line tool works with; None after naming every problem on stderr.
+
+    The kiosk itself carries on with the last good copy or the safe defaults, and says so on its
+    screen. A tool run by hand says what is wrong and stops instead: it would otherwise work
+    quietly with other settings (another data folder, language or device) than the file given.
+    """
+    loaded = load_settings(explicit)
+    if not loaded.problems:
+        return loaded.settings
+    for problem in loaded.problems:
+        print(f"settings: {problem}", file=sys.stderr)
+    print(
+        "Nothing was done. Fix the settings file (facecoach check-config names each problem), "
+        "or give another one with --config.",
+        file=sys.stderr,
+    )
+    return None
 
 
 def _last_good_path() -> Path:

@@ -155,3 +155,49 @@ def test_a_broken_pipe_that_is_not_the_output_is_not_hidden(monkeypatch, capsys)
     monkeypatch.setattr(authoring, "cmd_exercises", broken)
     with pytest.raises(BrokenPipeError):
         main(["plan", "exercises"])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["hear", "{wav}"],
+        ["speech", "--config", "{config}", "say", "--wav", "{out}", "Hello."],
+        ["reminders", "list"],
+        ["plan", "identity"],
+        ["plan", "verify", "{plan}"],
+        ["plan", "sign", "{plan}", "--key", "{out}"],
+        ["summary", "build", "--synthetic-weeks", "1", "--out", "{out}"],
+        ["sync"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+@pytest.mark.parametrize("broken", ["missing", "bad TOML"])
+def test_a_tool_given_settings_it_cannot_use_says_so_and_does_nothing(
+    command, broken, tmp_path, capsys, isolated_home, monkeypatch
+):
+    # The kiosk itself goes on with the last good settings; a tool run by hand used to do the same
+    # without a word (another data folder, language or device than the file given).
+    config = tmp_path / "settings.toml"
+    if broken == "bad TOML":
+        config.write_text("[display\nlanguage = 'en'\n")
+    wav, out = tmp_path / "in.wav", tmp_path / "out.wav"
+    wav.write_bytes(b"RIFF")
+    values = {"wav": str(wav), "out": str(out), "config": str(config), "plan": "content/plans/starter.toml"}
+    argv = [part.format(**values) for part in command]
+    if argv[:2] in (["plan", "verify"], ["plan", "sign"]):
+        monkeypatch.setenv("FACECOACH_CONFIG", str(config))  # the therapist's tools take no --config
+    elif "--config" not in argv:
+        argv += ["--config", str(config)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"settings: {config}:" in err and "Nothing was done." in err, err
+    assert not out.exists()
+
+
+def test_speech_say_refuses_empty_words_and_names_a_file_it_cannot_write(tmp_path, capsys, isolated_home):
+    assert main(["speech", "say", "--wav", str(tmp_path / "x.wav"), "  "]) == 2
+    assert "Nothing to say" in capsys.readouterr().out
+    assert not (tmp_path / "x.wav").exists()
+    target = tmp_path / "no such folder" / "x.wav"
+    assert main(["speech", "say", "--wav", str(target), "Hello."]) == 1
+    assert f"The WAV file could not be written: {target}: No such file or directory." in capsys.readouterr().err

@@ -13,7 +13,7 @@ from kiosk.plan.authoring import unfilled
 from kiosk.plan.cli_authoring import PASS_ENV, new_passphrase, passphrase_for, read_checked, register_authoring
 from kiosk.plan.loader import LastApplied, evaluate
 from kiosk.plan.signing import SIG_SUFFIX, SigningError, is_protected, keygen, read_public_key, sign_file
-from kiosk.settings_files import load_settings
+from kiosk.settings_files import settings_for_command
 from stim_hat.prescription import device_limits
 
 
@@ -54,8 +54,10 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_sign(args: argparse.Namespace) -> int:
     # A plan is signed only when the kiosk would take it: its problems (or placeholders) come
     # first, before a passphrase is asked for.
-    limits = device_limits(load_settings(getattr(args, "config", None)).settings.hat)
-    checked = read_checked(Path(args.plan), limits)
+    settings = settings_for_command(getattr(args, "config", None))
+    if settings is None:
+        return 2
+    checked = read_checked(Path(args.plan), device_limits(settings.hat))
     if checked is None:
         print("Not signed: fix the problems above first.")
         return 1
@@ -77,7 +79,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     path = Path(args.plan)
-    settings = load_settings(getattr(args, "config", None)).settings
+    settings = settings_for_command(getattr(args, "config", None))
+    if settings is None:
+        return 2
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -14,7 +14,7 @@ from kiosk.plan.library import library_stages
 from kiosk.plan.model import STAGES, Plan, parse_plan
 from kiosk.plan.signing import SIG_SUFFIX, SigningError
 from kiosk.plan.validate import check_plan
-from kiosk.settings_files import load_settings
+from kiosk.settings_files import settings_for_command
 from schedules.zones import known_zone, local_zone
 from stim_hat.prescription import DeviceLimits, Prescription, device_limits
 
@@ -101,7 +101,10 @@ def read_checked(path: Path, limits: DeviceLimits) -> tuple[Plan, Prescription] 
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    limits = device_limits(load_settings(getattr(args, "config", None)).settings.hat)
+    settings = settings_for_command(getattr(args, "config", None))
+    if settings is None:
+        return 2
+    limits = device_limits(settings.hat)
     current = read_checked(Path(args.plan), limits)
     against = read_checked(Path(args.against), limits) if args.against else None
     if current is None or (args.against and against is None):
@@ -125,7 +128,9 @@ def cmd_identity(args: argparse.Namespace) -> int:
     from kiosk.store import DB_NAME, Store, StoreError
     from kiosk.summary.service import data_dir
 
-    settings = load_settings(args.config).settings
+    settings = settings_for_command(args.config)
+    if settings is None:
+        return 2
     device = device_id(settings)
     print(f"device = {device or '(unknown: the device key cannot be read)'}")
     try:

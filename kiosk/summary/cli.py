@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.photos import PHOTO_DIR
-from kiosk.settings import Settings
-from kiosk.settings_files import load_settings
+from kiosk.settings_files import settings_for_command
 from kiosk.store import DB_NAME, Store, StoreError
 from kiosk.summary import service
 from kiosk.summary.builder import build_summary
@@ -54,17 +53,8 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-01") from exc
 
 
-def _settings(path: str | None) -> Settings | None:
-    loaded = load_settings(path)
-    if loaded.problems:
-        for problem in loaded.problems:
-            print(f"settings: {problem}", file=sys.stderr)
-        return None
-    return loaded.settings
-
-
 def cmd_build(args: argparse.Namespace) -> int:
-    settings = _settings(args.config)
+    settings = settings_for_command(args.config)
     if settings is None:
         return 2
     now = service.now_local()

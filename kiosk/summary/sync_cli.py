@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from kiosk.plan.inbox import Inbox
 from kiosk.plan.signing import SigningError
 from kiosk.settings import Settings, SyncSettings
+from kiosk.settings_files import settings_for_command
 from kiosk.store import DB_NAME, Store, StoreError
 from kiosk.summary import service
-from kiosk.summary.cli import _settings
 from kiosk.summary.crypto import SummaryCryptoError
 from kiosk.summary.delivery import FHIR_KIND, DeliveryError, Target, deliver_pass
 from kiosk.summary.fhir_delivery import FhirTarget
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    settings = _settings(args.config)
+    settings = settings_for_command(args.config)
     if settings is None:
         return 2
     sync = settings.sync

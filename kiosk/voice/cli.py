@@ -11,7 +11,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from kiosk.settings_files import load_settings
+from kiosk.settings_files import settings_for_command
 from kiosk.voice.audio import AudioFileError, load_wav
 from kiosk.voice.evaluate import hear_utterance
 from kiosk.voice.intents import VoiceDataError, load_intents
@@ -90,7 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_hear(args: argparse.Namespace) -> int:
     from kiosk.voice.engines import open_recognizer, settings_pipeline
 
-    settings = load_settings(args.config).settings
+    settings = settings_for_command(args.config)
+    if settings is None:
+        return 2
     try:
         table = load_intents(settings.display.language)
         recognizer, note = open_recognizer(settings, table)

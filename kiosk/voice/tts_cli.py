@@ -15,7 +15,7 @@ from pathlib import Path
 
 from content.i18n import phrases
 from kiosk.settings import Settings
-from kiosk.settings_files import load_settings
+from kiosk.settings_files import settings_for_command
 from kiosk.voice.speaker import SLOWER_STEP, RenderedEngine
 from kiosk.voice.tts_cache import PhraseCache, prerender
 from kiosk.voice.tts_engines import Choice, TtsError
@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _voice(args: argparse.Namespace) -> tuple[Settings, Choice] | None:
     """The settings and the voice the kiosk would use; None (after saying why) when none can start."""
-    settings = load_settings(args.config).settings
+    settings = settings_for_command(args.config)
+    if settings is None:
+        return None
     try:
         return settings, choose(settings)
     except TtsError as exc:
@@ -71,6 +73,9 @@ def cmd_prerender(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        print('Nothing to say: give the words in quotes, e.g. facecoach speech say "Lift your eyebrows." --wav out.wav')
+        return 2
     if (opened := _voice(args)) is None:
         return 2
     settings, choice = opened
@@ -84,6 +89,10 @@ def cmd_say(args: argparse.Namespace) -> int:
         return 1
     took = time.perf_counter() - t0
     audio = sink.joined()
-    Path(args.wav).write_bytes(audio.to_wav())
+    try:
+        Path(args.wav).write_bytes(audio.to_wav())
+    except OSError as exc:
+        print(f"The WAV file could not be written: {args.wav}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     print(f"{choice.note}: {audio.seconds:.1f} s of speech made in {took:.2f} s; written to {args.wav}")
     return 0
