@@ -74,7 +74,12 @@ def run_replay(args: argparse.Namespace) -> int:
         return 0
     q = result["quality"]
     print(f"{result['video']}: {result['duration_s']:.1f} s, {q['frames_usable']}/{q['frames_seen']} frames usable")
+    print("  repetitions seen by the camera (estimates):")
     for exercise, found in result["exercises"].items():
         holds = ", ".join(f"{r['hold_s']:.1f}s" for r in found["per_rep"])
-        print(f"  {exercise}: {found['reps']} reps" + (f" (holds {holds})" if holds else ""))
+        count = found["reps"]
+        print(
+            f"  {exercise}: {count} {'repetition' if count == 1 else 'repetitions'}"
+            + (f" (holds {holds})" if holds else "")
+        )
     return 0

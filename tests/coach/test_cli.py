@@ -100,3 +100,11 @@ def test_replay_of_a_routine_counts_each_movement_under_its_own_exercise(faces_d
     assert reps["cheek_puff"] <= 1 and reps["lip_pucker"] <= 3
     smile = exercises["open_smile"]["per_rep"][0]
     assert 9.5 < smile["start_s"] < 10.5 and smile["peak_mm"] > 12
+
+
+@pytest.mark.slow
+def test_replay_text_labels_the_counts_as_estimates_in_plain_words(capsys, faces_dir):
+    code, out, _ = run(capsys, "replay", str(faces_dir / "liveportrait_d0.mp4"), "--exercise", "open_smile")
+    assert code == 0
+    assert "(estimates)" in out
+    assert "open_smile: 1 repetition (holds" in out and "1 reps" not in out
