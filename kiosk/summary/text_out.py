@@ -21,8 +21,11 @@ def to_text(s: dict[str, Any]) -> str:
         f"Night eye routine: {night['nights_done']} of {count(night['nights_due'], 'night')}; missed: "
         + (", ".join(night["missed_nights"]) or "none"),
         "Eye care: "
-        + "; ".join(
-            f"{i['item_id']} {i['on_time']} on time, {i['late']} late, {i['missed']} missed" for i in eye["items"]
+        + (
+            "; ".join(
+                f"{i['item_id']} {i['on_time']} on time, {i['late']} late, {i['missed']} missed" for i in eye["items"]
+            )
+            or "no reminders in this period"
         ),
     ]
     for ex in s["exercises"]:

@@ -86,3 +86,17 @@ def test_the_deployments_fhir_canonical_reaches_the_bundle(setup):
     bundle = json.loads(next(out.glob("*_fhir-bundle.json")).read_text())
     (cs,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CodeSystem"]
     assert cs["url"] == "https://fhir.clinic.test/facecoach/CodeSystem/facecoach-measures"
+
+
+def test_a_summary_of_a_period_with_no_eye_care_says_so(setup, capsys):
+    # A new kiosk's first week: every line reads as words, none ends in an empty "Eye care: ".
+    tmp_path, config, _ = setup
+    out = tmp_path / "out"
+    assert main(["summary", "build", "--out", str(out), "--config", str(config)]) == 0
+    json_file = next(f for f in out.glob("*.fcsum") if "summary.json" in f.name)
+    capsys.readouterr()
+    key = str(tmp_path / "therapist" / PRIVATE_NAME)
+    assert main(["summary", "open", str(json_file), "--key", key]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Eye care: no reminders in this period" in lines
+    assert not [line for line in lines if line.rstrip().endswith(":")], lines
