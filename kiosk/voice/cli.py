@@ -103,6 +103,14 @@ def cmd_hear(args: argparse.Namespace) -> int:
     if note and not args.json:
         print(note)
     asked = tuple(a.strip() for a in args.asked.split(",") if a.strip())
+    answers = sorted(i.id for i in table.intents if i.only_when_asked)
+    if unknown := [a for a in asked if a not in answers]:
+        print(
+            f"--asked: {', '.join(map(repr, unknown))} is not an answer the kiosk asks for; "
+            f"the answers are: {', '.join(answers)}.",
+            file=sys.stderr,
+        )
+        return 2
     results: list[FileResult] = []
     problems = 0
     for path in args.wav:

@@ -65,6 +65,13 @@ def test_yes_and_no_count_only_when_the_kiosk_asked(speech, capsys, isolated_hom
     assert json.loads(capsys.readouterr().out)[0]["intent"] == "yes"
 
 
+def test_an_answer_the_kiosk_never_asks_for_is_named(speech, capsys, isolated_home):
+    assert main(["hear", "--asked", "yes,maybe", str(speech("yes"))]) == 2
+    out, err = capsys.readouterr()
+    assert "--asked: 'maybe' is not an answer the kiosk asks for; the answers are: blurred," in err
+    assert "heard" not in out  # nothing was heard with a question the kiosk cannot ask
+
+
 def test_telephone_band_audio_is_reported(speech, tmp_path, capsys, isolated_home):
     from kiosk.voice.audio import resample
 
