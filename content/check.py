@@ -138,7 +138,11 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(problem)
     if report.problems:
-        print(f"{len(report.problems)} problem(s) in the content; fix them, then run facecoach check-content again.")
+        many = len(report.problems) != 1
+        print(
+            f"{len(report.problems)} {'problems' if many else 'problem'} in the content; "
+            f"fix {'them' if many else 'it'}, then run facecoach check-content again."
+        )
         return 1
     print(f"Content OK: {report.summary()}")
     return 0

@@ -33,7 +33,11 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {path}; the kiosk will not use this file until they are fixed.")
+        many = len(problems) != 1
+        print(
+            f"{len(problems)} {'problems' if many else 'problem'} in {path}; "
+            f"the kiosk will not use this file until {'they are' if many else 'it is'} fixed."
+        )
         return 1
     print(f"{path}: OK")
     return 0

@@ -23,6 +23,10 @@ def test_check_config_names_wrong_type_and_unknown_key(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{bad}:2: display.fps: must be a whole number" in out
     assert f"{bad}:5: voice.speed: unknown setting" in out
+    assert f"2 problems in {bad}; the kiosk will not use this file until they are fixed." in out
+    bad.write_text('[display]\nfps = "fast"\n')
+    assert main(["check-config", str(bad)]) == 1
+    assert f"1 problem in {bad}; the kiosk will not use this file until it is fixed." in capsys.readouterr().out
 
 
 def test_check_config_ok_and_missing(tmp_path, capsys):
@@ -30,7 +34,8 @@ def test_check_config_ok_and_missing(tmp_path, capsys):
     good.write_text("[display]\nfps = 25\n")
     assert main(["check-config", str(good)]) == 0
     assert main(["check-config", str(tmp_path / "nope.toml")]) == 1
-    assert "does not exist" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "does not exist" in out
 
 
 def test_hardware_mode():

@@ -130,7 +130,7 @@ def test_cli_prints_file_line_field_and_exits_1(content_copy, capsys):
     assert main(["check-content", "--root", str(content_copy)]) == 1
     out = capsys.readouterr().out
     assert f"{path}:{line}: hold_seconds: for a movement must be between 3 and 10, got 25" in out
-    assert "problem(s) in the content" in out
+    assert "5 problems in the content; fix them, then run facecoach check-content again." in out
 
 
 def test_cli_refuses_a_missing_folder_plainly(tmp_path, capsys):
