@@ -19,6 +19,7 @@ from schedules.zones import known_zone, local_zone
 from stim_hat.prescription import DeviceLimits, Prescription, device_limits
 
 PASS_ENV = "FACECOACH_KEY_PASSPHRASE"  # for scripts; otherwise the passphrase is asked for
+MIN_PASSPHRASE = 8  # characters, typed or from PASS_ENV
 
 
 def register_authoring(cmds: argparse._SubParsersAction) -> None:
@@ -46,11 +47,12 @@ def register_authoring(cmds: argparse._SubParsersAction) -> None:
 
 def new_passphrase() -> str:
     """A new passphrase (from FACECOACH_KEY_PASSPHRASE, or asked for twice)."""
+    first = os.environ.get(PASS_ENV) or getpass.getpass("Passphrase for the new private key: ")
+    if len(first) < MIN_PASSPHRASE:
+        where = f" (from {PASS_ENV})" if os.environ.get(PASS_ENV) else ""
+        raise SigningError(f"The passphrase{where} is too short; use at least {MIN_PASSPHRASE} characters.")
     if os.environ.get(PASS_ENV):
-        return os.environ[PASS_ENV]
-    first = getpass.getpass("Passphrase for the new private key: ")
-    if len(first) < 8:
-        raise SigningError("The passphrase is too short; use at least 8 characters.")
+        return first
     if getpass.getpass("The same passphrase again: ") != first:
         raise SigningError("The two passphrases differ.")
     return first

@@ -171,3 +171,10 @@ def test_a_new_plan_takes_this_computers_time_zone_or_the_one_asked_for(tmp_path
     assert main(["plan", "new", "--stage", "paresis", "--out", str(mars), "--timezone", "Mars/Olympus"]) == 1
     assert "'Mars/Olympus' is not a time zone name this computer knows" in capsys.readouterr().out
     assert not mars.exists()
+
+
+def test_a_short_passphrase_from_the_environment_is_refused_like_a_typed_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("FACECOACH_KEY_PASSPHRASE", "short")
+    assert main(["plan", "keygen", "--out", str(tmp_path / "k"), "--passphrase"]) == 1
+    assert "(from FACECOACH_KEY_PASSPHRASE) is too short; use at least 8 characters" in capsys.readouterr().out
+    assert not (tmp_path / "k" / "therapist.key").exists()
