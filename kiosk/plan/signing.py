@@ -58,7 +58,12 @@ def _hex_key(path: Path) -> bytes:
 
 
 def read_public_key(path: Path) -> VerifyKey:
-    """The therapist's public key from a file."""
+    """The therapist's public key from a file (a private key given by mistake is named as such)."""
+    if path.is_file() and is_protected(path):
+        raise SigningError(
+            f"{path} is the therapist's private key; give the public key ({PUBLIC_NAME}) here, "
+            "and keep the private one to yourself."
+        )
     return VerifyKey(_hex_key(path))
 
 

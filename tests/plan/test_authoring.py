@@ -178,3 +178,15 @@ def test_a_short_passphrase_from_the_environment_is_refused_like_a_typed_one(tmp
     assert main(["plan", "keygen", "--out", str(tmp_path / "k"), "--passphrase"]) == 1
     assert "(from FACECOACH_KEY_PASSPHRASE) is too short; use at least 8 characters" in capsys.readouterr().out
     assert not (tmp_path / "k" / "therapist.key").exists()
+
+
+def test_verifying_with_the_private_key_by_mistake_says_which_key_is_needed(tmp_path, capsys, passphrase):
+    assert main(["plan", "keygen", "--out", str(tmp_path / "k"), "--passphrase"]) == 0
+    plan = tmp_path / "p.toml"
+    assert main(["plan", "new", "--stage", "paresis", "--out", str(plan), "--patient", "P-1", "--device", "fc-a1"]) == 0
+    plan.write_text(plan.read_text().replace('"CHANGE ME"', '"A. Therapist, PT"'))
+    assert main(["plan", "sign", str(plan), "--key", str(tmp_path / "k" / "therapist.key")]) == 0
+    capsys.readouterr()
+    assert main(["plan", "verify", str(plan), "--pubkey", str(tmp_path / "k" / "therapist.key")]) == 1
+    out = capsys.readouterr().out
+    assert "is the therapist's private key; give the public key (therapist.pub) here" in out
