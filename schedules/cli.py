@@ -158,18 +158,23 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 )
             )
             continue
-        print(f"Simulated {args.days} day(s) from {day} (seed {seed}, {name}, time zone {section.timezone}):")
+        print(f"Simulated {_n(args.days, 'day')} from {day} (seed {seed}, {name}, time zone {section.timezone}):")
         for total in TOTAL_NAMES:
             print(f"  {total:<13}{data[total]:>6}")
         print(
-            f"  ({data['restarts']} power cuts, {data['minutes_off']} minutes off, {data['clock_jumps']} clock jumps, "
-            f"{data['interrupts']} coaching pauses, {data['after_stimulation']} spoken after stimulation, "
-            f"{data['caregiver_alerts']} caregiver alerts; {data['answers']} answers, {data['early']} early, "
-            f"{data['repeats']} said again)"
+            f"  ({_n(data['restarts'], 'power cut')}, {_n(data['minutes_off'], 'minute')} off, "
+            f"{_n(data['clock_jumps'], 'clock jump')}, {_n(data['interrupts'], 'coaching pause')}, "
+            f"{data['after_stimulation']} spoken after stimulation, {_n(data['caregiver_alerts'], 'caregiver alert')}; "
+            f"{_n(data['answers'], 'answer')}, {data['early']} early, {data['repeats']} said again)"
         )
         for problem in problems + totals.problems:
             print(f"  problem: {problem}")
     return 1 if failed else 0
+
+
+def _n(count: int, word: str) -> str:
+    """ "1 day", "2 days" (English; this tool's output is for the team, not the patient)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _seeds(args: argparse.Namespace) -> range:
@@ -192,7 +197,7 @@ def _print_many(name: str, args: argparse.Namespace, day: date, results: list[tu
         print(json.dumps({"scenario": name, "days": args.days, "seeds": [s for s, _ in results], **sums}))
     else:
         words = ", ".join(f"{k} {v}" for k, v in sums.items())
-        print(f"{name}: {len(results)} seed(s) x {args.days} day(s) from {day}: {words}")
+        print(f"{name}: {_n(len(results), 'seed')} x {_n(args.days, 'day')} from {day}: {words}")
     for seed, totals in results:
         for problem in totals.problems[:5]:
             print(f"  seed {seed}: problem: {problem}")

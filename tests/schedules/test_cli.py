@@ -94,6 +94,10 @@ def test_simulate_prints_totals_as_text_and_json(capsys):
     out = capsys.readouterr().out
     for name in cli.TOTAL_NAMES:
         assert f"  {name}" in out
+    assert out.startswith("Simulated 2 days from ") and "(s)" not in out
+    assert run(["reminders", "simulate", "--days", "1", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Simulated 1 day from ") and "1 power cut," in out and "1 coaching pause," in out
     assert run(["reminders", "simulate", "--days", "2", "--seed", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["due"] == 16 and data["lost"] == 0 and data["duplicates"] == 0
@@ -105,6 +109,7 @@ def test_simulate_runs_every_scenario_over_several_seeds(capsys):
     assert run(argv) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["default", *SCENARIOS]
+    assert lines[0].startswith("default: 2 seeds x 1 day from 2026-03-29:")
     assert all("lost 0" in line and "duplicates 0" in line for line in lines)
     assert run(["reminders", "simulate", "--scenario", "weekly"]) == 2
     assert "There is no scenario 'weekly'" in capsys.readouterr().err
