@@ -9,6 +9,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.platypus import Paragraph
 
 from kiosk.summary.progress_section import flag_lines
+from kiosk.summary.wording import count
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("progress_body", parent=STYLES["BodyText"], fontSize=10, leading=13)
@@ -33,7 +34,9 @@ def progress_pdf(summary: dict[str, Any]) -> list[Any]:
     answered = len({a["session_id"] for a in section["answers"]})
     out.append(
         Paragraph(
-            escape(f"After-session answers from {answered} session(s). How it felt: {feel}. Eye problems: {eye}."),
+            escape(
+                f"After-session answers from {count(answered, 'session')}. How it felt: {feel}. Eye problems: {eye}."
+            ),
             BODY,
         )
     )

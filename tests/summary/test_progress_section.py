@@ -64,6 +64,7 @@ def test_a_quiet_period_is_not_flagged_and_says_there_is_no_comparison(fresh_sto
     assert progress["flagged"] is False and progress["flags"] == [] and progress["baseline_to_now"] == []
     text = " ".join(p.getPlainText() for p in progress_pdf(summary))
     assert "Flagged" not in text and "No baseline comparison yet" in text
+    assert "After-session answers from 1 session." in text  # not "1 session(s)"
 
 
 def test_a_summary_without_the_section_has_no_paragraph():
