@@ -38,8 +38,22 @@ system_packages() {
   [ "$want_test" = 0 ] || echo poppler-utils
   # Tests: systemd-analyze verifies the appliance units (cage: the display unit's compositor).
   [ "$want_test" = 0 ] || echo systemd cage
+  # Tests: real human speech (Asterisk telephone prompts, CC-BY-SA) for the voice false-command checks.
+  [ "$want_test" = 0 ] || echo asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav
+  # Tests: Node 20+ and npm run the real FHIR server (Medplum) for the summary's FHIR round trip.
+  [ "$want_test" = 0 ] || test_node_packages
   # Python 3.12: pocketsphinx has no wheel for it and is built from source.
   [ "$(python_minor "$python")" != 3.12 ] || echo build-essential cmake
+}
+
+# nodejs and npm from the release when no node is installed and the release's is new enough
+# (Debian 13 / Trixie: 20; Debian 12's 18 is too old, and that one test then says so and skips).
+test_node_packages() {
+  command -v node >/dev/null 2>&1 && return 0
+  local major
+  major=$(apt-cache policy nodejs 2>/dev/null | awk '/Candidate:/ {print $2}' | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')
+  if [[ "$major" =~ ^[0-9]+$ ]] && [ "$major" -ge 20 ]; then echo nodejs npm; fi
+  return 0
 }
 
 missing_packages() {
