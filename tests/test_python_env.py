@@ -169,4 +169,4 @@ def test_the_test_set_up_installs_the_real_speech_recordings():
     # They went missing from setup.sh once (a merge); the real-speech tests then fail in CI on a fresh OS.
     from tests.voice.realspeech import PACKAGES
 
-    assert f"[ \"$want_test\" = 0 ] || echo {PACKAGES}" in (ROOT / "scripts" / "setup.sh").read_text()
+    assert f'[ "$want_test" = 0 ] || echo {PACKAGES}' in (ROOT / "scripts" / "setup.sh").read_text()
