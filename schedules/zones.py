@@ -16,10 +16,13 @@ def known_zone(name: str) -> bool:
 
 
 def local_zone(etc: Path = Path("/etc")) -> str:
-    """The machine's IANA time zone name (``/etc/timezone``, else the ``/etc/localtime`` link; UTC if neither)."""
+    """The machine's IANA time zone name (``/etc/timezone``, else the ``/etc/localtime`` link; UTC if neither).
+
+    A name either holds that the system does not know is passed over, never handed on.
+    """
     named = etc / "timezone"
-    if named.exists() and (name := named.read_text().strip()):
-        return name if known_zone(name) else "UTC"
+    if named.exists() and (name := named.read_text().strip()) and known_zone(name):
+        return name
     link = etc / "localtime"
     if link.is_symlink() and "zoneinfo/" in str(link.resolve()):
         name = str(link.resolve()).split("zoneinfo/", 1)[1]

@@ -12,7 +12,10 @@ def test_the_zone_comes_from_etc_timezone_first_then_the_localtime_link(tmp_path
     (tmp_path / "timezone").write_text("Europe/Berlin\n")
     assert local_zone(tmp_path) == "Europe/Berlin"
     (tmp_path / "timezone").write_text("Not/AZone\n")
-    assert local_zone(tmp_path) == "UTC"  # a broken name is not passed on
+    assert local_zone(tmp_path) == "Asia/Tokyo"  # a broken name is passed over for the link
+    (tmp_path / "localtime").unlink()
+    (tmp_path / "localtime").symlink_to("/usr/share/zoneinfo/Not/AZone")
+    assert local_zone(tmp_path) == "UTC"  # neither is a zone this system knows
 
 
 def test_known_zones():
