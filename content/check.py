@@ -14,12 +14,13 @@ from typing import Any
 from coach.exercises import METRIC_IDS
 from content import content_path
 from content.check_lang import ENGLISH, check_language
-from content.keys import phrase_fills, used_phrase_keys
+from content.keys import scan_sources
 from content.reading import Checked, check_file, read_toml, toml_files
 from content.rules import exercise_rules, plan_exercise_rules
 from content.schema import EXERCISE, KINDS, PLAN_EXERCISE, PLAN_HEADER, Field
 from content.validate import validate
 from kiosk.settings import Problem
+from kiosk.summary.wording import count
 
 STARTER_PLAN = "starter.toml"
 
@@ -50,7 +51,7 @@ def check_content(root: Path | None = None, code_root: Path | None = None) -> Re
     library, problems = check_library(root)
     report.exercises = len(library)
     report.problems += problems
-    used, fills = used_phrase_keys(code_root), phrase_fills(code_root)
+    used, fills = scan_sources(code_root)
     for folder in sorted(p for p in (root / "lang").iterdir() if p.is_dir()) if (root / "lang").is_dir() else []:
         problems, counts = check_language(root, folder.name, library, used, fills)
         report.problems += problems
@@ -138,10 +139,9 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(problem)
     if report.problems:
-        many = len(report.problems) != 1
         print(
-            f"{len(report.problems)} {'problems' if many else 'problem'} in the content; "
-            f"fix {'them' if many else 'it'}, then run facecoach check-content again."
+            f"{count(len(report.problems), 'problem')} in the content; "
+            f"fix {'it' if len(report.problems) == 1 else 'them'}, then run facecoach check-content again."
         )
         return 1
     print(f"Content OK: {report.summary()}")

@@ -40,7 +40,7 @@ def check_language(
     max_words = settings.get("max_words", DEFAULT_MAX_WORDS)
     avoid = settings.get("avoid", [])
     complete = code == ENGLISH or settings.get("complete", False)
-    problems += check_phrases(root, code, used_keys if complete else {}, max_words, fills or {})
+    problems += check_phrases(root, code, used_keys if complete else {}, max_words, fills)
     words, found = _check_exercise_words(root, code, library, max_words, avoid, complete)
     problems += found
     topics, found = _check_education(root, code, max_words, avoid, complete)
@@ -80,7 +80,7 @@ def check_phrases(
             checked.add([(key, "unknown key: not in the English phrases.toml")])
         elif code != ENGLISH and _placeholders(value) != _placeholders(str(english[key])):
             checked.add([(key, f"placeholders must be {sorted(_placeholders(str(english[key])))}, as in English")])
-        elif unfilled := _unfilled(value, (fills or {}).get(key, [])):
+        elif fills and (unfilled := _unfilled(value, fills.get(key, []))):
             checked.add([(key, unfilled)])
     checked.add(sentence_rules({k: v for k, v in mine.items() if isinstance(v, str)}, max_words, ()))
     reported = set()

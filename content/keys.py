@@ -7,7 +7,7 @@ needs exact run-time keys checked lists them in a ``PHRASE_KEYS`` tuple.
 
 A call with a literal key and named values (``phrase("plan.change.dose", lang, reps=3)``) also
 tells which ``{placeholders}`` that phrase may have: one the call does not give would stop the
-kiosk with a KeyError the first time the phrase is said (``phrase_fills``).
+kiosk with a KeyError the first time the phrase is said (``scan_sources``).
 """
 
 from __future__ import annotations
@@ -27,21 +27,42 @@ def source_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def used_phrase_keys(root: Path | None = None, packages: tuple[str, ...] = PACKAGES) -> dict[str, list[Use]]:
-    """Every phrase key the code uses, with where it is used."""
+def scan_sources(
+    root: Path | None = None, packages: tuple[str, ...] = PACKAGES
+) -> tuple[dict[str, list[Use]], dict[str, list[Fill]]]:
+    """Every phrase key the code uses, and the names each literal-key call gives: one read of each file."""
     root = root or source_root()
     used: dict[str, list[Use]] = {}
+    fills: dict[str, list[Fill]] = {}
     for package in packages:
         for path in sorted((root / package).rglob("*.py")):
-            for key, line in keys_in_source(path.read_text(encoding="utf-8"), str(path)):
-                used.setdefault(key, []).append((str(path.relative_to(root)), line))
-    return used
+            where = str(path.relative_to(root))
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for key, line in _keys_in(tree):
+                used.setdefault(key, []).append((where, line))
+            for key, names, line in _fills_in(tree):
+                fills.setdefault(key, []).append((names, where, line))
+    return used, fills
+
+
+def used_phrase_keys(root: Path | None = None, packages: tuple[str, ...] = PACKAGES) -> dict[str, list[Use]]:
+    """Every phrase key the code uses, with where it is used."""
+    return scan_sources(root, packages)[0]
 
 
 def keys_in_source(source: str, filename: str = "<source>") -> list[tuple[str, int]]:
     """(key, line) for each literal key in one module."""
+    return _keys_in(ast.parse(source, filename=filename))
+
+
+def fills_in_source(source: str, filename: str = "<source>") -> list[tuple[str, frozenset[str], int]]:
+    """(key, names given, line) for each ``phrase("a.b", ..., name=value)`` call in one module."""
+    return _fills_in(ast.parse(source, filename=filename))
+
+
+def _keys_in(tree: ast.AST) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
-    for node in ast.walk(ast.parse(source, filename=filename)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _is_phrase_call(node) and node.args:
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
@@ -53,21 +74,9 @@ def keys_in_source(source: str, filename: str = "<source>") -> list[tuple[str, i
     return found
 
 
-def phrase_fills(root: Path | None = None, packages: tuple[str, ...] = PACKAGES) -> dict[str, list[Fill]]:
-    """For each literal key called with named values (and no ``**values``): the names given and where."""
-    root = root or source_root()
-    fills: dict[str, list[Fill]] = {}
-    for package in packages:
-        for path in sorted((root / package).rglob("*.py")):
-            for key, names, line in fills_in_source(path.read_text(encoding="utf-8"), str(path)):
-                fills.setdefault(key, []).append((names, str(path.relative_to(root)), line))
-    return fills
-
-
-def fills_in_source(source: str, filename: str = "<source>") -> list[tuple[str, frozenset[str], int]]:
-    """(key, names given, line) for each ``phrase("a.b", ..., name=value)`` call in one module."""
+def _fills_in(tree: ast.AST) -> list[tuple[str, frozenset[str], int]]:
     found: list[tuple[str, frozenset[str], int]] = []
-    for node in ast.walk(ast.parse(source, filename=filename)):
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _is_phrase_call(node) and node.args):
             continue
         first = node.args[0]

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from kiosk.settings_files import candidate_paths, check_file
+from kiosk.summary.wording import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +34,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        many = len(problems) != 1
         print(
-            f"{len(problems)} {'problems' if many else 'problem'} in {path}; "
-            f"the kiosk will not use this file until {'they are' if many else 'it is'} fixed."
+            f"{count(len(problems), 'problem')} in {path}; "
+            f"the kiosk will not use this file until {'it is' if len(problems) == 1 else 'they are'} fixed."
         )
         return 1
     print(f"{path}: OK")

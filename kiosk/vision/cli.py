@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from coach.exercises import METRIC_IDS
+from kiosk.summary.wording import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,9 +78,5 @@ def run_replay(args: argparse.Namespace) -> int:
     print("  repetitions seen by the camera (estimates):")
     for exercise, found in result["exercises"].items():
         holds = ", ".join(f"{r['hold_s']:.1f}s" for r in found["per_rep"])
-        count = found["reps"]
-        print(
-            f"  {exercise}: {count} {'repetition' if count == 1 else 'repetitions'}"
-            + (f" (holds {holds})" if holds else "")
-        )
+        print(f"  {exercise}: {count(found['reps'], 'repetition')}" + (f" (holds {holds})" if holds else ""))
     return 0
