@@ -24,7 +24,6 @@ def local_zone(etc: Path = Path("/etc")) -> str:
     if named.exists() and (name := named.read_text().strip()) and known_zone(name):
         return name
     link = etc / "localtime"
-    if link.is_symlink() and "zoneinfo/" in str(link.resolve()):
-        name = str(link.resolve()).split("zoneinfo/", 1)[1]
-        return name if known_zone(name) else "UTC"
-    return "UTC"
+    target = str(link.resolve()) if link.is_symlink() else ""
+    name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+    return name if name and known_zone(name) else "UTC"

@@ -47,11 +47,12 @@ def register_authoring(cmds: argparse._SubParsersAction) -> None:
 
 def new_passphrase() -> str:
     """A new passphrase (from FACECOACH_KEY_PASSPHRASE, or asked for twice)."""
-    first = os.environ.get(PASS_ENV) or getpass.getpass("Passphrase for the new private key: ")
+    from_env = os.environ.get(PASS_ENV)
+    first = from_env or getpass.getpass("Passphrase for the new private key: ")
     if len(first) < MIN_PASSPHRASE:
-        where = f" (from {PASS_ENV})" if os.environ.get(PASS_ENV) else ""
+        where = f" (from {PASS_ENV})" if from_env else ""
         raise SigningError(f"The passphrase{where} is too short; use at least {MIN_PASSPHRASE} characters.")
-    if os.environ.get(PASS_ENV):
+    if from_env:
         return first
     if getpass.getpass("The same passphrase again: ") != first:
         raise SigningError("The two passphrases differ.")
