@@ -9,6 +9,7 @@ from pathlib import Path
 
 from coach.exercises import METRIC_IDS
 from kiosk.summary.wording import count
+from kiosk.vision.native_log import quiet_native_log
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +42,8 @@ def run_score_image(args: argparse.Namespace) -> int:
     from kiosk.vision.analyse import VisionInputError, score_image  # OpenCV and MediaPipe: only when used
 
     try:
-        result = score_image(args.neutral, args.image, args.exercise)
+        with quiet_native_log():
+            result = score_image(args.neutral, args.image, args.exercise)
     except VisionInputError as exc:
         return _fail(exc, args.json)
     if args.json:
@@ -67,7 +69,8 @@ def run_replay(args: argparse.Namespace) -> int:
 
     exercises = (args.exercise,) if args.exercise else REPLAY_EXERCISES
     try:
-        result = replay(args.video, exercises, hold_target_s=args.hold)
+        with quiet_native_log():
+            result = replay(args.video, exercises, hold_target_s=args.hold)
     except VisionInputError as exc:
         return _fail(exc, args.json)
     if args.json:

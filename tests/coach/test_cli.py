@@ -108,3 +108,46 @@ def test_replay_text_labels_the_counts_as_estimates_in_plain_words(capsys, faces
     assert code == 0
     assert "(estimates)" in out
     assert "open_smile: 1 repetition (holds" in out and "1 reps" not in out
+
+
+def test_native_chatter_goes_to_the_debug_log_and_everything_else_back_to_stderr(capfd, caplog):
+    import logging
+    import os
+
+    from kiosk.vision.native_log import quiet_native_log
+
+    chatter = [
+        "WARNING: Logging before InitGoogle() is written to STDERR",
+        "W0000 00:00:1796428442.986024   10775 face_landmarker_graph.cc:181] Sets FaceBlendshapesGraph acceleration",
+        "I1204 23:54:03.104 77 gl_context.cc:357] GL version: 3.2",
+        "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.",
+    ]
+    kept = [
+        "E0000 00:00:1796428442.9 10775 calculator_graph.cc:887] INVALID_ARGUMENT: the model is broken",
+        "F1204 23:54:03.104 77 graph.cc:12] Check failed",
+        "some text nobody expected",
+    ]
+    with caplog.at_level(logging.DEBUG, logger="kiosk.vision.native_log"), quiet_native_log():
+        os.write(2, ("\n".join(chatter[:2] + kept[:1] + chatter[2:] + kept[1:]) + "\n").encode())
+    err = capfd.readouterr().err
+    assert err == "\n".join(kept) + "\n"  # errors and unknown lines come back unchanged, in order
+    assert [r.getMessage() for r in caplog.records] == [f"native: {line}" for line in chatter]
+
+
+@pytest.mark.slow
+def test_score_image_and_replay_print_no_native_start_up_lines(faces_dir):
+    """Run as a user runs them (a new process, where MediaPipe says its start-up lines)."""
+    import subprocess
+    import sys
+
+    pictures = [str(faces_dir / "london_020_neutral.jpg"), str(faces_dir / "london_020_smile.jpg")]
+    commands = [
+        ["score-image", "--exercise", "open_smile", "--neutral", *pictures],
+        ["replay", str(faces_dir / "liveportrait_d0.mp4"), "--exercise", "open_smile"],
+    ]
+    for argv in commands:
+        done = subprocess.run([sys.executable, "-m", "kiosk", *argv], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "(estimate" in done.stdout
+        for word in ("InitGoogle", "XNNPACK", ".cc:"):
+            assert word not in done.stderr, done.stderr
