@@ -7,6 +7,7 @@ longer sentence, filler words) gives no intent.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -122,6 +123,15 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(normalize(v) for v in value)
 
 
+def _unknown_keys(keys: list[str]) -> str:
+    """'unknown key "safty" (did you mean "safety"?)', one clause per key."""
+    clauses = []
+    for key in keys:
+        close = difflib.get_close_matches(key, ("phrases", *FLAGS), n=1, cutoff=0.6)
+        clauses.append(f'"{key}"' + (f' (did you mean "{close[0]}"?)' if close else ""))
+    return ("unknown key " if len(keys) == 1 else "unknown keys ") + ", ".join(clauses)
+
+
 def parse_intents(text: str, language: str = "en", filename: str = "voice.toml") -> IntentTable:
     """Parse the voice commands file; any problem raises VoiceDataError naming the field."""
     try:
@@ -139,7 +149,7 @@ def parse_intents(text: str, language: str = "en", filename: str = "voice.toml")
             raise VoiceDataError(f"{where} must be a table")
         unknown = set(body) - {"phrases", *FLAGS}
         if unknown:
-            raise VoiceDataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            raise VoiceDataError(f"{where}: {_unknown_keys(sorted(unknown))}")
         phrases = _strings(body.get("phrases"), f"{where}.phrases")
         for phrase in phrases:
             if phrase in seen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kiosk.voice.grammar import jsgf, vosk_grammar
@@ -70,13 +72,20 @@ def test_safety_phrases_are_spotted_in_partial_results(table):
         ("[intents", "not valid TOML"),
         ("[words]\npolite = []\n", "needs [intents"),
         ('[intents.stop]\nphrases = "stop"\n', "must be a list"),
-        ('[intents.stop]\nphrases = ["stop"]\nsafe = true\n', "unknown key(s) safe"),
+        (
+            '[intents.stop]\nphrases = ["stop"]\nsafe = true\n',
+            'intents.stop: unknown key "safe" (did you mean "safety"?)',
+        ),
+        (
+            '[intents.stop]\nphrases = ["stop"]\nloud = 1\nonly_when_askd = true\n',
+            'unknown keys "loud", "only_when_askd" (did',
+        ),
         ('[intents.a]\nphrases = ["go"]\n[intents.b]\nphrases = ["go"]\n', "also in intents.a"),
         ('[intents.a]\nphrases = ["go"]\nsafety = "yes"\n', "must be true or false"),
     ],
 )
 def test_bad_voice_files_are_explained(text, message):
-    with pytest.raises(VoiceDataError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(VoiceDataError, match=re.escape(message)):
         parse_intents(text, filename="voice.toml")
 
 
