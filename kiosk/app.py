@@ -24,7 +24,7 @@ from kiosk.baseline import BaselineMark
 from kiosk.baseline_store import baseline_marks
 from kiosk.baseline_text import progress_lines
 from kiosk.caregiver_alerts import new_topic_url, start_test_alert
-from kiosk.caregiver_prefs import apply_prefs, languages, prefs_of, save_prefs
+from kiosk.caregiver_prefs import CaregiverPrefs, apply_prefs, languages, prefs_of, save_prefs
 from kiosk.checkin import VOICE_ANSWERS
 from kiosk.checkin_control import CheckinControl
 from kiosk.checkin_prompt import ALL_QUESTIONS, NOT_SHOWN, CheckinOwed, record_unanswered
@@ -56,7 +56,7 @@ from kiosk.photos import consent_given, photo_folder, set_consent
 from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
-from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
+from kiosk.screens.caregiver import CaregiverScreen, CaregiverState
 from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryScreen

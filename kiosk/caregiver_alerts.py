@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from content.i18n import phrase
 from kiosk.events import EventQueue, Notice
-from kiosk.selftest import Check
+from kiosk.selftest_row import Check
 from kiosk.settings import Settings
 from kiosk.store import DB_NAME, Store, StoreError
 from schedules.notifier import CaregiverNotifier, NotifyError

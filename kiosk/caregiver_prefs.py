@@ -12,16 +12,29 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from content import content_path
 from content.i18n import phrase
-from kiosk.screens.caregiver import CaregiverPrefs
 from kiosk.settings import Settings, parse_settings, with_overrides
+from kiosk.voice.tts_text import DEFAULT_RATE_WPM
 
 log = logging.getLogger(__name__)
 
 PREFS_FILE = "caregiver.toml"
+
+
+@dataclass(frozen=True)
+class CaregiverPrefs:
+    """What a caregiver may change on the screen (and the PIN chosen there at first use)."""
+
+    volume: float = 0.9
+    speech_rate_wpm: int = DEFAULT_RATE_WPM  # the settings' default (150), not a second guess
+    show_camera: bool = False
+    language: str = "en"
+    pin: str = ""  # the PIN chosen on the screen; "" keeps the settings file's
+    ntfy_url: str = ""  # phone alerts set up on the screen (an ntfy topic URL)
 
 
 def prefs_path(settings: Settings) -> Path:

@@ -12,27 +12,19 @@ import importlib.util
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.caregiver_alerts import check_alerts
 from kiosk.devices.factory import HardwareModeError, hardware_mode
 from kiosk.display import display_state
+from kiosk.selftest_appliance import check_delivery, check_units
+from kiosk.selftest_row import Check
 from kiosk.settings import Settings
 from kiosk.settings_files import load_settings
 from kiosk.store import DB_NAME, Store, StoreError
 
 MIN_FREE_MB = 200
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of the table."""
-
-    part: str
-    state: str  # found | missing | fake | problem
-    detail: str = ""
-    hint: str = ""
 
 
 # Parts each mode cannot do without. The HAT is never required: without it stimulation stays off.
@@ -203,8 +195,6 @@ def check_clock(now: datetime) -> Check:
 
 def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
     """Every row of the table, in a fixed order."""
-    from kiosk.caregiver_alerts import check_alerts  # imports Check from here
-    from kiosk.selftest_appliance import check_delivery, check_units  # imports Check from here
 
     checks: list[Callable[[], Check]] = [
         check_display,

@@ -1,7 +1,7 @@
 """Selftest rows for the appliance: the systemd units and the last summary delivery.
 
 Kept apart from kiosk/selftest.py (device checks) so each has one reason to change; selftest.py
-imports this module inside run_checks. Both checks only look: they ask systemctl and read the
+gathers its rows. Both checks only look: they ask systemctl and read the
 outbox table.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.selftest import Check
+from kiosk.selftest_row import Check
 from kiosk.settings import Settings
 from kiosk.store import DB_NAME, Store, StoreError
 

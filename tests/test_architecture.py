@@ -109,3 +109,78 @@ def test_lower_packages_never_import_the_kiosk(package):
         str(path.relative_to(REPO)) for path in (REPO / package).rglob("*.py") if "kiosk" in imported_modules(path)
     ]
     assert offenders == [], f"{package} imports kiosk in {offenders}"
+
+
+# Modules depend one way: no two modules import each other, directly or round a loop (an import
+# inside a function or under TYPE_CHECKING counts too: it hides the loop, it does not remove it).
+PROJECT_PACKAGES = ("kiosk", "coach", "stim_hat", "schedules", "content")
+
+
+def project_import_graph(root: Path = REPO) -> dict[str, set[str]]:
+    """module name -> the project modules it imports anywhere in its text."""
+    modules = {}
+    for package in PROJECT_PACKAGES:
+        for path in (root / package).rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # "from a.b import c": the module a.b.c when there is one, else a.b
+                targets |= {
+                    f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                    for a in node.names
+                }
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def import_loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other round a loop (Tarjan's strongly connected parts)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    loops: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                loops.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return loops
+
+
+def test_no_two_modules_import_each_other():
+    graph = project_import_graph()
+    assert len(graph) > 100  # the whole project was read
+    assert import_loops(graph) == []
+
+
+def test_the_loop_finder_finds_a_loop_through_a_function_level_import(tmp_path):
+    (tmp_path / "kiosk").mkdir()
+    (tmp_path / "kiosk" / "a.py").write_text("from kiosk.b import x\n")
+    (tmp_path / "kiosk" / "b.py").write_text("def f():\n    from kiosk import c\n")
+    (tmp_path / "kiosk" / "c.py").write_text("import kiosk.a\n")
+    (tmp_path / "kiosk" / "d.py").write_text("import kiosk.a\n")
+    assert import_loops(project_import_graph(tmp_path)) == [["kiosk.a", "kiosk.b", "kiosk.c"]]

@@ -7,7 +7,8 @@ import pytest
 from kiosk.cli import main
 from kiosk.devices.factory import HardwareModeError, build_devices, hardware_mode
 from kiosk.display import display_problem
-from kiosk.selftest import Check, format_table, runnable_modes
+from kiosk.selftest import format_table, runnable_modes
+from kiosk.selftest_row import Check
 from kiosk.settings import Settings
 
 

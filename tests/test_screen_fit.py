@@ -14,9 +14,10 @@ import pytest
 
 from content.i18n import phrase
 from content.loader import load_exercise
+from kiosk.caregiver_prefs import CaregiverPrefs
 from kiosk.devices.base import DeviceState
 from kiosk.progress import WeekPoint
-from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
+from kiosk.screens.caregiver import CaregiverScreen, CaregiverState
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import ReminderModel, ReminderOverlay, SummaryLine, SummaryModel, SummaryScreen
 from kiosk.screens.progress import ProgressScreen

@@ -9,9 +9,10 @@ import pygame
 import pytest
 
 from content.i18n import phrase, section
+from kiosk.caregiver_prefs import CaregiverPrefs
 from kiosk.devices.base import DeviceState
 from kiosk.progress import WeekPoint
-from kiosk.screens.caregiver import CaregiverPrefs, CaregiverScreen, CaregiverState
+from kiosk.screens.caregiver import CaregiverScreen, CaregiverState
 from kiosk.screens.home import HomeModel, HomeScreen
 from kiosk.screens.overlays import (
     ReminderModel,

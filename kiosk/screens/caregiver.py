@@ -16,24 +16,12 @@ import pygame
 
 from content.i18n import DEFAULT_LANGUAGE, language_name, phrase
 from kiosk.caregiver_alerts import channel_words, topic_of
+from kiosk.caregiver_prefs import CaregiverPrefs
 from kiosk.ui import theme
 from kiosk.ui.painter import Painter
-from kiosk.voice.tts_text import DEFAULT_RATE_WPM
 
 MAX_ATTEMPTS = 5
 PIN_DIGITS = (4, 8)  # shortest and longest PIN
-
-
-@dataclass(frozen=True)
-class CaregiverPrefs:
-    """What a caregiver may change on the screen (and the PIN chosen there at first use)."""
-
-    volume: float = 0.9
-    speech_rate_wpm: int = DEFAULT_RATE_WPM  # the settings' default (150), not a second guess
-    show_camera: bool = False
-    language: str = "en"
-    pin: str = ""  # the PIN chosen on the screen; "" keeps the settings file's
-    ntfy_url: str = ""  # phone alerts set up on the screen (an ntfy topic URL)
 
 
 @dataclass

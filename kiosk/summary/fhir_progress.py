@@ -27,7 +27,7 @@ from kiosk.summary.fhir_codes import exercise_code, qty, side_concept
 from kiosk.summary.progress_section import FLAG_WORDS
 
 if TYPE_CHECKING:
-    from kiosk.summary.fhir_out import _BundleMaker
+    from kiosk.summary.fhir_bundle import BundleMaker
 
 ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
@@ -42,7 +42,7 @@ def fhir_time(iso: str) -> str:
     return moment.isoformat() if moment.tzinfo is not None else moment.date().isoformat()
 
 
-def progress_resources(m: _BundleMaker) -> None:
+def progress_resources(m: BundleMaker) -> None:
     """Add the progress section's resources to the bundle (nothing when the summary has no section)."""
     section = m.s.get("progress")
     if not section:
@@ -52,7 +52,7 @@ def progress_resources(m: _BundleMaker) -> None:
     photo_documents(m, section)
 
 
-def baseline_to_now(m: _BundleMaker, section: dict[str, Any]) -> None:
+def baseline_to_now(m: BundleMaker, section: dict[str, Any]) -> None:
     """Per exercise and side: the baseline Observation and the change against it (derivedFrom)."""
     for change in section["baseline_to_now"]:
         ex = change["exercise"]
@@ -108,7 +108,7 @@ def baseline_to_now(m: _BundleMaker, section: dict[str, Any]) -> None:
             )
 
 
-def checkin_answers(m: _BundleMaker, section: dict[str, Any]) -> None:
+def checkin_answers(m: BundleMaker, section: dict[str, Any]) -> None:
     """One Observation per after-session answer; a Flag for each pain or eye problem."""
     for a in section["answers"]:
         question, answer, at = a["question"], a["answer"], fhir_time(a["at"])
@@ -153,7 +153,7 @@ def checkin_answers(m: _BundleMaker, section: dict[str, Any]) -> None:
             )
 
 
-def photo_documents(m: _BundleMaker, section: dict[str, Any]) -> None:
+def photo_documents(m: BundleMaker, section: dict[str, Any]) -> None:
     """One DocumentReference per standard photo: its date and view, and the sealed file's name when attached."""
     for photo in section.get("photos", []):
         taken = fhir_time(photo["taken_at"])
