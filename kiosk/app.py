@@ -3,7 +3,8 @@
 Only the main loop changes what is on screen or in the session; devices and timers put events
 on the queue. Screens: home, session (with rest and the stimulation block), summary, progress,
 caregiver, and the reminder overlay that sits on top of everything until it is acknowledged
-(during a stimulation block it is a card beside STOP instead).
+(during a stimulation block it is a card beside STOP instead). The caregiver screen's actions
+are in kiosk/caregiver_actions.py (``Kiosk`` inherits them).
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from content.i18n import phrase
 from kiosk.baseline import BaselineMark
 from kiosk.baseline_store import baseline_marks
 from kiosk.baseline_text import progress_lines
-from kiosk.caregiver_alerts import new_topic_url, start_test_alert
-from kiosk.caregiver_prefs import CaregiverPrefs, apply_prefs, languages, prefs_of, save_prefs
+from kiosk.caregiver_actions import CaregiverActions
 from kiosk.checkin import VOICE_ANSWERS
 from kiosk.checkin_control import CheckinControl
 from kiosk.checkin_prompt import ALL_QUESTIONS, NOT_SHOWN, CheckinOwed, record_unanswered
@@ -52,8 +52,6 @@ from kiosk.input_routes import (
     key_action,
 )
 from kiosk.loop import MainLoop
-from kiosk.photos import consent_given, photo_folder, set_consent
-from kiosk.plan.inbox import waiting_plans
 from kiosk.progress import WeekPoint, weekly_progress
 from kiosk.reminders import ReminderBridge
 from kiosk.screens.caregiver import CaregiverScreen, CaregiverState
@@ -93,7 +91,7 @@ class ActiveReminder:
     model: ReminderModel
 
 
-class Kiosk:
+class Kiosk(CaregiverActions):
     """Owns the screen, the queue and the loop; reacts to events one tick at a time."""
 
     def __init__(
@@ -454,24 +452,6 @@ class Kiosk:
         elif action in ("next", "previous", "next_chart", "previous_chart"):
             self.progress_screen.act({"next": "next_chart", "previous": "previous_chart"}.get(action, action))
 
-    def on_caregiver(self, action: str, t: float, via: str) -> None:
-        if self.caregiver is None:
-            return
-        if action in ("home", "primary", "stop"):
-            if self.caregiver.unlocked:
-                self.keep_caregiver_prefs(self.caregiver.prefs)
-            self.go_home()
-        elif action == "estop_reset":
-            self.reset_estop(t, via)
-        elif action == "photo_consent":
-            self.toggle_photo_consent(via)
-        elif action in ("alert_setup", "test_alert"):
-            self.caregiver_alert_action(action)
-        else:
-            self.caregiver.act(action)
-            if self.caregiver.unlocked and self.caregiver.prefs.pin != self.settings.caregiver.pin:
-                self.keep_caregiver_prefs(self.caregiver.prefs)  # a PIN chosen at first use is kept at once
-
     def go_home(self) -> None:
         self.mode, self.caregiver = "home", None
 
@@ -537,102 +517,6 @@ class Kiosk:
             self.baseline_marks = {}
             return ()
         return tuple(lines)
-
-    def open_caregiver(self) -> None:
-        lang = self.settings.display.language
-        self.caregiver = CaregiverState(
-            self.settings.caregiver.pin,
-            prefs_of(self.settings),
-            languages(),
-            estop_latched=self.stim is not None and self.stim.estop_latched,
-            estop_words=phrase("stimulation.estop_pressed", lang),
-            reset_label=phrase("stimulation.estop_reset_button", lang),
-            plan_status=waiting_plans(self.store),
-            photo_consent=consent_given(self.store),
-            lang=lang,
-            alert_command=self.settings.caregiver.alert_command,
-        )
-        problem = self.reminders.problem(lang) if self.reminders is not None else None
-        if problem:  # storage or caregiver alerts need help: the caregiver sees it first
-            self.caregiver.message = problem
-        self.mode = "caregiver"
-
-    def toggle_photo_consent(self, via: str) -> None:
-        """Consent to standard photos, given or withdrawn by a touch on the unlocked caregiver screen (issue 23)."""
-        assert self.caregiver is not None
-        if not self.caregiver.unlocked or via != "touch":
-            return
-        given = not self.caregiver.photo_consent
-        lang = self.caregiver.lang
-        try:
-            deleted = set_consent(self.store, self.photos_folder(), given, via, self.wall_clock())
-        except (sqlite3.Error, OSError) as exc:  # said where the caregiver looks; the old choice stands
-            log.error("photo consent not changed: %s", exc)
-            self.caregiver.message = phrase("photos.not_changed", lang)
-            return
-        self.caregiver.photo_consent = given
-        words = phrase("photos.given", lang) if given else phrase("photos.withdrawn", lang, count=deleted)
-        self.caregiver.message = words
-
-    def photos_folder(self) -> Path:
-        """Where sealed standard photos are kept (run.py may point it elsewhere)."""
-        return self.photo_dir or photo_folder(Path(self.settings.storage.data_dir))
-
-    def caregiver_alert_action(self, action: str) -> None:
-        """Set up phone alerts (a new ntfy topic, kept at once) or send a test alert (off the loop)."""
-        assert self.caregiver is not None
-        if not self.caregiver.unlocked:
-            return
-        prefs = self.caregiver.prefs
-        if action == "alert_setup":
-            self.caregiver.prefs = replace(prefs, ntfy_url=new_topic_url(prefs.ntfy_url))
-            self.keep_caregiver_prefs(self.caregiver.prefs)
-            self.caregiver.message = ""
-            return
-        self.caregiver.message = phrase("caregiver.test_alert_sending", self.caregiver.lang)
-        alert_command = self.settings.caregiver.alert_command
-        start_test_alert(self.events, self.store, prefs.ntfy_url, alert_command, self.caregiver.lang)
-
-    def reset_estop(self, t: float, via: str) -> None:
-        """The caregiver's Reset (a touch on the unlocked caregiver screen only; never voice or a button)."""
-        assert self.caregiver is not None
-        if via != "touch" or not self.caregiver.unlocked or self.stim is None:
-            log.warning("emergency stop reset ignored: came by %s", via)
-            return
-        done, words = self.stim.reset_estop(via, self.settings.display.language)
-        if done:
-            self.caregiver.message = words
-        else:
-            self.caregiver.estop_words = words
-        self.devices.speaker.say(words, PRIORITY_REMINDER)
-        self.step_estop(t)
-
-    def keep_caregiver_prefs(self, prefs: CaregiverPrefs) -> None:
-        """Apply the caregiver's choices now and keep them on disk; a failed save is said, not hidden."""
-        if prefs == prefs_of(self.settings):
-            return
-        self.settings = apply_prefs(self.settings, prefs)
-        self.follow_choices(prefs.language)
-        self.devices.speaker.volume, self.devices.speaker.rate = prefs.volume, prefs.speech_rate_wpm
-        try:
-            save_prefs(self.settings, prefs)
-            self.notice = None
-        except OSError as exc:
-            log.error("caregiver choices not saved: %s", exc)
-            self.notice = phrase("caregiver.not_saved", prefs.language)
-
-    def follow_choices(self, lang: str) -> None:
-        """Caregiver choices take effect at once: the language of reminders (shown and spoken) and coaching
-        feedback, and phone alerts set up on the screen."""
-        if self.reminders is not None:
-            self.reminders.service.lang = lang
-            notifier = self.reminders.service.notifier
-            notifier.ntfy_url = self.settings.caregiver.ntfy_url or notifier.ntfy_url  # phone alerts set up now
-            if self.reminder is not None:
-                waiting = {a.reminder_id: a.text for a in self.reminders.service.waiting()}
-                text = waiting.get(self.reminder.reminder_id, self.reminder.model.instruction)
-                self.reminder = ActiveReminder(self.reminder.reminder_id, self.reminder_model(text))
-        self.movement.lang = lang
 
     def home_session_status(self) -> SessionStatus:
         """The plan's next session and whether one is due and not done (worked out at most every 30 s)."""
