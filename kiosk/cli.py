@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not args.verbose:  # MediaPipe imports matplotlib, which says "generated new fontManager" on a first run
+        logging.getLogger("matplotlib").setLevel(logging.WARNING)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
