@@ -1,4 +1,4 @@
-"""Reading WAV files for the recognizer: 16-bit PCM, mixed to mono and resampled to 16 kHz.
+"""Reading WAV files for the recognizer: any PCM or float WAV, mixed to mono and resampled to 16 kHz.
 
 Resampling low-passes with a windowed-sinc filter at the lower of the two Nyquist frequencies
 (before reducing the rate, so nothing folds back; after raising it, so no images are added).
@@ -8,13 +8,13 @@ above 4 kHz, which the speech model was trained on: ``Recording.telephone_band``
 
 from __future__ import annotations
 
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from kiosk.voice.vad import RATE
+from kiosk.voice.wav_file import WavFormatError, parse_wav
 
 
 class AudioFileError(ValueError):
@@ -66,24 +66,23 @@ def read_wav(path: str | Path) -> np.ndarray:
 
 
 def load_wav(path: str | Path) -> Recording:
-    """The file's audio as 16 kHz mono int16 with its original rate, or AudioFileError."""
+    """The file's audio as 16 kHz mono int16 with its original rate, or AudioFileError.
+
+    Any PCM or float WAV (kiosk/voice/wav_file.py); channels are mixed to mono.
+    """
     p = Path(path)
     if not p.exists():
         raise AudioFileError(f"{p}: no such file")
     if p.is_dir():
         raise AudioFileError(f"{p}: is a folder, not a sound file")
     try:
-        with wave.open(str(p), "rb") as w:
-            width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
-            data = w.readframes(w.getnframes())
-    except (wave.Error, EOFError) as exc:
-        why = str(exc) or "it ends before a WAV header is complete"  # EOFError carries no words
-        raise AudioFileError(f"{p}: not a WAV sound file ({why})") from exc
-    if width != 2:
-        raise AudioFileError(f"{p}: must be 16-bit PCM, this file has {8 * width}-bit samples")
-    if rate < 8000:
-        raise AudioFileError(f"{p}: sample rate {rate} Hz is too low for speech (need 8000 Hz or more)")
-    samples = np.frombuffer(data, dtype="<i2")
-    if channels > 1:
-        samples = samples[: len(samples) // channels * channels].reshape(-1, channels).mean(axis=1).astype(np.int16)
-    return Recording(resample(samples, rate), rate)
+        audio = parse_wav(p.read_bytes())
+    except WavFormatError as exc:
+        raise AudioFileError(f"{p}: not a WAV sound file we can read ({exc})") from exc
+    except OSError as exc:
+        raise AudioFileError(f"{p}: cannot be read ({exc.strerror or exc})") from exc
+    if audio.rate < 8000:
+        raise AudioFileError(f"{p}: sample rate {audio.rate} Hz is too low for speech (need 8000 Hz or more)")
+    mono = audio.samples.mean(axis=1)
+    samples = np.clip(np.round(mono * 32768.0), -32768, 32767).astype(np.int16)
+    return Recording(resample(samples, audio.rate), audio.rate)

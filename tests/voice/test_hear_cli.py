@@ -91,7 +91,7 @@ def test_other_rates_and_stereo_are_converted(speech, tmp_path, capsys, isolated
 
 def test_bad_files_are_explained_with_a_non_zero_exit(speech, tmp_path, capsys, isolated_home):
     text = tmp_path / "notes.wav"
-    text.write_text("not a sound")
+    text.write_text("these are my notes, not a sound")
     short = tmp_path / "short.wav"
     short.write_text("hi")
     eight_bit = write_wav(tmp_path / "8bit.wav", np.full(16000, 128, dtype=np.uint8), width=1)
@@ -109,10 +109,10 @@ def test_bad_files_are_explained_with_a_non_zero_exit(speech, tmp_path, capsys, 
     captured = capsys.readouterr()
     assert code == 1
     assert "missing.wav: no such file" in captured.err
-    assert "notes.wav: not a WAV sound file" in captured.err
-    assert "short.wav: not a WAV sound file (it ends before a WAV header is complete)" in captured.err
+    assert "notes.wav: not a WAV sound file we can read (it does not start with a RIFF WAVE header)" in captured.err
+    assert "short.wav: not a WAV sound file we can read (it ends before a WAV header is complete)" in captured.err
     assert "()" not in captured.err
-    assert "must be 16-bit PCM" in captured.err
+    assert "8bit.wav: heard (nothing)" in captured.out  # arecord's default 8-bit file is heard (was refused)
     assert "is a folder" in captured.err
     assert "Traceback" not in captured.err + captured.out
     assert "-> stop" in captured.out  # the good file is still heard
