@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def plan_in_force(config: str | None) -> tuple[dict[str, Any], str, str]:
     """The decoded plan the kiosk follows now, its text and a plain description of where it comes from."""
-    from kiosk.plan.current import current_plan, starter_plan_path
+    from kiosk.plan.current import current_plan, starter_plan_bytes, starter_plan_path
     from kiosk.plan.loader import last_applied
     from kiosk.settings_files import settings_for_command
     from kiosk.store import DB_NAME, Store, StoreError
@@ -41,5 +41,5 @@ def plan_in_force(config: str | None) -> tuple[dict[str, Any], str, str]:
     if last is not None and last.sha256 == plan.sha256:
         kind = "signed" if plan.signed else "unsigned"
         return plan.raw, last.text, f"the plan in force (version {plan.version}, {kind}, applied)"
-    path = starter_plan_path()
-    return plan.raw, path.read_text(encoding="utf-8"), f"the plan in force ({path}, version {plan.version})"
+    text = starter_plan_bytes(plan.timezone).decode("utf-8")
+    return plan.raw, text, f"the plan in force ({starter_plan_path()}, version {plan.version})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from kiosk.plan.loader import LoadResult, inbox_verifier, load_plan
 from kiosk.plan.signing import SigningError, read_public_key
 from kiosk.settings import Settings
 from kiosk.store import Store
+from schedules.zones import local_zone
 from stim_hat.prescription import device_limits
 
 PLAN_FILE = "plan.toml"
@@ -23,8 +25,25 @@ def plan_dir(settings: Settings) -> Path:
     return Path(settings.storage.data_dir).expanduser() / "plan"
 
 
+ZONE_LINE = re.compile(rb'^timezone = "[^"\n]*"', re.MULTILINE)
+
+
 def starter_plan_path() -> Path:
     return content_path("plans", "starter.toml")
+
+
+def starter_plan_bytes(zone: str) -> bytes:
+    """The shipped starter plan on this kiosk's own clock: its ``timezone`` line names ``zone``.
+
+    A new kiosk follows the starter plan until the therapist's plan comes; its drops, ointment and
+    sessions are meant at the times on the kiosk's clock, wherever the kiosk is (it named
+    Europe/London for every kiosk: 08:00 drops came at 03:00 in New York).
+    """
+    data = starter_plan_path().read_bytes()
+    local, found = ZONE_LINE.subn(f'timezone = "{zone}"'.encode(), data, count=1)
+    if not found:  # tests/plan/test_starter_zone.py guards the shipped file; never a reason to stop
+        log.error("the starter plan has no timezone line; it keeps its own time zone")
+    return local
 
 
 def device_id(settings: Settings) -> str | None:
@@ -67,9 +86,10 @@ def current_plan(settings: Settings, store: Store, now: datetime) -> LoadResult:
     device = device_id(settings)
     start_due_plans(settings, store, now, device)
     signed = plan_dir(settings) / PLAN_FILE
-    path = signed if signed.exists() else starter_plan_path()
+    starter = not signed.exists()
     return load_plan(
-        path,
+        starter_plan_path() if starter else signed,
+        data=starter_plan_bytes(local_zone()) if starter else None,
         store=store,
         public_key=_therapist_key(settings),
         today=now.date(),

@@ -126,7 +126,9 @@ def evaluate(
     if (reason := _identity_reason(plan, who)) is not None:
         return Verdict(False, reason, version=plan.version)
     same = last is not None and plan.sha256 == last.sha256  # the plan in force, read again
-    if last is not None and plan.version <= last.version and not same:
+    # The starter plan (unsigned, version 0) may replace itself: a new release or a new time zone
+    starter_again = last is not None and not last.signed and not plan.signed and plan.version == last.version == 0
+    if last is not None and plan.version <= last.version and not same and not starter_again:
         return Verdict(
             False,
             f"This plan is version {plan.version}, not newer than the plan in force (version {last.version}).",
@@ -182,11 +184,13 @@ def load_plan(
     now: datetime,
     limits: DeviceLimits,
     device: str | None = None,
+    data: bytes | None = None,
 ) -> LoadResult:
-    """Read, check and (when good) apply the plan at ``path``; otherwise keep the last good plan."""
+    """Read, check and (when good) apply the plan at ``path`` (or ``data``, the file as it is meant: the
+    starter plan on this kiosk's time zone); otherwise keep the last good plan."""
     last = last_applied(store)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         sig_path = path.with_name(path.name + SIG_SUFFIX)
         signature = sig_path.read_bytes() if sig_path.exists() else None
         public = read_public_key(public_key) if public_key is not None and signature is not None else None
