@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.caregiver_alerts import check_alerts
 from kiosk.devices.factory import HardwareModeError, hardware_mode
 from kiosk.display import display_state
 from kiosk.selftest_appliance import check_delivery, check_units
@@ -195,6 +194,7 @@ def check_clock(now: datetime) -> Check:
 
 def run_checks(settings: Settings, mode: str, now: datetime) -> list[Check]:
     """Every row of the table, in a fixed order."""
+    from kiosk.caregiver_alerts import check_alerts  # only when the checks run: every command imports this module
 
     checks: list[Callable[[], Check]] = [
         check_display,
